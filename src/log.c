@@ -1,0 +1,256 @@
+/*
+ * Logging: OpenBSD's log.c discipline with a journald backend.  The
+ * backend is chosen once; structured fields go to the journal and are
+ * appended to the line on stderr.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-journal.h>
+#endif
+
+#include "driftwatch/log.h"
+
+#define LOG_MAXFIELDS	16
+
+static enum log_backend	 log_backend = LOG_BACKEND_STDERR;
+static int		 log_verbose;
+static const char	*log_name = "driftwatchd";
+
+void
+log_init(enum log_backend backend, int verbosity)
+{
+	if (backend == LOG_BACKEND_AUTO)
+		backend = isatty(STDERR_FILENO) || getenv("JOURNAL_STREAM") ==
+		    NULL ? LOG_BACKEND_STDERR : LOG_BACKEND_JOURNAL;
+#ifndef HAVE_LIBSYSTEMD
+	backend = LOG_BACKEND_STDERR;
+#endif
+	log_backend = backend;
+	log_verbose = verbosity;
+}
+
+void
+log_setverbose(int v)
+{
+	log_verbose = v;
+}
+
+int
+log_getverbose(void)
+{
+	return log_verbose;
+}
+
+void
+log_procname(const char *name)
+{
+	log_name = name;
+}
+
+static const char *
+log_prio_word(int prio)
+{
+	switch (prio) {
+	case LOG_EMERG:
+	case LOG_ALERT:
+	case LOG_CRIT:		return "fatal: ";
+	case LOG_ERR:		return "error: ";
+	case LOG_WARNING:	return "warning: ";
+	case LOG_DEBUG:		return "debug: ";
+	default:		return "";
+	}
+}
+
+static void
+log_stderr(int prio, const struct log_field *f, const char *msg)
+{
+	char		 when[32];
+	struct tm	 tm;
+	time_t		 now = time(NULL);
+
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(stderr, "%s %s: %s%s", when, log_name, log_prio_word(prio),
+	    msg);
+	for (; f != NULL && f->key != NULL; f++)
+		if (f->value != NULL)
+			fprintf(stderr, " %s=%s", f->key, f->value);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
+#ifdef HAVE_LIBSYSTEMD
+static void
+log_journal(int prio, const char *msgid, const struct log_field *f,
+    const char *msg)
+{
+	struct iovec	 iov[LOG_MAXFIELDS + 4];
+	char		*buf[LOG_MAXFIELDS + 4];
+	int		 n = 0, i;
+
+	if (asprintf(&buf[n], "MESSAGE=%s", msg) == -1)
+		return;
+	n++;
+	if (asprintf(&buf[n], "PRIORITY=%d", prio) == -1)
+		goto out;
+	n++;
+	if (asprintf(&buf[n], "SYSLOG_IDENTIFIER=%s", log_name) == -1)
+		goto out;
+	n++;
+	if (msgid != NULL) {
+		if (asprintf(&buf[n], "MESSAGE_ID=%s", msgid) == -1)
+			goto out;
+		n++;
+	}
+	for (; f != NULL && f->key != NULL && n < LOG_MAXFIELDS + 4; f++) {
+		if (f->value == NULL)
+			continue;
+		if (asprintf(&buf[n], "%s=%s", f->key, f->value) == -1)
+			goto out;
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = buf[i];
+		iov[i].iov_len = strlen(buf[i]);
+	}
+	sd_journal_sendv(iov, n);
+out:
+	for (i = 0; i < n; i++)
+		free(buf[i]);
+}
+#endif
+
+static void
+log_vemit(int prio, const char *msgid, const struct log_field *f,
+    const char *fmt, va_list ap)
+{
+	char	*msg = NULL;
+	int	 saved = errno;
+
+	if (prio == LOG_DEBUG && log_verbose < 1)
+		return;
+	if (vasprintf(&msg, fmt, ap) == -1) {
+		errno = saved;
+		return;
+	}
+#ifdef HAVE_LIBSYSTEMD
+	if (log_backend == LOG_BACKEND_JOURNAL)
+		log_journal(prio, msgid, f, msg);
+	else
+#endif
+		log_stderr(prio, f, msg);
+	(void)msgid;
+	free(msg);
+	errno = saved;
+}
+
+void
+log_struct(int prio, const char *msgid, const struct log_field *f,
+    const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vemit(prio, msgid, f, fmt, ap);
+	va_end(ap);
+}
+
+static void
+log_with_errno(int prio, const char *fmt, va_list ap)
+{
+	char	*msg = NULL;
+	int	 saved = errno;
+
+	if (vasprintf(&msg, fmt, ap) == -1)
+		return;
+	log_struct(prio, NULL, NULL, "%s: %s", msg, strerror(saved));
+	free(msg);
+	errno = saved;
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_with_errno(LOG_ERR, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vemit(LOG_WARNING, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vemit(LOG_INFO, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (log_verbose < 1)
+		return;
+	va_start(ap, fmt);
+	log_vemit(LOG_DEBUG, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_trace(const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (log_verbose < 2)
+		return;
+	va_start(ap, fmt);
+	log_vemit(LOG_DEBUG, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_with_errno(LOG_CRIT, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vemit(LOG_CRIT, NULL, NULL, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
