@@ -1,0 +1,66 @@
+/*
+ * HTTP over libcurl's multi interface, driven by the libevent loop.
+ * Nothing here blocks.  A transfer is started with http_send() and its
+ * callback runs exactly once, from the loop, unless it is cancelled.
+ *
+ * curl_global_init(CURL_GLOBAL_DEFAULT) is the caller's job: main() (or
+ * a test) calls it once, before any thread exists and before the first
+ * http_client_new().
+ *
+ * The callback may start or cancel transfers, free its own state, or
+ * free the client.  The response and everything it points to live only
+ * until the callback returns, and so does the transfer: don't cancel it
+ * afterwards.
+ */
+#ifndef DRIFTWATCH_HTTP_H
+#define DRIFTWATCH_HTTP_H
+
+#include <stddef.h>
+
+struct event_base;
+struct http_client;
+struct http_xfer;
+
+#define HTTP_DEFAULT_TIMEOUT_MS		30000
+#define HTTP_DEFAULT_CONNECT_MS		10000
+#define HTTP_DEFAULT_MAX_RESPONSE	(8u * 1024 * 1024)
+
+struct http_request {
+	const char		*method;	/* "GET", "POST", ... */
+	const char		*url;		/* may hold a secret token: never logged */
+	const char *const	*headers;	/* "Name: value", NULL-terminated */
+	const void		*body;
+	size_t			 body_len;
+	const char		*ca_file;	/* NULL: the system's trust store */
+	long			 timeout_ms;	/* 0: HTTP_DEFAULT_TIMEOUT_MS */
+	long			 connect_timeout_ms;
+	size_t			 max_response;	/* 0: HTTP_DEFAULT_MAX_RESPONSE */
+	const char		*log_name;	/* names the transfer in logs */
+};
+
+struct http_response {
+	int		 result;	/* 0, DW_ENET, DW_ETOOBIG or DW_ENOMEM */
+	long		 status;	/* HTTP status; 0 when none arrived */
+	char		*body;		/* NUL-terminated; never NULL on success */
+	size_t		 body_len;
+	char		*request_id;	/* x-amzn-RequestId or x-amz-request-id */
+	char		*content_type;
+	int		 timed_out;
+	char		 error[256];	/* curl's reason when result != 0 */
+	double		 elapsed;	/* seconds */
+};
+
+typedef void	(*http_cb)(const struct http_response *, void *);
+
+struct http_client	*http_client_new(struct event_base *);
+/* Cancels every transfer still in flight, without calling back. */
+void			 http_client_free(struct http_client *);
+size_t			 http_client_active(const struct http_client *);
+
+/* NULL when the transfer could not be set up (the reason is logged). */
+struct http_xfer	*http_send(struct http_client *,
+			    const struct http_request *, http_cb, void *);
+/* Stops a transfer; its callback will not run.  NULL is a no-op. */
+void			 http_xfer_cancel(struct http_xfer *);
+
+#endif
