@@ -1,0 +1,69 @@
+/*
+ * The daemon's settings: /etc/driftwatch/driftwatchd.conf, an INI file.
+ * Strict: an unknown section or key, a repeated key or a bad value is an
+ * error "PATH:LINE: message" naming the key, never its value.
+ *
+ * Sink URLs and secrets (from url, url_file, secret, secret_file) live
+ * only here, in memory, and are wiped by config_free().  Environment
+ * overrides that the AWS SDKs give precedence (AWS_PROFILE when profile
+ * is unset, AWS_ENDPOINT_URL, AWS_CA_BUNDLE) are applied by the modules
+ * that use them; only $STATE_DIRECTORY is applied here, to the default.
+ */
+#ifndef DRIFTWATCH_CONFIG_H
+#define DRIFTWATCH_CONFIG_H
+
+#include <stddef.h>
+
+#include "driftwatch/alert.h"
+
+#define CONFIG_DEFAULT_PATH	"/etc/driftwatch/driftwatchd.conf"
+
+struct config_sink {
+	char		*name;		/* [sink NAME] */
+	char		*type;		/* "webhook" or "slack" */
+	char		*url;		/* secret: wiped on free */
+	char		*secret;	/* HMAC key or NULL; wiped on free */
+	enum severity	 min_severity;
+	long		 timeout_ms;
+	unsigned	 line;		/* of the [sink NAME] header */
+};
+
+struct config {
+	char		*path;		/* as given to config_load() */
+	char		*state_dir;
+	char		*baseline_path;	/* absolute */
+	unsigned	 poll_interval;	/* seconds, all four */
+	unsigned	 event_poll_interval;
+	unsigned	 event_overlap;
+	unsigned	 event_lookback;
+	unsigned	 blind_after;
+	int		 log_level;	/* 0 info, 1 debug, 2 trace */
+
+	/* NULL when unset. */
+	char		*aws_profile;
+	char		*aws_region;	/* never NULL */
+	char		*aws_endpoint_url;
+	char		*aws_ca_bundle;
+	char		*aws_credentials_file;
+	char		*aws_config_file;
+	/* Empty: us-east-1 plus each baseline trail's home region. */
+	char		**event_regions;
+	size_t		 nevent_regions;
+
+	/* Enabled sinks only, in file order; may be none. */
+	struct config_sink *sinks;
+	size_t		 nsinks;
+};
+
+/* The defaults (with $STATE_DIRECTORY applied); NULL on ENOMEM. */
+struct config	*config_default(void);
+/*
+ * 0 and *out set, or DW_EPARSE, DW_EIO, DW_ETOOBIG (file over 1 MiB, or
+ * a url_file/secret_file over 64 KiB) or DW_ENOMEM with err holding
+ * "PATH:LINE: message" ("PATH: message" when the file can't be read).
+ */
+int		 config_load(const char *path, struct config **out, char *err,
+		    size_t errlen);
+void		 config_free(struct config *);
+
+#endif

@@ -1,0 +1,305 @@
+/*
+ * baseline_parse() and baseline_load(): the example, syntax errors at
+ * their exact line and column, and content errors naming the JSON path.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "driftwatch/baseline.h"
+#include "driftwatch/error.h"
+#include "tap.h"
+
+static char	err[512];
+
+static const char example[] =
+    "{\n"
+    "  \"version\": 1,\n"
+    "  \"account\": { \"id\": \"111122223333\" },\n"
+    "  \"root\": { \"mfa\": true, \"access_keys\": false },\n"
+    "  \"iam\": { \"user_mfa\": true, \"mfa_exempt_users\": [\"ci-bot\"] },\n"
+    "  \"cloudtrail\": { \"trails\": [ { \"name\": \"org-trail\", "
+    "\"home_region\": \"eu-west-1\", \"multi_region\": true,\n"
+    "                                \"include_global_service_events\": "
+    "true, \"log_file_validation\": true,\n"
+    "                                \"s3_bucket\": "
+    "\"org-trail-logs-111122223333\", \"logging\": true } ] }\n"
+    "}\n";
+
+static int
+parse(const char *json, struct baseline **b)
+{
+	return baseline_parse("b.json", json, strlen(json), b, err, sizeof err);
+}
+
+/* Expects json to fail with exactly want. */
+static void
+bad(const char *json, const char *want, const char *what)
+{
+	struct baseline	*b = NULL;
+	int		 rc;
+
+	rc = parse(json, &b);
+	ok(rc == DW_EPARSE && b == NULL, "%s: rejected", what);
+	IS_STR(err, want, "%s: message", what);
+	baseline_free(b);
+}
+
+static void
+test_example(void)
+{
+	struct baseline		*b = NULL;
+	struct baseline_trail	*t;
+
+	if (!ok(parse(example, &b) == 0 && b != NULL, "example parses"))
+		diag("err: %s", err);
+	if (b == NULL)
+		return;
+	IS_STR(b->path, "b.json", "path");
+	IS_STR(b->account_id, "111122223333", "account.id");
+	is_int(b->root_mfa, TRI_TRUE, "root.mfa");
+	is_int(b->root_access_keys, TRI_FALSE, "root.access_keys");
+	is_int(b->iam_user_mfa, TRI_TRUE, "iam.user_mfa");
+	is_int(b->nmfa_exempt_users, 1, "one exempt user");
+	ok(baseline_user_mfa_exempt(b, "ci-bot") == 1, "ci-bot is exempt");
+	ok(baseline_user_mfa_exempt(b, "alice") == 0, "alice is not");
+	ok(baseline_user_mfa_exempt(NULL, "ci-bot") == 0, "NULL baseline");
+	is_int(b->ntrails, 1, "one trail");
+	if (b->ntrails == 1) {
+		t = &b->trails[0];
+		IS_STR(t->name, "org-trail", "trail name");
+		IS_STR(t->home_region, "eu-west-1", "trail home_region");
+		is_int(t->multi_region, TRI_TRUE, "multi_region");
+		is_int(t->include_global_service_events, TRI_TRUE,
+		    "include_global_service_events");
+		is_int(t->log_file_validation, TRI_TRUE, "log_file_validation");
+		is_int(t->logging, TRI_TRUE, "logging");
+		IS_STR(t->s3_bucket, "org-trail-logs-111122223333", "s3_bucket");
+	}
+	baseline_free(b);
+	baseline_free(NULL);
+	ok(1, "baseline_free(NULL)");
+}
+
+static void
+test_minimal(void)
+{
+	struct baseline	*b = NULL;
+
+	ok(parse("{\"version\": 1}", &b) == 0 && b != NULL, "version only");
+	if (b != NULL)
+		ok(b->account_id == NULL && b->root_mfa == TRI_UNSET &&
+		    b->root_access_keys == TRI_UNSET &&
+		    b->iam_user_mfa == TRI_UNSET && b->ntrails == 0 &&
+		    b->nmfa_exempt_users == 0, "everything unset");
+	baseline_free(b);
+	b = NULL;
+	ok(parse("{\"$schema\": \"x\", \"_comment\": [1, {}], \"version\": 1,"
+	    " \"root\": {\"_why\": \"see wiki\", \"mfa\": false}}", &b) == 0,
+	    "_keys and $schema ignored");
+	if (b != NULL)
+		is_int(b->root_mfa, TRI_FALSE, "root.mfa false");
+	baseline_free(b);
+	b = NULL;
+	ok(parse("{\"version\": 1, \"cloudtrail\": {\"trails\": [{\"name\": "
+	    "\"t\", \"home_region\": \"us-gov-west-1\"}]}}", &b) == 0,
+	    "a trail with only name and home_region");
+	if (b != NULL && b->ntrails == 1)
+		ok(b->trails[0].multi_region == TRI_UNSET &&
+		    b->trails[0].logging == TRI_UNSET &&
+		    b->trails[0].s3_bucket == NULL, "trail settings unset");
+	baseline_free(b);
+}
+
+static void
+test_syntax(void)
+{
+	bad("{\n  \"version\": 1,\n  \"root\": {} \"iam\": {}\n}\n",
+	    "b.json:3:14: object value separator ',' expected",
+	    "missing comma on line 3");
+	bad("{\n  \"version\": 1,\n  \"root\": {\"mfa\": tr",
+	    "b.json:3:21: unexpected end of data", "truncated file");
+	bad("{\"version\": 1}\n\n  }\n", "b.json:3:3: unexpected character",
+	    "trailing garbage");
+	bad("{\"version\": 1} {\"version\": 1}",
+	    "b.json:1:16: unexpected character", "a second object");
+	bad("{\"version\": 1,}", "b.json:1:15: unexpected character",
+	    "trailing comma");
+	bad("{\n\t\"a\": \"\xff\"\n}", "b.json:2:8: invalid utf-8 string",
+	    "invalid UTF-8");
+	bad("", "b.json: empty file; expected a JSON object", "empty file");
+	bad(" \n\t\n", "b.json: empty file; expected a JSON object",
+	    "blank file");
+	bad("\n  [1, 2]", "b.json:2:3: expected a JSON object", "an array");
+	bad("null", "b.json:1:1: expected a JSON object", "null");
+}
+
+static void
+test_nul(void)
+{
+	struct baseline	*b = NULL;
+	const char	 buf[] = "{\"version\":\n 1\0}";
+
+	ok(baseline_parse("b.json", buf, sizeof buf - 1, &b, err,
+	    sizeof err) == DW_EPARSE && b == NULL, "NUL byte rejected");
+	IS_STR(err, "b.json:2:3: NUL byte", "NUL byte position");
+}
+
+static void
+test_semantic(void)
+{
+	bad("{\"root\": {}}", "b.json: missing \"version\"", "no version");
+	bad("{\"version\": 2}", "b.json: version: expected 1 (the only "
+	    "version so far)", "version 2");
+	bad("{\"version\": \"1\"}", "b.json: version: expected 1 (the only "
+	    "version so far)", "version as a string");
+	bad("{\"version\": 1, \"account\": {\"id\": \"11112222333\"}}",
+	    "b.json: account.id: expected a 12-digit account id string like "
+	    "\"111122223333\"", "short account id");
+	bad("{\"version\": 1, \"account\": {\"id\": 111122223333}}",
+	    "b.json: account.id: expected a 12-digit account id string like "
+	    "\"111122223333\"", "account id as a number");
+	bad("{\"version\": 1, \"root\": {\"mfa\": \"yes\"}}",
+	    "b.json: root.mfa: expected true or false", "bool as a string");
+	bad("{\"version\": 1, \"root\": {\"mfa\": null}}",
+	    "b.json: root.mfa: expected true or false", "null bool");
+	bad("{\"version\": 1, \"root\": true}",
+	    "b.json: root: expected an object", "section not an object");
+	bad("{\"version\": 1, \"iam\": {\"usr_mfa\": true}}",
+	    "b.json: iam.usr_mfa: unknown key (known here: user_mfa, "
+	    "mfa_exempt_users; keys starting with \"_\" are comments)",
+	    "unknown key");
+	bad("{\"version\": 1, \"contacts\": {}}",
+	    "b.json: contacts: unknown key (known here: version, account, "
+	    "root, iam, cloudtrail; keys starting with \"_\" are comments)",
+	    "unknown section");
+	bad("{\"version\": 1, \"iam\": {\"mfa_exempt_users\": \"ci-bot\"}}",
+	    "b.json: iam.mfa_exempt_users: expected an array",
+	    "list not an array");
+	bad("{\"version\": 1, \"iam\": {\"mfa_exempt_users\": [\"a\", \"\"]}}",
+	    "b.json: iam.mfa_exempt_users[1]: expected an IAM user name",
+	    "empty user name");
+	bad("{\"version\": 1, \"iam\": {\"mfa_exempt_users\": [\"a\", \"b\", "
+	    "\"a\"]}}", "b.json: iam.mfa_exempt_users[2]: \"a\" is listed "
+	    "twice (also at [0])", "duplicate user");
+	bad("{\"version\": 1, \"cloudtrail\": {\"trails\": [{\"name\": \"t\","
+	    " \"home_region\": \"eu-west1\"}]}}",
+	    "b.json: cloudtrail.trails[0].home_region: expected a string like "
+	    "\"eu-west-1\"", "bad home_region");
+	bad("{\"version\": 1, \"cloudtrail\": {\"trails\": [{\"name\": \"t\","
+	    " \"home_region\": 5}]}}",
+	    "b.json: cloudtrail.trails[0].home_region: expected a string like "
+	    "\"eu-west-1\"", "home_region a number");
+	bad("{\"version\": 1, \"cloudtrail\": {\"trails\": [{\"name\": \"t\"}]}}",
+	    "b.json: cloudtrail.trails[0]: missing \"home_region\"",
+	    "trail without home_region");
+	bad("{\"version\": 1, \"cloudtrail\": {\"trails\": [{\"name\": \"\", "
+	    "\"home_region\": \"eu-west-1\"}]}}",
+	    "b.json: cloudtrail.trails[0].name: expected a non-empty string",
+	    "empty trail name");
+	bad("{\"version\": 1, \"cloudtrail\": {\"trails\": [{\"name\": \"t\", "
+	    "\"home_region\": \"eu-west-1\"}, {\"name\": \"t\", "
+	    "\"home_region\": \"us-east-1\"}]}}",
+	    "b.json: cloudtrail.trails[1].name: trail \"t\" is listed twice "
+	    "(also at [0])", "duplicate trail");
+	bad("{\"version\": 1, \"cloudtrail\": {\"trails\": [{\"name\": \"t\", "
+	    "\"home_region\": \"eu-west-1\", \"s3_bucket\": \"Bad_Bucket\"}]}}",
+	    "b.json: cloudtrail.trails[0].s3_bucket: expected an S3 bucket "
+	    "name like \"org-trail-logs-111122223333\"", "bad bucket");
+	bad("{\"version\": 1, \"cloudtrail\": {\"trails\": [{\"name\": \"t\", "
+	    "\"home_region\": \"eu-west-1\", \"multiregion\": true}]}}",
+	    "b.json: cloudtrail.trails[0].multiregion: unknown key (known "
+	    "here: name, home_region, multi_region, "
+	    "include_global_service_events, log_file_validation, s3_bucket, "
+	    "logging; keys starting with \"_\" are comments)",
+	    "unknown trail key");
+	bad("{\"version\": 1, \"cloudtrail\": {\"trails\": [\"t\"]}}",
+	    "b.json: cloudtrail.trails[0]: expected an object",
+	    "trail not an object");
+	bad("{\"version\": 1, \"x\\u0001y\": 1}",
+	    "b.json: x?y: unknown key (known here: version, account, root, "
+	    "iam, cloudtrail; keys starting with \"_\" are comments)",
+	    "control characters in a key are not echoed");
+	bad("{\"version\": 1, \"account\": {\"id\": \"1111\\u00002222333\"}}",
+	    "b.json: account.id: expected a 12-digit account id string like "
+	    "\"111122223333\"", "NUL inside a string");
+}
+
+static void
+test_huge(void)
+{
+	struct baseline	*b = NULL;
+	char		*big, path[] = "/tmp/test_baseline.XXXXXX";
+	size_t		 n = BASELINE_MAX_SIZE + 1;
+	FILE		*f;
+	int		 fd;
+
+	if ((big = malloc(n)) == NULL)
+		return;
+	memset(big, ' ', n);
+	big[0] = '{';
+	big[n - 1] = '}';
+	is_int(baseline_parse("b.json", big, n, &b, err, sizeof err),
+	    DW_ETOOBIG, "buffer over 1 MiB rejected");
+	IS_STR(err, "b.json: larger than 1 MiB", "huge: message");
+	if ((fd = mkstemp(path)) != -1 && (f = fdopen(fd, "w")) != NULL) {
+		fwrite(big, 1, n, f);
+		fclose(f);
+		is_int(baseline_load(path, &b, err, sizeof err), DW_ETOOBIG,
+		    "file over 1 MiB rejected");
+		ok(b == NULL && strstr(err, "larger than 1 MiB") != NULL,
+		    "huge file: %s", err);
+		unlink(path);
+	}
+	free(big);
+	is_int(baseline_load("/nonexistent/b.json", &b, err, sizeof err),
+	    DW_EIO, "missing file: DW_EIO");
+	IS_STR(err, "/nonexistent/b.json: No such file or directory",
+	    "missing file: message");
+}
+
+static void
+test_example_file(void)
+{
+	const char	*srcdir = getenv("srcdir");
+	const char	*tries[] = { "etc/baseline.json",
+	    "../../etc/baseline.json" };
+	char		 path[PATH_MAX];
+	struct baseline	*b = NULL;
+	size_t		 i;
+	int		 rc = -1;
+
+	if (srcdir == NULL)
+		srcdir = ".";
+	for (i = 0; i < 2 && rc != 0; i++) {
+		snprintf(path, sizeof path, "%s/%s", srcdir, tries[i]);
+		if (access(path, R_OK) == 0)
+			rc = baseline_load(path, &b, err, sizeof err);
+	}
+	if (rc == -1) {
+		ok(0, "etc/baseline.json not found from srcdir %s", srcdir);
+		return;
+	}
+	if (!ok(rc == 0 && b != NULL, "example %s loads", path))
+		diag("err: %s", err);
+	ok(b != NULL && b->ntrails == 1 && b->account_id != NULL &&
+	    strcmp(b->account_id, "111122223333") == 0,
+	    "example holds the trail and account");
+	baseline_free(b);
+}
+
+int
+main(void)
+{
+	test_example();
+	test_minimal();
+	test_syntax();
+	test_nul();
+	test_semantic();
+	test_huge();
+	test_example_file();
+	return done_testing();
+}
