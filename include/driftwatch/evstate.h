@@ -1,0 +1,53 @@
+/*
+ * The CloudTrail poller's memory: per region, the newest EventTime seen
+ * (the cursor the next LookupEvents starts from, less an overlap), and
+ * the EventIds already alerted, so an event is alerted once even when
+ * the overlap or a restart shows it again.  Persisted atomically in
+ * <state_dir>/events.json.
+ */
+#ifndef DRIFTWATCH_EVSTATE_H
+#define DRIFTWATCH_EVSTATE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define EVSTATE_IDMAX		128	/* longest EventId accepted */
+#define EVSTATE_REGIONMAX	64	/* longest region name accepted */
+
+struct evstate;
+
+/* NULL on allocation failure. */
+struct evstate	*evstate_new(const char *state_dir);
+void		 evstate_free(struct evstate *);
+
+/*
+ * Reads <state_dir>/events.json; an absent file is an empty state.
+ * DW_EPARSE (corrupt), DW_EIO or DW_ETOOBIG with err naming the file and
+ * the fault: the daemon must not start and re-alert or miss events.
+ */
+int		 evstate_load(struct evstate *, char *err, size_t errlen);
+/* Writes the state atomically if it changed since the last save. */
+int		 evstate_save(struct evstate *);
+
+/* The newest EventTime seen in region, 0 if none. */
+time_t		 evstate_cursor(const struct evstate *, const char *region);
+/* Moves the cursor forward; an older time or a bad region is ignored. */
+void		 evstate_set_cursor(struct evstate *, const char *region,
+		    time_t);
+
+/* 1 if id is one evstate stores: 1..EVSTATE_IDMAX bytes, no controls. */
+int		 evstate_valid_id(const char *id);
+/* 1 if event_id was marked, 0 if not (or not a valid id). */
+int		 evstate_seen(const struct evstate *, const char *event_id);
+/*
+ * Remembers event_id (again: keeps the newer time).  0, DW_EINVAL for
+ * an id that is empty, longer than EVSTATE_IDMAX or holds a control
+ * character, or DW_ENOMEM.
+ */
+int		 evstate_mark(struct evstate *, const char *event_id,
+		    time_t event_time);
+/* Forgets ids whose event time is before older_than. */
+void		 evstate_prune(struct evstate *, time_t older_than);
+size_t		 evstate_count(const struct evstate *);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * The finding store: what each check last saw, per resource, and the
+ * transitions that raise alerts.  A finding opens when a check sees
+ * drift (ok or new -> drift) and resolves when it sees ok again or,
+ * after a complete pass, no longer sees the resource at all.  unknown
+ * neither opens nor resolves anything; a check that stays unknown for
+ * blind_after passes raises one "blind" alert, and one "sighted" alert
+ * when it can see again.  The store persists in <state_dir>/findings.json
+ * so a restart neither re-alerts nor forgets.
+ */
+#ifndef DRIFTWATCH_FINDINGS_H
+#define DRIFTWATCH_FINDINGS_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "driftwatch/alert.h"
+
+enum finding_state {
+	FINDING_OK,
+	FINDING_DRIFT,
+	FINDING_UNKNOWN,
+};
+
+/* One observation by a check; every string is borrowed. */
+struct finding_obs {
+	const char		*check;		/* "root.mfa" */
+	const char		*resource;	/* NULL or "" for the account */
+	enum finding_state	 state;
+	enum severity		 severity;
+	const char		*title;		/* "root MFA is disabled" */
+	const char		*expected;
+	const char		*actual;
+};
+
+/* Called with each alert raised; ownership passes to the callee. */
+typedef void	(*findings_alert_cb)(struct alert *, void *);
+
+typedef void	(*findings_foreach_cb)(const char *key, const char *check,
+		    enum finding_state, enum severity, const char *title,
+		    const char *expected, const char *actual, void *);
+
+struct findings;
+
+/* NULL on allocation failure.  account_id may be NULL (not checked). */
+struct findings	*findings_new(const char *state_dir, const char *account_id,
+		    unsigned blind_after);
+void		 findings_free(struct findings *);
+
+/*
+ * Reads <state_dir>/findings.json; an absent file is an empty store.
+ * DW_EPARSE (corrupt), DW_EINVAL (another account's state), DW_EIO or
+ * DW_ETOOBIG, with err naming the file and the fault: the daemon must
+ * not start and forget open findings.
+ */
+int		 findings_load(struct findings *, char *err, size_t errlen);
+/* Writes the store atomically if it changed since the last save. */
+int		 findings_save(struct findings *);
+
+/* A pass of one check starts. */
+void		 findings_begin(struct findings *, const char *check);
+/* cb may be NULL: transitions happen, the alerts are dropped. */
+void		 findings_observe(struct findings *, const struct finding_obs *,
+		    time_t now, findings_alert_cb cb, void *arg);
+/*
+ * A pass ends.  complete: drift not observed in this pass resolves (the
+ * resource is gone), the unknown streak resets and a blind check is
+ * sighted.  Not complete (error says why): nothing resolves, the streak
+ * grows and reaching blind_after raises one blind alert.
+ */
+void		 findings_end(struct findings *, const char *check, int complete,
+		    const char *error, time_t now, findings_alert_cb cb,
+		    void *arg);
+
+size_t		 findings_open_count(const struct findings *);
+/* Checks currently blind. */
+size_t		 findings_blind_count(const struct findings *);
+/* In key order; the strings are borrowed for the call. */
+void		 findings_foreach(const struct findings *, findings_foreach_cb,
+		    void *);
+const char	*finding_state_name(enum finding_state);
+
+#endif

@@ -1,0 +1,501 @@
+/*
+ * CloudTrail event rules: a table of event names per alert class, the
+ * root test (userIdentity.type == "Root"), and the alert text.  Facts
+ * are pulled out of the event once, cleaned and capped, and everything
+ * after that works on the cleaned copies.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "driftwatch/alert.h"
+#include "driftwatch/error.h"
+#include "driftwatch/event_rules.h"
+#include "driftwatch/evstate.h"
+#include "driftwatch/jsonparse.h"
+#include "driftwatch/textclean.h"
+
+#define EVENT_RULES_MAXTITLE	99	/* bytes: under 100 characters */
+#define EVENT_RULES_MAXCODE	48	/* error code in the title */
+#define EVENT_RULES_ROOTMFA	"root-account-mfa-device"
+
+enum event_class {
+	EVENT_ROOT,
+	EVENT_MFA,
+	EVENT_TRAIL,
+	EVENT_CONFIG,
+	EVENT_GUARD,
+};
+
+static const struct {
+	const char	*check;
+	const char	*heading;	/* starts a title */
+	const char	*label;		/* follows "Root user called X" */
+	enum severity	 severity;
+	const char	*targets[4];	/* requestParameters, first present */
+} event_classes[] = {
+	[EVENT_ROOT] = { "event.root_activity", "Root user activity",
+	    "root user activity",
+	    SEV_CRITICAL, { "userName", "serialNumber", "name", "trailName" } },
+	[EVENT_MFA] = { "event.mfa_removed", "MFA removed", "MFA removed",
+	    SEV_HIGH,
+	    { "userName", "serialNumber" } },
+	[EVENT_TRAIL] = { "event.cloudtrail_stopped",
+	    "CloudTrail stopped or weakened", "CloudTrail stopped or weakened",
+	    SEV_CRITICAL,
+	    { "name", "trailName" } },
+	[EVENT_CONFIG] = { "event.config_stopped", "AWS Config stopped",
+	    "AWS Config stopped", SEV_HIGH, { "configurationRecorderName", "deliveryChannelName",
+	    "configRuleName" } },
+	[EVENT_GUARD] = { "event.baseline_guard", "Baseline guard changed",
+	    "baseline guard changed", SEV_MEDIUM, { "userName", "alternateContactType", "accountAlias" } },
+};
+
+static const struct event_rule {
+	const char		*name;
+	const char		*source;
+	enum event_class	 class;
+	int			 root_only;
+} event_rules[] = {
+	{ "DeactivateMFADevice", "iam.amazonaws.com", EVENT_MFA, 0 },
+	{ "DeleteVirtualMFADevice", "iam.amazonaws.com", EVENT_MFA, 0 },
+	{ "StopLogging", "cloudtrail.amazonaws.com", EVENT_TRAIL, 0 },
+	{ "DeleteTrail", "cloudtrail.amazonaws.com", EVENT_TRAIL, 0 },
+	{ "UpdateTrail", "cloudtrail.amazonaws.com", EVENT_TRAIL, 0 },
+	{ "PutEventSelectors", "cloudtrail.amazonaws.com", EVENT_TRAIL, 0 },
+	{ "PutInsightSelectors", "cloudtrail.amazonaws.com", EVENT_TRAIL, 0 },
+	{ "StopConfigurationRecorder", "config.amazonaws.com", EVENT_CONFIG, 0 },
+	{ "DeleteConfigurationRecorder", "config.amazonaws.com",
+	    EVENT_CONFIG, 0 },
+	{ "DeleteDeliveryChannel", "config.amazonaws.com", EVENT_CONFIG, 0 },
+	{ "DeleteConfigRule", "config.amazonaws.com", EVENT_CONFIG, 0 },
+	{ "DeleteAccountPasswordPolicy", "iam.amazonaws.com", EVENT_GUARD, 0 },
+	{ "UpdateAccountPasswordPolicy", "iam.amazonaws.com", EVENT_GUARD, 0 },
+	{ "DeleteAlternateContact", "account.amazonaws.com", EVENT_GUARD, 0 },
+	{ "PutAlternateContact", "account.amazonaws.com", EVENT_GUARD, 0 },
+	{ "DeleteAccountAlias", "iam.amazonaws.com", EVENT_GUARD, 0 },
+	{ "CreateAccessKey", "iam.amazonaws.com", EVENT_GUARD, 1 },
+};
+
+/* What the alert is made of; every string cleaned and owned. */
+struct event_facts {
+	const char		*id;		/* validated, borrowed */
+	char			*name;
+	char			*source;
+	char			*time;
+	char			*region;
+	char			*actor_type;
+	char			*arn;
+	char			*key_id;
+	char			*ip;
+	char			*agent;
+	char			*target;
+	const char		*target_key;	/* requestParameters key */
+	char			*error;
+	char			*account;
+	int			 root;
+	int			 root_mfa;	/* the root user's MFA device */
+	int			 console;	/* a ConsoleLogin */
+	const struct event_rule	*rule;
+	enum severity		 severity;
+	const char		*check;
+};
+
+static void
+event_rules_facts_free(struct event_facts *f)
+{
+	free(f->name);
+	free(f->source);
+	free(f->time);
+	free(f->region);
+	free(f->actor_type);
+	free(f->arn);
+	free(f->key_id);
+	free(f->ip);
+	free(f->agent);
+	free(f->target);
+	free(f->error);
+	free(f->account);
+}
+
+/* A non-empty string member without embedded NULs, or NULL. */
+static const char *
+event_rules_str(struct json_object *o, const char *key)
+{
+	struct json_object	*v;
+	const char		*s;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	s = json_object_get_string(v);
+	if (*s == '\0' || strlen(s) != (size_t)json_object_get_string_len(v))
+		return NULL;
+	return s;
+}
+
+static struct json_object *
+event_rules_obj(struct json_object *o, const char *key)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_object))
+		return NULL;
+	return v;
+}
+
+static int
+event_rules_streq(const char *a, const char *b)
+{
+	return a != NULL && strcmp(a, b) == 0;
+}
+
+static int
+event_rules_endswith(const char *s, const char *suffix)
+{
+	size_t	ls, lx = strlen(suffix);
+
+	if (s == NULL || (ls = strlen(s)) < lx)
+		return 0;
+	return strcmp(s + ls - lx, suffix) == 0;
+}
+
+/* A cleaned copy into *dst; 0, or DW_ENOMEM.  NULL stays NULL. */
+static int
+event_rules_clean(char **dst, const char *s)
+{
+	*dst = NULL;
+	if (s == NULL)
+		return 0;
+	if ((*dst = textclean_dup(s, EVENT_RULES_MAXFIELD)) == NULL)
+		return DW_ENOMEM;
+	return 0;
+}
+
+static const struct event_rule *
+event_rules_find(const char *name, const char *source, int root)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(event_rules) / sizeof(event_rules[0]); i++) {
+		if (strcmp(event_rules[i].name, name) != 0)
+			continue;
+		/* A missing source fails towards an alert. */
+		if (source != NULL && strcmp(source, event_rules[i].source) != 0)
+			continue;
+		if (event_rules[i].root_only && !root)
+			continue;
+		return &event_rules[i];
+	}
+	return NULL;
+}
+
+/* The first target the class names that the request carries, by key. */
+static const char *
+event_rules_target(struct json_object *ev, enum event_class class,
+    const char **key)
+{
+	struct json_object	*req;
+	const char		*s;
+	size_t			 i;
+
+	*key = NULL;
+	if ((req = event_rules_obj(ev, "requestParameters")) == NULL)
+		return NULL;
+	for (i = 0; i < 4 && event_classes[class].targets[i] != NULL; i++) {
+		*key = event_classes[class].targets[i];
+		if ((s = event_rules_str(req, *key)) != NULL)
+			return s;
+	}
+	*key = NULL;
+	return NULL;
+}
+
+/* errorCode, or "Failure" for a failed console sign-in. */
+static const char *
+event_rules_error(struct json_object *ev)
+{
+	const char	*s;
+
+	if ((s = event_rules_str(ev, "errorCode")) != NULL)
+		return s;
+	s = event_rules_str(event_rules_obj(ev, "responseElements"),
+	    "ConsoleLogin");
+	return event_rules_streq(s, "Failure") ? s : NULL;
+}
+
+/* Decides which rules match; the alert's class and severity. */
+static void
+event_rules_classify(struct event_facts *f, struct json_object *ev,
+    const char *name, const char *source)
+{
+	struct json_object	*uid;
+	const char		*serial;
+
+	uid = event_rules_obj(ev, "userIdentity");
+	f->root = event_rules_streq(event_rules_str(uid, "type"), "Root");
+	f->console = strcmp(name, "ConsoleLogin") == 0;
+	f->rule = event_rules_find(name, source, f->root);
+	serial = event_rules_str(event_rules_obj(ev, "requestParameters"),
+	    "serialNumber");
+	f->root_mfa = f->root || event_rules_endswith(serial,
+	    EVENT_RULES_ROOTMFA);
+	if (f->rule != NULL) {
+		f->check = event_classes[f->rule->class].check;
+		f->severity = event_classes[f->rule->class].severity;
+		if (f->rule->class == EVENT_MFA && f->root_mfa)
+			f->severity = SEV_CRITICAL;
+	}
+	/* Root is critical, the top: on a tie, root use is the headline. */
+	if (f->root) {
+		f->check = event_classes[EVENT_ROOT].check;
+		f->severity = SEV_CRITICAL;
+	}
+}
+
+static int
+event_rules_identity(struct event_facts *f, struct json_object *ev)
+{
+	struct json_object	*uid = event_rules_obj(ev, "userIdentity");
+
+	if (event_rules_clean(&f->actor_type, event_rules_str(uid, "type")) ||
+	    event_rules_clean(&f->arn, event_rules_str(uid, "arn")) ||
+	    event_rules_clean(&f->key_id, event_rules_str(uid,
+	    "accessKeyId")))
+		return DW_ENOMEM;
+	return 0;
+}
+
+static int
+event_rules_facts(struct event_facts *f, struct json_object *ev,
+    const char *region_hint, const char *account_id)
+{
+	const char		*region, *account;
+	enum event_class	 class;
+
+	region = event_rules_str(ev, "awsRegion");
+	account = account_id ? account_id :
+	    event_rules_str(ev, "recipientAccountId");
+	class = f->rule != NULL ? f->rule->class : EVENT_ROOT;
+	if (event_rules_clean(&f->name, event_rules_str(ev, "eventName")) ||
+	    event_rules_clean(&f->source, event_rules_str(ev, "eventSource")) ||
+	    event_rules_clean(&f->time, event_rules_str(ev, "eventTime")) ||
+	    event_rules_clean(&f->region, region ? region : region_hint) ||
+	    event_rules_clean(&f->ip, event_rules_str(ev, "sourceIPAddress")) ||
+	    event_rules_clean(&f->agent, event_rules_str(ev, "userAgent")) ||
+	    event_rules_clean(&f->target, event_rules_target(ev, class,
+	    &f->target_key)) ||
+	    event_rules_clean(&f->error, event_rules_error(ev)) ||
+	    event_rules_clean(&f->account, account) ||
+	    event_rules_identity(f, ev))
+		return DW_ENOMEM;
+	return 0;
+}
+
+/* --- text ------------------------------------------------------------- */
+
+/* "MFA removed from IAM user alice (DeactivateMFADevice)" and the like. */
+static int
+event_rules_base(const struct event_facts *f, char **out)
+{
+	const char	*t = f->target, *what;
+	int		 r;
+
+	what = event_rules_streq(f->target_key, "userName") ? "IAM user " :
+	    "device ";
+
+	if (f->root && f->console)
+		r = asprintf(out, "%s", f->error ? "Root user console sign-in "
+		    "failed" : "Root user signed in to the console");
+	else if (f->root && f->rule != NULL)
+		r = asprintf(out, "Root user called %s (%s)", f->name,
+		    event_classes[f->rule->class].label);
+	else if (f->root)
+		r = asprintf(out, "Root user called %s", f->name);
+	else if (f->rule->class == EVENT_MFA)
+		r = asprintf(out, "MFA removed from %s%s (%s)", f->root_mfa ?
+		    "root" : t ? what : "an IAM user",
+		    f->root_mfa || !t ? "" : t, f->name);
+	else
+		r = asprintf(out, "%s: %s%s%s",
+		    event_classes[f->rule->class].heading, f->name,
+		    t ? " on " : "", t ? t : "");
+	if (r == -1) {
+		*out = NULL;
+		return DW_ENOMEM;
+	}
+	return 0;
+}
+
+/* One line under 100 characters; a failure is never cut off the end. */
+static int
+event_rules_title(const struct event_facts *f, char **out)
+{
+	char	*base = NULL, *cut = NULL, suffix[EVENT_RULES_MAXCODE + 16];
+	int	 r = DW_ENOMEM;
+
+	*out = NULL;
+	suffix[0] = '\0';
+	if (f->error != NULL && !(f->root && f->console))
+		snprintf(suffix, sizeof(suffix), " [failed: %.*s]",
+		    EVENT_RULES_MAXCODE, f->error);
+	if (event_rules_base(f, &base) != 0)
+		goto out;
+	if ((cut = textclean_dup(base, EVENT_RULES_MAXTITLE -
+	    strlen(suffix))) == NULL)
+		goto out;
+	if (asprintf(out, "%s%s", cut, suffix) == -1) {
+		*out = NULL;
+		goto out;
+	}
+	r = 0;
+out:
+	free(base);
+	free(cut);
+	return r;
+}
+
+#define EVENT_RULES_OR(s)	((s) != NULL ? (s) : "-")
+
+static int
+event_rules_summary(const struct event_facts *f, char **out)
+{
+	const char	*also = "";
+
+	if (f->root && f->rule != NULL)
+		also = event_classes[f->rule->class].label;
+	if (asprintf(out, "Who: %s %s%s%s\n"
+	    "What: %s (%s)%s%s\n"
+	    "Result: %s%s\n"
+	    "When: %s\n"
+	    "From: %s, user agent %s\n"
+	    "Region: %s, account %s\n"
+	    "Event: %s%s%s",
+	    EVENT_RULES_OR(f->actor_type), EVENT_RULES_OR(f->arn),
+	    f->key_id ? ", access key " : "", f->key_id ? f->key_id : "",
+	    f->name, EVENT_RULES_OR(f->source), f->target ? " on " : "",
+	    f->target ? f->target : "",
+	    f->error ? "failed: " : "succeeded", f->error ? f->error : "",
+	    EVENT_RULES_OR(f->time), EVENT_RULES_OR(f->ip),
+	    EVENT_RULES_OR(f->agent), EVENT_RULES_OR(f->region),
+	    EVENT_RULES_OR(f->account), f->id, *also ? "; also " : "",
+	    also) == -1) {
+		*out = NULL;
+		return DW_ENOMEM;
+	}
+	return 0;
+}
+
+/* Hands the cleaned strings over to the alert's event part. */
+static void
+event_rules_move(struct event_facts *f, struct alert_event *ev)
+{
+	ev->event_name = f->name;
+	ev->event_source = f->source;
+	ev->event_time = f->time;
+	ev->region = f->region;
+	ev->actor_type = f->actor_type;
+	ev->actor_arn = f->arn;
+	ev->access_key_id = f->key_id;
+	ev->source_ip = f->ip;
+	ev->user_agent = f->agent;
+	ev->target = f->target;
+	ev->error_code = f->error;
+	f->name = f->source = f->time = f->region = f->actor_type = NULL;
+	f->arn = f->key_id = f->ip = f->agent = f->target = f->error = NULL;
+}
+
+static int
+event_rules_alert(struct event_facts *f, struct alert **out)
+{
+	struct alert	*a = NULL;
+	char		*finding = NULL;
+	int		 r = DW_ENOMEM;
+
+	if ((a = alert_new(ALERT_EVENT, f->severity)) == NULL)
+		goto out;
+	alert_set_id(a, "evt", f->id);
+	a->time = time(NULL);
+	if (asprintf(&finding, "%s/%s", f->check, f->id) == -1) {
+		finding = NULL;
+		goto out;
+	}
+	if (alert_set(&a->check, f->check) != 0 ||
+	    alert_set(&a->finding, finding) != 0 ||
+	    alert_set(&a->account, f->account) != 0 ||
+	    alert_set(&a->ev.event_id, f->id) != 0 ||
+	    event_rules_title(f, &a->title) != 0 ||
+	    event_rules_summary(f, &a->summary) != 0)
+		goto out;
+	event_rules_move(f, &a->ev);
+	*out = a;
+	a = NULL;
+	r = 0;
+out:
+	alert_free(a);
+	free(finding);
+	return r;
+}
+
+/* --- entry ------------------------------------------------------------- */
+
+/* The event's object and its name and id, or DW_EPARSE with err. */
+static int
+event_rules_parse(const char *json, size_t len, struct json_object **ev,
+    const char **name, char *err, size_t errlen)
+{
+	char	perr[128];
+	int	r;
+
+	if (len > EVENT_RULES_MAXINPUT) {
+		snprintf(err, errlen, "CloudTrail event of %zu bytes is over "
+		    "the %d byte cap", len, EVENT_RULES_MAXINPUT);
+		return DW_ETOOBIG;
+	}
+	if ((r = jsonparse(json, len, ev, perr, sizeof(perr))) != 0) {
+		snprintf(err, errlen, "CloudTrail event: %s", perr);
+		return r;
+	}
+	if (!json_object_is_type(*ev, json_type_object)) {
+		snprintf(err, errlen, "CloudTrail event is not a JSON object");
+		return DW_EPARSE;
+	}
+	if ((*name = event_rules_str(*ev, "eventName")) == NULL) {
+		snprintf(err, errlen, "CloudTrail event has no eventName string");
+		return DW_EPARSE;
+	}
+	if (!evstate_valid_id(event_rules_str(*ev, "eventID"))) {
+		snprintf(err, errlen, "CloudTrail event has no valid eventID");
+		return DW_EPARSE;
+	}
+	return 0;
+}
+
+int
+event_rules_match(const char *json, size_t len, const char *region_hint,
+    const char *account_id, struct alert **out, char *err, size_t errlen)
+{
+	struct event_facts	 f = { 0 };
+	struct json_object	*ev = NULL;
+	const char		*name;
+	int			 r;
+
+	*out = NULL;
+	if ((r = event_rules_parse(json, len, &ev, &name, err, errlen)) != 0)
+		goto out;
+	event_rules_classify(&f, ev, name, event_rules_str(ev, "eventSource"));
+	if (!f.root && f.rule == NULL)
+		goto out;
+	f.id = event_rules_str(ev, "eventID");
+	if ((r = event_rules_facts(&f, ev, region_hint, account_id)) != 0 ||
+	    (r = event_rules_alert(&f, out)) != 0)
+		snprintf(err, errlen, "out of memory for a CloudTrail alert");
+out:
+	event_rules_facts_free(&f);
+	json_object_put(ev);
+	return r;
+}

@@ -1,0 +1,479 @@
+/*
+ * The finding store: every transition, the blind watch, persistence
+ * and corrupt state files.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "driftwatch/alert.h"
+#include "driftwatch/error.h"
+#include "driftwatch/findings.h"
+#include "tap.h"
+
+#define ACCOUNT	"123456789012"
+#define T0	1700000000
+
+struct got {
+	struct alert	*a[32];
+	size_t		 n;
+};
+
+static void
+collect(struct alert *a, void *arg)
+{
+	struct got	*g = arg;
+
+	if (g->n < 32)
+		g->a[g->n++] = a;
+	else
+		alert_free(a);
+}
+
+static void
+got_clear(struct got *g)
+{
+	size_t	i;
+
+	for (i = 0; i < g->n; i++)
+		alert_free(g->a[i]);
+	g->n = 0;
+}
+
+static char dir[64];
+
+static void
+write_state(const char *text)
+{
+	char	 path[128];
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "%s/findings.json", dir);
+	if ((fp = fopen(path, "w")) == NULL)
+		abort();
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void
+obs(struct findings *fs, const char *check, const char *res,
+    enum finding_state st, const char *actual, time_t now, struct got *g)
+{
+	struct finding_obs	o = { 0 };
+
+	o.check = check;
+	o.resource = res;
+	o.state = st;
+	o.severity = SEV_CRITICAL;
+	o.title = "root MFA is disabled";
+	o.expected = "enabled";
+	o.actual = actual;
+	findings_observe(fs, &o, now, collect, g);
+}
+
+/* One pass of check with a single observation. */
+static void
+pass(struct findings *fs, const char *check, enum finding_state st,
+    const char *actual, time_t now, struct got *g)
+{
+	findings_begin(fs, check);
+	obs(fs, check, NULL, st, actual, now, g);
+	findings_end(fs, check, 1, NULL, now, collect, g);
+}
+
+struct row {
+	char			key[128];
+	char			actual[128];
+	enum finding_state	state;
+	int			n;
+};
+
+static void
+find_row(const char *key, const char *check, enum finding_state st,
+    enum severity sev, const char *title, const char *exp, const char *act,
+    void *arg)
+{
+	struct row	*r = arg;
+
+	(void)check; (void)sev; (void)title; (void)exp;
+	r->n++;
+	if (strcmp(key, r->key) == 0) {
+		r->state = st;
+		snprintf(r->actual, sizeof(r->actual), "%s", act ? act : "");
+	}
+}
+
+static struct row
+lookup(struct findings *fs, const char *key)
+{
+	struct row	r = { .state = (enum finding_state)-1 };
+
+	snprintf(r.key, sizeof(r.key), "%s", key);
+	findings_foreach(fs, find_row, &r);
+	return r;
+}
+
+static void
+test_open_resolve(void)
+{
+	struct findings	*fs;
+	struct got	 g = { 0 };
+	char		 err[256], id1[ALERT_ID_LEN];
+	struct row	 r;
+
+	fs = findings_new(dir, ACCOUNT, 3);
+	ok(fs != NULL, "findings_new");
+	is_int(findings_load(fs, err, sizeof(err)), 0, "absent file: empty");
+	is_int((long long)findings_open_count(fs), 0, "no open findings");
+
+	pass(fs, "root.mfa", FINDING_OK, "enabled", T0, &g);
+	is_int((long long)g.n, 0, "new ok: no alert");
+
+	pass(fs, "root.mfa", FINDING_DRIFT, "disabled", T0 + 60, &g);
+	is_int((long long)g.n, 1, "ok -> drift: one alert");
+	if (g.n == 1) {
+		is_int(g.a[0]->kind, ALERT_OPEN, "kind open");
+		is_int(g.a[0]->severity, SEV_CRITICAL, "severity from obs");
+		IS_STR(g.a[0]->title, "Drift: root MFA is disabled", "title");
+		IS_STR(g.a[0]->check, "root.mfa", "alert check");
+		IS_STR(g.a[0]->finding, "root.mfa", "empty resource: key = check");
+		IS_STR(g.a[0]->account, ACCOUNT, "alert account");
+		IS_STR(g.a[0]->expected, "enabled", "expected");
+		IS_STR(g.a[0]->actual, "disabled", "actual");
+		ok(g.a[0]->summary != NULL, "summary set");
+		is_int(g.a[0]->time, T0 + 60, "alert time is now");
+		snprintf(id1, sizeof(id1), "%s", g.a[0]->id);
+	}
+	is_int((long long)findings_open_count(fs), 1, "one open");
+	got_clear(&g);
+
+	pass(fs, "root.mfa", FINDING_DRIFT, "disabled", T0 + 120, &g);
+	is_int((long long)g.n, 0, "drift -> drift: no alert");
+	pass(fs, "root.mfa", FINDING_DRIFT, "virtual\x01 device", T0 + 130, &g);
+	is_int((long long)g.n, 0, "changed actual while open: no alert");
+	r = lookup(fs, "root.mfa");
+	IS_STR(r.actual, "virtual device", "actual updated, control stripped");
+	pass(fs, "root.mfa", FINDING_DRIFT, "a\nb\x1b[31m", T0 + 131, &g);
+	r = lookup(fs, "root.mfa");
+	IS_STR(r.actual, "a b[31m", "newline a space, ESC stripped");
+
+	pass(fs, "root.mfa", FINDING_UNKNOWN, NULL, T0 + 180, &g);
+	is_int((long long)g.n, 0, "drift -> unknown: no alert");
+	is_int((long long)findings_open_count(fs), 1, "unknown never resolves");
+	r = lookup(fs, "root.mfa");
+	is_int(r.state, FINDING_DRIFT, "still drift after unknown");
+
+	pass(fs, "root.mfa", FINDING_OK, "enabled", T0 + 240, &g);
+	is_int((long long)g.n, 1, "drift -> ok: one alert");
+	if (g.n == 1) {
+		is_int(g.a[0]->kind, ALERT_RESOLVE, "kind resolve");
+		IS_STR(g.a[0]->title, "Resolved: root MFA is disabled",
+		    "resolve title");
+		is_int(g.a[0]->severity, SEV_CRITICAL, "resolve keeps severity");
+	}
+	is_int((long long)findings_open_count(fs), 0, "none open");
+	got_clear(&g);
+
+	pass(fs, "root.mfa", FINDING_DRIFT, "disabled", T0 + 300, &g);
+	is_int((long long)g.n, 1, "reopen: one alert");
+	if (g.n == 1)
+		ok(strcmp(g.a[0]->id, id1) != 0, "reopen has a new alert id");
+	got_clear(&g);
+	findings_free(fs);
+}
+
+static void
+test_unknown_new(void)
+{
+	struct findings	*fs;
+	struct got	 g = { 0 };
+
+	fs = findings_new(dir, ACCOUNT, 3);
+	pass(fs, "iam.alias", FINDING_UNKNOWN, NULL, T0, &g);
+	is_int((long long)g.n, 0, "new unknown: no alert");
+	is_int((long long)findings_open_count(fs), 0, "unknown opens nothing");
+	is_int(lookup(fs, "iam.alias").state, FINDING_UNKNOWN,
+	    "listed as unknown");
+	pass(fs, "iam.alias", FINDING_OK, "ok", T0 + 1, &g);
+	is_int((long long)g.n, 0, "unknown -> ok: no alert");
+	pass(fs, "iam.alias", FINDING_UNKNOWN, NULL, T0 + 2, &g);
+	is_int(lookup(fs, "iam.alias").state, FINDING_OK,
+	    "ok -> unknown keeps ok");
+	pass(fs, "iam.alias", FINDING_DRIFT, "x", T0 + 3, &g);
+	is_int((long long)g.n, 1, "unknown(ok) -> drift opens");
+	got_clear(&g);
+	findings_free(fs);
+}
+
+static void
+test_resource_gone(void)
+{
+	struct findings	*fs;
+	struct got	 g = { 0 };
+	const char	*c = "iam.user_mfa";
+
+	fs = findings_new(dir, ACCOUNT, 3);
+	findings_begin(fs, c);
+	obs(fs, c, "alice", FINDING_DRIFT, "no mfa", T0, &g);
+	obs(fs, c, "bob", FINDING_DRIFT, "no mfa", T0, &g);
+	obs(fs, c, "carol", FINDING_OK, "mfa", T0, &g);
+	findings_end(fs, c, 1, NULL, T0, collect, &g);
+	is_int((long long)g.n, 2, "two opens");
+	if (g.n == 2)
+		IS_STR(g.a[1]->finding, "iam.user_mfa/bob", "key check/resource");
+	got_clear(&g);
+
+	findings_begin(fs, c);
+	obs(fs, c, "alice", FINDING_DRIFT, "no mfa", T0 + 60, &g);
+	findings_end(fs, c, 0, "Throttling: Rate exceeded", T0 + 60,
+	    collect, &g);
+	is_int((long long)g.n, 0, "incomplete pass: nothing resolves");
+	is_int((long long)findings_open_count(fs), 2, "bob still open");
+
+	findings_begin(fs, c);
+	obs(fs, c, "alice", FINDING_DRIFT, "no mfa", T0 + 120, &g);
+	obs(fs, c, "bob", FINDING_UNKNOWN, NULL, T0 + 120, &g);
+	findings_end(fs, c, 1, NULL, T0 + 120, collect, &g);
+	is_int((long long)g.n, 0, "bob unknown in a complete pass: no resolve");
+
+	findings_begin(fs, c);
+	obs(fs, c, "alice", FINDING_DRIFT, "no mfa", T0 + 180, &g);
+	findings_end(fs, c, 1, NULL, T0 + 180, collect, &g);
+	is_int((long long)g.n, 1, "bob gone: one resolve");
+	if (g.n == 1) {
+		is_int(g.a[0]->kind, ALERT_RESOLVE, "kind resolve");
+		IS_STR(g.a[0]->finding, "iam.user_mfa/bob", "bob resolved");
+		IS_STR(g.a[0]->actual, "(resource no longer present)",
+		    "says the resource is gone");
+	}
+	is_int(lookup(fs, "iam.user_mfa/carol").n, 1, "gone ok forgotten");
+	is_int((long long)findings_open_count(fs), 1, "alice still open");
+	got_clear(&g);
+
+	findings_begin(fs, "root.mfa");
+	findings_end(fs, "root.mfa", 1, NULL, T0 + 200, collect, &g);
+	is_int((long long)findings_open_count(fs), 1,
+	    "another check's pass leaves alice");
+	findings_free(fs);
+}
+
+static void
+test_blind(void)
+{
+	struct findings	*fs;
+	struct got	 g = { 0 };
+	int		 i;
+
+	fs = findings_new(dir, ACCOUNT, 3);
+	for (i = 0; i < 2; i++)
+		findings_end(fs, "root.mfa", 0, "AccessDenied: not allowed",
+		    T0 + i, collect, &g);
+	is_int((long long)g.n, 0, "2 unknown passes: not blind yet");
+	findings_end(fs, "root.mfa", 0, "AccessDenied: not allowed", T0 + 2,
+	    collect, &g);
+	is_int((long long)g.n, 1, "3rd: blind alert");
+	if (g.n == 1) {
+		is_int(g.a[0]->kind, ALERT_BLIND, "kind blind");
+		is_int(g.a[0]->severity, SEV_HIGH, "blind is high");
+		IS_STR(g.a[0]->title, "driftwatch cannot see root.mfa: "
+		    "AccessDenied: not allowed", "blind title names the error");
+		IS_STR(g.a[0]->check, "root.mfa", "blind check");
+		IS_STR(g.a[0]->account, ACCOUNT, "blind account");
+	}
+	is_int((long long)findings_blind_count(fs), 1, "one blind check");
+	got_clear(&g);
+	for (i = 0; i < 5; i++)
+		findings_end(fs, "root.mfa", 0, "AccessDenied\nx", T0 + 10 + i,
+		    collect, &g);
+	is_int((long long)g.n, 0, "still blind: no more alerts");
+	findings_begin(fs, "root.mfa");
+	findings_end(fs, "root.mfa", 1, NULL, T0 + 20, collect, &g);
+	is_int((long long)g.n, 1, "complete: one sighted");
+	if (g.n == 1)
+		is_int(g.a[0]->kind, ALERT_SIGHTED, "kind sighted");
+	got_clear(&g);
+	findings_end(fs, "root.mfa", 1, NULL, T0 + 21, collect, &g);
+	is_int((long long)g.n, 0, "sighted once");
+	is_int((long long)findings_blind_count(fs), 0, "no blind check");
+	findings_end(fs, "root.mfa", 0, NULL, T0 + 22, collect, &g);
+	findings_end(fs, "root.mfa", 0, NULL, T0 + 23, collect, &g);
+	findings_end(fs, "root.mfa", 1, NULL, T0 + 24, collect, &g);
+	findings_end(fs, "root.mfa", 0, NULL, T0 + 25, collect, &g);
+	findings_end(fs, "root.mfa", 0, NULL, T0 + 26, collect, &g);
+	is_int((long long)g.n, 0, "a complete pass resets the streak");
+	findings_end(fs, "root.mfa", 0, NULL, T0 + 27, collect, &g);
+	is_int((long long)g.n, 1, "blind again after 3 more");
+	got_clear(&g);
+	findings_free(fs);
+}
+
+static ino_t
+inode(const char *name)
+{
+	char		path[128];
+	struct stat	st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (stat(path, &st) == -1)
+		return 0;
+	return st.st_ino;
+}
+
+static void
+test_persist(void)
+{
+	struct findings	*fs, *fs2;
+	struct got	 g = { 0 };
+	char		 err[256];
+	ino_t		 ino;
+
+	unlink("findings.json");
+	fs = findings_new(dir, ACCOUNT, 3);
+	pass(fs, "root.mfa", FINDING_DRIFT, "disabled", T0, &g);
+	findings_end(fs, "cloudtrail.logging", 0, "AccessDenied", T0, collect,
+	    &g);
+	findings_end(fs, "cloudtrail.logging", 0, "AccessDenied", T0, collect,
+	    &g);
+	findings_end(fs, "config.rules", 0, "AccessDenied", T0, collect, &g);
+	findings_end(fs, "config.rules", 0, "AccessDenied", T0, collect, &g);
+	findings_end(fs, "config.rules", 0, "AccessDenied", T0, collect, &g);
+	is_int((long long)g.n, 2, "open + blind before save");
+	got_clear(&g);
+	is_int(findings_save(fs), 0, "save");
+	ino = inode("findings.json");
+	ok(ino != 0, "findings.json written");
+	is_int(findings_save(fs), 0, "save unchanged");
+	ok(inode("findings.json") == ino, "unchanged: file not rewritten");
+
+	fs2 = findings_new(dir, ACCOUNT, 3);
+	is_int(findings_load(fs2, err, sizeof(err)), 0, "load");
+	is_int((long long)findings_open_count(fs2), 1, "open finding restored");
+	is_int((long long)findings_blind_count(fs2), 1, "blind restored");
+	pass(fs2, "root.mfa", FINDING_DRIFT, "disabled", T0 + 60, &g);
+	is_int((long long)g.n, 0, "restart: open finding not re-alerted");
+	findings_end(fs2, "config.rules", 0, "AccessDenied", T0 + 60, collect,
+	    &g);
+	is_int((long long)g.n, 0, "restart: blind not re-alerted");
+	findings_end(fs2, "cloudtrail.logging", 0, "AccessDenied", T0 + 60,
+	    collect, &g);
+	is_int((long long)g.n, 1, "restart: streak kept, blind on the 3rd");
+	got_clear(&g);
+	findings_end(fs2, "config.rules", 1, NULL, T0 + 90, collect, &g);
+	is_int((long long)g.n, 1, "restart: sighted after blind");
+	got_clear(&g);
+	pass(fs2, "root.mfa", FINDING_OK, "enabled", T0 + 120, &g);
+	is_int((long long)g.n, 1, "restart: resolves the restored finding");
+	got_clear(&g);
+	findings_free(fs2);
+	findings_free(fs);
+}
+
+static void
+corrupt(const char *text, int want, const char *needle, const char *what)
+{
+	struct findings	*fs;
+	struct got	 g = { 0 };
+	char		 err[512] = "";
+
+	fs = findings_new(dir, ACCOUNT, 3);
+	pass(fs, "root.mfa", FINDING_DRIFT, "disabled", T0, &g);
+	got_clear(&g);
+	write_state(text);
+	is_int(findings_load(fs, err, sizeof(err)), want, "corrupt: %s", what);
+	ok(strstr(err, "findings.json") != NULL && strstr(err, needle) != NULL,
+	    "error names file and fault: %s", err);
+	is_int((long long)findings_open_count(fs), 1,
+	    "failed load leaves the store as it was");
+	findings_free(fs);
+}
+
+static void
+test_corrupt(void)
+{
+	corrupt("{\"version\":1,\"findings\":[", DW_EPARSE, "truncated",
+	    "truncated");
+	corrupt("garbage", DW_EPARSE, "malformed", "not JSON");
+	corrupt("[1,2]", DW_EPARSE, "not a JSON object", "not an object");
+	corrupt("{\"version\":1} x", DW_EPARSE, "malformed", "trailing data");
+	corrupt("{}", DW_EPARSE, "\"version\" is missing", "no version");
+	corrupt("{\"version\":7}", DW_EPARSE, "version", "future version");
+	corrupt("{\"version\":1,\"findings\":{}}", DW_EPARSE, "not an array",
+	    "findings not an array");
+	corrupt("{\"version\":1,\"findings\":[{\"state\":\"drift\"}]}",
+	    DW_EPARSE, "findings[0]: \"check\" is missing", "no check");
+	corrupt("{\"version\":1,\"findings\":[{\"check\":\"a\",\"state\":"
+	    "\"maybe\",\"severity\":\"high\",\"first_seen\":1,\"last_seen\":1}"
+	    "]}", DW_EPARSE, "\"state\" is not", "bad state");
+	corrupt("{\"version\":1,\"findings\":[{\"check\":\"a\",\"state\":"
+	    "\"drift\",\"severity\":\"high\",\"first_seen\":\"x\","
+	    "\"last_seen\":1}]}", DW_EPARSE, "first_seen", "bad time");
+	corrupt("{\"version\":1,\"findings\":[{\"check\":\"a\",\"state\":"
+	    "\"drift\",\"severity\":\"high\",\"first_seen\":1,\"last_seen\":1},"
+	    "{\"check\":\"a\",\"state\":\"ok\",\"severity\":\"high\","
+	    "\"first_seen\":1,\"last_seen\":1}]}", DW_EPARSE, "twice",
+	    "duplicate finding");
+	corrupt("{\"version\":1,\"checks\":[{\"check\":\"a\",\"streak\":-1,"
+	    "\"blind\":true}]}", DW_EPARSE, "streak", "negative streak");
+	corrupt("{\"version\":1,\"checks\":[{\"check\":\"a\",\"streak\":1,"
+	    "\"blind\":\"yes\"}]}", DW_EPARSE, "blind", "blind not boolean");
+	corrupt("{\"version\":1,\"account\":\"999999999999\"}", DW_EINVAL,
+	    "999999999999", "another account's state");
+}
+
+static void
+test_misc(void)
+{
+	struct findings		*fs;
+	struct finding_obs	 o = { 0 };
+	struct got		 g = { 0 };
+
+	findings_free(NULL);
+	ok(1, "findings_free(NULL) is a no-op");
+	IS_STR(finding_state_name(FINDING_OK), "ok", "state name ok");
+	IS_STR(finding_state_name(FINDING_DRIFT), "drift", "state name drift");
+	IS_STR(finding_state_name(FINDING_UNKNOWN), "unknown",
+	    "state name unknown");
+
+	fs = findings_new("/nonexistent/dir", ACCOUNT, 0);
+	pass(fs, "root.mfa", FINDING_DRIFT, "x", T0, &g);
+	is_int(findings_save(fs), DW_EIO, "unwritable state dir: DW_EIO");
+	findings_end(fs, "x", 0, "e", T0, collect, &g);
+	is_int((long long)g.n, 2, "blind_after 0 acts as 1");
+	got_clear(&g);
+	o.check = NULL;
+	findings_observe(fs, &o, T0, collect, &g);
+	o.check = "";
+	findings_observe(fs, &o, T0, collect, &g);
+	is_int((long long)g.n, 0, "observation without a check dropped");
+
+	o.check = "root.mfa";
+	o.state = FINDING_DRIFT;
+	o.severity = SEV_LOW;
+	o.title = "changed";
+	findings_observe(fs, &o, T0, NULL, NULL);
+	is_int((long long)findings_open_count(fs), 1,
+	    "severity change while open: still one, no alert (cb NULL)");
+	findings_free(fs);
+}
+
+int
+main(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/dw-findings.XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		skip_all("mkdtemp failed");
+	if (chdir(dir) == -1)
+		skip_all("chdir failed");
+	test_open_resolve();
+	test_unknown_new();
+	test_resource_gone();
+	test_blind();
+	test_persist();
+	test_corrupt();
+	test_misc();
+	unlink("findings.json");
+	rmdir(dir);
+	return done_testing();
+}
