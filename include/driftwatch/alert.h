@@ -1,0 +1,81 @@
+/*
+ * An alert: what the daemon tells people.  Made by the event poller
+ * (a CloudTrail event) or by the findings store (open, resolve, blind),
+ * written to the outbox, then rendered by each sink.
+ */
+#ifndef DRIFTWATCH_ALERT_H
+#define DRIFTWATCH_ALERT_H
+
+#include <time.h>
+
+struct json_object;
+
+enum severity {
+	SEV_INFO = 0,
+	SEV_LOW,
+	SEV_MEDIUM,
+	SEV_HIGH,
+	SEV_CRITICAL,
+};
+
+enum alert_kind {
+	ALERT_EVENT = 0,	/* a CloudTrail event matched a rule */
+	ALERT_OPEN,		/* a finding went ok -> drift */
+	ALERT_RESOLVE,		/* a finding went drift -> ok */
+	ALERT_BLIND,		/* a check stayed unknown for N polls */
+	ALERT_SIGHTED,		/* a blind check can see again */
+};
+
+/* Who did what, when and from where; set for ALERT_EVENT. */
+struct alert_event {
+	char	*event_id;
+	char	*event_name;
+	char	*event_source;
+	char	*event_time;	/* ISO 8601 UTC */
+	char	*region;
+	char	*actor_type;	/* userIdentity.type: "Root", "IAMUser", ... */
+	char	*actor_arn;
+	char	*access_key_id;
+	char	*source_ip;
+	char	*user_agent;
+	char	*target;	/* what was acted on: user, trail, device */
+	char	*error_code;	/* set when the call failed */
+};
+
+#define ALERT_ID_LEN	48
+
+/* Every string is owned by the alert and freed by alert_free(). */
+struct alert {
+	char			 id[ALERT_ID_LEN];	/* unique; receivers drop repeats */
+	enum alert_kind		 kind;
+	enum severity		 severity;
+	char			*check;		/* "root.mfa", "event.root_activity" */
+	char			*finding;	/* check id + resource; stable */
+	char			*account;	/* 12-digit account id, or NULL */
+	char			*title;		/* one line */
+	char			*summary;	/* a few lines for people */
+	char			*expected;	/* drift only */
+	char			*actual;
+	time_t			 time;		/* when driftwatch raised it */
+	struct alert_event	 ev;
+};
+
+const char	*severity_name(enum severity);
+/* 0 and *out set, or DW_EINVAL for an unknown name. */
+int		 severity_parse(const char *, enum severity *);
+const char	*alert_kind_name(enum alert_kind);
+
+/* A zeroed alert with a fresh random id; NULL on allocation failure. */
+struct alert	*alert_new(enum alert_kind, enum severity);
+void		 alert_free(struct alert *);
+/* Replaces *field with a copy of s (NULL clears); DW_ENOMEM on failure. */
+int		 alert_set(char **field, const char *s);
+/* Sets a fixed id (for alerts that must keep one across restarts). */
+void		 alert_set_id(struct alert *, const char *prefix, const char *key);
+
+/* The durable and generic-webhook form. Caller puts the object. */
+struct json_object	*alert_to_json(const struct alert *);
+/* Reads alert_to_json()'s form back; DW_EPARSE names nothing secret. */
+int			 alert_from_json(struct json_object *, struct alert **);
+
+#endif

@@ -1,0 +1,380 @@
+/*
+ * Slack incoming webhooks: a fallback "text" plus Block Kit blocks in
+ * mrkdwn.  Slack asks for &, < and > as &amp; &lt; &gt; in all text;
+ * left raw, a '<' in a CloudTrail field could forge a link or a
+ * mention.  Values from outside are also cleaned of control and bidi
+ * characters and cut to Slack's per-element limits.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "driftwatch/error.h"
+#include "driftwatch/sink.h"
+#include "driftwatch/textclean.h"
+
+#define SLACK_HEADER_MAX	150	/* plain_text in a header block */
+#define SLACK_TEXT_MAX		3000	/* section text */
+#define SLACK_FIELD_MAX		2000	/* section field, context element */
+#define SLACK_VALUE_MAX		400	/* one value, before escaping */
+
+struct sink_slack_sev {
+	const char	*mark;
+	const char	*label;
+};
+
+static const struct sink_slack_sev sink_slack_sevs[] = {
+	{ ":information_source:",	"INFO" },
+	{ ":large_blue_circle:",	"LOW" },
+	{ ":large_yellow_circle:",	"MEDIUM" },
+	{ ":large_orange_circle:",	"HIGH" },
+	{ ":red_circle:",		"CRITICAL" },
+};
+
+static const struct sink_slack_sev *
+sink_slack_sev(enum severity s)
+{
+	static const struct sink_slack_sev	unknown = {
+		":grey_question:", "UNKNOWN"
+	};
+
+	if ((size_t)s >= sizeof(sink_slack_sevs) / sizeof(sink_slack_sevs[0]))
+		return &unknown;
+	return &sink_slack_sevs[s];
+}
+
+static const char *
+sink_slack_kind(enum alert_kind k)
+{
+	switch (k) {
+	case ALERT_EVENT:	return "CloudTrail event";
+	case ALERT_OPEN:	return "Drift detected";
+	case ALERT_RESOLVE:	return ":white_check_mark: Resolved";
+	case ALERT_BLIND:	return ":warning: driftwatch is blind";
+	case ALERT_SIGHTED:	return "driftwatch can see again";
+	}
+	return "Alert";
+}
+
+static const char *
+sink_slack_entity(char c)
+{
+	switch (c) {
+	case '&':	return "&amp;";
+	case '<':	return "&lt;";
+	case '>':	return "&gt;";
+	}
+	return NULL;
+}
+
+/*
+ * s with &, <, > escaped, at most max bytes (max > 3); a cut never
+ * splits a character or an entity and ends in an ellipsis.
+ */
+static char *
+sink_slack_escape(const char *s, size_t max)
+{
+	const size_t	 elen = strlen(TEXTCLEAN_ELLIPSIS);
+	const char	*rep;
+	char		*out;
+	size_t		 o = 0, cut = 0, w;
+
+	if ((out = malloc(max + 1)) == NULL)
+		return NULL;
+	for (; *s != '\0'; s++) {
+		rep = sink_slack_entity(*s);
+		w = rep != NULL ? strlen(rep) : 1;
+		if (((unsigned char)*s & 0xc0) != 0x80 && o + elen <= max)
+			cut = o;
+		if (o + w > max) {
+			memcpy(out + cut, TEXTCLEAN_ELLIPSIS, elen);
+			o = cut + elen;
+			break;
+		}
+		memcpy(out + o, rep != NULL ? rep : s, w);
+		o += w;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* An untrusted value made safe to show, then escaped. */
+static char *
+sink_slack_value(const char *v)
+{
+	char	*clean, *esc;
+
+	if ((clean = textclean_dup(v, SLACK_VALUE_MAX)) == NULL)
+		return NULL;
+	esc = sink_slack_escape(clean, SLACK_FIELD_MAX - 100);
+	free(clean);
+	return esc;
+}
+
+static struct json_object *
+sink_slack_textobj(const char *type, const char *text)
+{
+	struct json_object	*o;
+
+	if ((o = json_object_new_object()) == NULL)
+		return NULL;
+	json_object_object_add(o, "type", json_object_new_string(type));
+	json_object_object_add(o, "text", json_object_new_string(text));
+	return o;
+}
+
+/* Appends {"type":"mrkdwn","text":"*label*<sep>value"}; skips NULL. */
+static int
+sink_slack_field(struct json_object *arr, const char *label,
+    const char *value, const char *sep)
+{
+	struct json_object	*t = NULL;
+	char			*esc, *text = NULL;
+	int			 r = DW_ENOMEM;
+
+	if (value == NULL)
+		return 0;
+	if ((esc = sink_slack_value(value)) == NULL)
+		return DW_ENOMEM;
+	if (asprintf(&text, "*%s*%s%s", label, sep, esc) == -1)
+		text = NULL;
+	else if ((t = sink_slack_textobj("mrkdwn", text)) != NULL &&
+	    json_object_array_add(arr, t) == 0)
+		r = 0;
+	else
+		json_object_put(t);
+	free(esc);
+	free(text);
+	return r;
+}
+
+/* "a (b)", "a" or "b" from two optional parts; NULL when both are. */
+static int
+sink_slack_pair(char **out, const char *a, const char *b)
+{
+	int	n;
+
+	*out = NULL;
+	if (a != NULL && b != NULL)
+		n = asprintf(out, "%s (%s)", a, b);
+	else if (a != NULL || b != NULL)
+		n = asprintf(out, "%s", a != NULL ? a : b);
+	else
+		return 0;
+	if (n == -1) {
+		*out = NULL;
+		return DW_ENOMEM;
+	}
+	return 0;
+}
+
+static int
+sink_slack_event_fields(struct json_object *f, const struct alert_event *ev)
+{
+	char	*who = NULL, *what = NULL;
+	int	 r;
+
+	if ((r = sink_slack_pair(&who, ev->actor_arn, ev->actor_type)) != 0 ||
+	    (r = sink_slack_pair(&what, ev->event_name,
+	    ev->event_source)) != 0)
+		goto out;
+	if ((r = sink_slack_field(f, "Who", who, "\n")) != 0 ||
+	    (r = sink_slack_field(f, "Access key", ev->access_key_id,
+	    "\n")) != 0 ||
+	    (r = sink_slack_field(f, "What", what, "\n")) != 0 ||
+	    (r = sink_slack_field(f, "When", ev->event_time, "\n")) != 0 ||
+	    (r = sink_slack_field(f, "From", ev->source_ip, "\n")) != 0 ||
+	    (r = sink_slack_field(f, "User agent", ev->user_agent,
+	    "\n")) != 0 ||
+	    (r = sink_slack_field(f, "Region", ev->region, "\n")) != 0 ||
+	    (r = sink_slack_field(f, "Event id", ev->event_id, "\n")) != 0 ||
+	    (r = sink_slack_field(f, "Target", ev->target, "\n")) != 0)
+		goto out;
+	r = sink_slack_field(f, "Error", ev->error_code, "\n");
+out:
+	free(who);
+	free(what);
+	return r;
+}
+
+/* A block holding an array under key, or nothing when it is empty. */
+static int
+sink_slack_add_array(struct json_object *blocks, const char *type,
+    const char *key, struct json_object *arr)
+{
+	struct json_object	*b;
+
+	if (json_object_array_length(arr) == 0) {
+		json_object_put(arr);
+		return 0;
+	}
+	if ((b = json_object_new_object()) == NULL) {
+		json_object_put(arr);
+		return DW_ENOMEM;
+	}
+	json_object_object_add(b, "type", json_object_new_string(type));
+	json_object_object_add(b, key, arr);
+	return json_object_array_add(blocks, b) == 0 ? 0 : DW_ENOMEM;
+}
+
+static int
+sink_slack_details(struct json_object *blocks, const struct alert *a)
+{
+	struct json_object	*f;
+	int			 r;
+
+	if ((f = json_object_new_array()) == NULL)
+		return DW_ENOMEM;
+	if (a->kind == ALERT_EVENT && (r = sink_slack_event_fields(f,
+	    &a->ev)) != 0) {
+		json_object_put(f);
+		return r;
+	}
+	if ((r = sink_slack_field(f, "Expected", a->expected, "\n")) != 0 ||
+	    (r = sink_slack_field(f, "Actual", a->actual, "\n")) != 0) {
+		json_object_put(f);
+		return r;
+	}
+	return sink_slack_add_array(blocks, "section", "fields", f);
+}
+
+static int
+sink_slack_context(struct json_object *blocks, const struct alert *a)
+{
+	struct json_object	*e;
+
+	if ((e = json_object_new_array()) == NULL)
+		return DW_ENOMEM;
+	if (sink_slack_field(e, "check", a->check, " ") != 0 ||
+	    sink_slack_field(e, "finding", a->finding, " ") != 0 ||
+	    sink_slack_field(e, "account", a->account, " ") != 0 ||
+	    sink_slack_field(e, "alert", a->id, " ") != 0) {
+		json_object_put(e);
+		return DW_ENOMEM;
+	}
+	return sink_slack_add_array(blocks, "context", "elements", e);
+}
+
+/* One escaped line: "<mark> <SEVERITY>: <title>", cut to max. */
+static char *
+sink_slack_headline(const struct alert *a, size_t max)
+{
+	char	*raw = NULL, *clean, *esc;
+	int	 n;
+
+	n = asprintf(&raw, "%s %s: %s", sink_slack_sev(a->severity)->mark,
+	    sink_slack_sev(a->severity)->label, a->title != NULL ? a->title :
+	    a->check != NULL ? a->check : "driftwatch alert");
+	if (n == -1)
+		return NULL;
+	clean = textclean_dup(raw, max);
+	free(raw);
+	if (clean == NULL)
+		return NULL;
+	esc = sink_slack_escape(clean, max);
+	free(clean);
+	return esc;
+}
+
+static int
+sink_slack_header(struct json_object *blocks, const struct alert *a)
+{
+	struct json_object	*b, *t;
+	char			*line;
+
+	if ((line = sink_slack_headline(a, SLACK_HEADER_MAX)) == NULL)
+		return DW_ENOMEM;
+	t = sink_slack_textobj("plain_text", line);
+	free(line);
+	if (t == NULL || (b = json_object_new_object()) == NULL) {
+		json_object_put(t);
+		return DW_ENOMEM;
+	}
+	json_object_object_add(t, "emoji", json_object_new_boolean(1));
+	json_object_object_add(b, "type", json_object_new_string("header"));
+	json_object_object_add(b, "text", t);
+	return json_object_array_add(blocks, b) == 0 ? 0 : DW_ENOMEM;
+}
+
+/* The kind, then the alert's own summary (its line breaks kept). */
+static int
+sink_slack_summary(struct json_object *blocks, const struct alert *a)
+{
+	struct json_object	*b;
+	char			*raw = NULL, *esc;
+	int			 n;
+
+	n = asprintf(&raw, "*%s*\n%s", sink_slack_kind(a->kind),
+	    a->summary != NULL ? a->summary : "");
+	if (n == -1)
+		return DW_ENOMEM;
+	esc = sink_slack_escape(raw, SLACK_TEXT_MAX);
+	free(raw);
+	if (esc == NULL || (b = json_object_new_object()) == NULL) {
+		free(esc);
+		return DW_ENOMEM;
+	}
+	json_object_object_add(b, "type", json_object_new_string("section"));
+	json_object_object_add(b, "text", sink_slack_textobj("mrkdwn", esc));
+	free(esc);
+	return json_object_array_add(blocks, b) == 0 ? 0 : DW_ENOMEM;
+}
+
+static struct json_object *
+sink_slack_message(const struct alert *a)
+{
+	struct json_object	*o, *blocks;
+	char			*text;
+
+	if ((o = json_object_new_object()) == NULL)
+		return NULL;
+	if ((text = sink_slack_headline(a, SLACK_TEXT_MAX)) == NULL)
+		goto fail;
+	json_object_object_add(o, "text", json_object_new_string(text));
+	free(text);
+	if ((blocks = json_object_new_array()) == NULL)
+		goto fail;
+	json_object_object_add(o, "blocks", blocks);
+	if (sink_slack_header(blocks, a) != 0 ||
+	    sink_slack_summary(blocks, a) != 0 ||
+	    sink_slack_details(blocks, a) != 0 ||
+	    sink_slack_context(blocks, a) != 0)
+		goto fail;
+	return o;
+fail:
+	json_object_put(o);
+	return NULL;
+}
+
+static int
+sink_slack_render(const struct sink *s, const struct alert *a,
+    struct sink_msg *msg)
+{
+	struct json_object	*o;
+	const char		*str;
+	size_t			 n;
+
+	(void)s;
+	if ((o = sink_slack_message(a)) == NULL)
+		return DW_ENOMEM;
+	str = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	if (str != NULL && (msg->body = strdup(str)) != NULL)
+		msg->body_len = n;
+	json_object_put(o);
+	if (msg->body == NULL)
+		return DW_ENOMEM;
+	msg->content_type = "application/json";
+	return 0;
+}
+
+const struct sink_ops sink_slack_ops = {
+	.type = "slack",
+	.render = sink_slack_render,
+};

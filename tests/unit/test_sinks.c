@@ -1,0 +1,374 @@
+/*
+ * Sinks: construction, the severity filter, the webhook body, headers
+ * and signature, and Slack's formatting and escaping.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "driftwatch/alert.h"
+#include "driftwatch/error.h"
+#include "driftwatch/sink.h"
+#include "tap.h"
+
+#define URL	"https://127.0.0.1:1/services/T000/B000/TOKENxyz"
+#define SECRET	"hmac-s3cret-key"
+
+static struct alert *
+event_alert(void)
+{
+	struct alert	*a = alert_new(ALERT_EVENT, SEV_CRITICAL);
+
+	alert_set(&a->check, "event.root_activity");
+	alert_set(&a->account, "123456789012");
+	alert_set(&a->title, "Root <!channel> signed in & left");
+	alert_set(&a->summary, "The root user signed in.\nSecond line.");
+	alert_set(&a->ev.event_id, "0b1c2d3e-event");
+	alert_set(&a->ev.event_name, "ConsoleLogin");
+	alert_set(&a->ev.event_source, "signin.amazonaws.com");
+	alert_set(&a->ev.event_time, "2024-05-01T11:59:00Z");
+	alert_set(&a->ev.region, "us-east-1");
+	alert_set(&a->ev.actor_type, "Root");
+	alert_set(&a->ev.actor_arn, "arn:aws:iam::123456789012:root");
+	alert_set(&a->ev.access_key_id, "ASIAEXAMPLEKEY");
+	alert_set(&a->ev.source_ip, "192.0.2.44");
+	alert_set(&a->ev.user_agent, "curl/8 <http://evil|click> \x1b[31m");
+	return a;
+}
+
+static const char *
+header(const struct sink_msg *m, const char *name)
+{
+	size_t	i, n = strlen(name);
+
+	for (i = 0; m->extra_headers[i] != NULL; i++)
+		if (strncmp(m->extra_headers[i], name, n) == 0 &&
+		    m->extra_headers[i][n] == ':')
+			return m->extra_headers[i] + n + 2;
+	return NULL;
+}
+
+/* Neither the URL, its token nor the secret may show anywhere. */
+static int
+leaks(const struct sink_msg *m)
+{
+	size_t	i;
+
+	if (strstr(m->body, "TOKENxyz") || strstr(m->body, SECRET) ||
+	    strstr(m->body, "127.0.0.1"))
+		return 1;
+	for (i = 0; m->extra_headers[i] != NULL; i++)
+		if (strstr(m->extra_headers[i], "TOKENxyz") ||
+		    strstr(m->extra_headers[i], SECRET))
+			return 1;
+	return 0;
+}
+
+static void
+test_new(void)
+{
+	struct sink	*s;
+	char		 err[128] = "";
+
+	s = sink_new("ops", "carrier-pigeon", URL, NULL, SEV_LOW, 0, NULL,
+	    err, sizeof(err));
+	ok(s == NULL && strstr(err, "unknown type") != NULL,
+	    "unknown type refused: %s", err);
+	s = sink_new("a/b", "webhook", URL, NULL, SEV_LOW, 0, NULL, err,
+	    sizeof(err));
+	ok(s == NULL, "a name with '/' is refused: %s", err);
+	s = sink_new("a.b", "webhook", URL, NULL, SEV_LOW, 0, NULL, err,
+	    sizeof(err));
+	ok(s == NULL, "a name with '.' is refused");
+	s = sink_new("ops", "webhook", NULL, NULL, SEV_LOW, 0, NULL, err,
+	    sizeof(err));
+	ok(s == NULL, "no url is refused");
+	s = sink_new("ops", "slack", URL, NULL, SEV_HIGH, 5000, NULL, err,
+	    sizeof(err));
+	ok(s != NULL && strcmp(s->ops->type, "slack") == 0 &&
+	    s->timeout_ms == 5000 && s->secret == NULL, "slack sink made");
+	sink_free(s);
+	sink_free(NULL);
+	ok(1, "sink_free(NULL) is a no-op");
+}
+
+static void
+test_wants(void)
+{
+	struct sink	*s;
+	struct alert	*a = alert_new(ALERT_OPEN, SEV_MEDIUM);
+	char		 err[128];
+
+	s = sink_new("x", "webhook", URL, NULL, SEV_HIGH, 0, NULL, err,
+	    sizeof(err));
+	ok(!sink_wants(s, a), "medium is below a high sink");
+	a->severity = SEV_HIGH;
+	ok(sink_wants(s, a), "high reaches a high sink");
+	a->kind = ALERT_RESOLVE;
+	a->severity = SEV_CRITICAL;
+	ok(sink_wants(s, a), "a resolve carries its finding's severity");
+	sink_free(s);
+	alert_free(a);
+}
+
+static void
+test_hmac(void)
+{
+	char	hex[SINK_HMAC_HEX_LEN + 1];
+
+	/* RFC 4231 test case 2 */
+	is_int(sink_webhook_sign("Jefe", 4, "what do ya want for nothing?",
+	    28, hex), 0, "sign RFC 4231 case 2");
+	IS_STR(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b9"
+	    "64ec3843", "HMAC-SHA256 matches RFC 4231 case 2");
+}
+
+static void
+hmac_oneshot(const char *key, const char *data, size_t len, char *hex)
+{
+	unsigned char	mac[EVP_MAX_MD_SIZE];
+	unsigned int	n = 0, i;
+
+	HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)data,
+	    len, mac, &n);
+	for (i = 0; i < n; i++)
+		sprintf(hex + 2 * i, "%02x", mac[i]);
+}
+
+static void
+test_webhook(void)
+{
+	struct sink		*s;
+	struct alert		*a = event_alert(), *back = NULL;
+	struct sink_msg		 m;
+	struct json_object	*o, *v;
+	char			 err[128], want[2 * EVP_MAX_MD_SIZE + 1];
+	const char		*sig, *ts;
+	long long		 t;
+
+	s = sink_new("hook", "webhook", URL, SECRET, SEV_INFO, 0, NULL, err,
+	    sizeof(err));
+	is_int(sink_render(s, a, &m), 0, "webhook renders");
+	IS_STR(m.content_type, "application/json", "content type");
+	ok(m.body_len == strlen(m.body), "body_len is the body's length");
+	o = json_tokener_parse(m.body);
+	ok(o != NULL && json_object_object_get_ex(o, "source", &v) &&
+	    strcmp(json_object_get_string(v), "driftwatch") == 0,
+	    "body says source driftwatch");
+	ok(json_object_object_get_ex(o, "version", &v) &&
+	    json_object_get_int(v) == 1, "body says version 1");
+	is_int(alert_from_json(o, &back), 0, "body is the alert's JSON form");
+	ok(back != NULL && strcmp(back->id, a->id) == 0 &&
+	    strcmp(back->ev.source_ip, "192.0.2.44") == 0,
+	    "body carries the alert");
+	alert_free(back);
+	json_object_put(o);
+	IS_STR(header(&m, "Idempotency-Key"), a->id, "idempotency key");
+	IS_STR(header(&m, "X-Driftwatch-Alert-Id"), a->id, "alert id header");
+	sig = header(&m, "X-Driftwatch-Signature");
+	hmac_oneshot(SECRET, m.body, m.body_len, want);
+	ok(sig != NULL && strncmp(sig, "sha256=", 7) == 0,
+	    "signature header is sha256=");
+	IS_STR(sig != NULL ? sig + 7 : NULL, want,
+	    "signature is HMAC-SHA256(secret, body) by OpenSSL's HMAC()");
+	ts = header(&m, "X-Driftwatch-Timestamp");
+	t = ts != NULL ? atoll(ts) : 0;
+	ok(t > 0 && llabs(t - (long long)time(NULL)) < 60,
+	    "timestamp is now in unix seconds");
+	ok(!leaks(&m), "no url, token or secret in the webhook request");
+	sink_msg_clear(&m);
+	sink_free(s);
+
+	s = sink_new("hook", "webhook", URL, NULL, SEV_INFO, 0, NULL, err,
+	    sizeof(err));
+	is_int(sink_render(s, a, &m), 0, "unsigned webhook renders");
+	ok(header(&m, "X-Driftwatch-Signature") == NULL &&
+	    header(&m, "X-Driftwatch-Timestamp") == NULL &&
+	    m.extra_headers[2] == NULL, "no signature without a secret");
+	sink_msg_clear(&m);
+	sink_free(s);
+	alert_free(a);
+}
+
+/* Every text in the message, concatenated with '\n'. */
+static void
+collect_text(struct json_object *o, char **buf)
+{
+	struct json_object_iterator	it, end;
+	char				*n;
+	size_t				 i;
+
+	if (json_object_is_type(o, json_type_array)) {
+		for (i = 0; i < json_object_array_length(o); i++)
+			collect_text(json_object_array_get_idx(o, i), buf);
+	} else if (json_object_is_type(o, json_type_object)) {
+		it = json_object_iter_begin(o);
+		end = json_object_iter_end(o);
+		for (; !json_object_iter_equal(&it, &end);
+		    json_object_iter_next(&it))
+			collect_text(json_object_iter_peek_value(&it), buf);
+	} else if (json_object_is_type(o, json_type_string)) {
+		if (asprintf(&n, "%s%s\n", *buf, json_object_get_string(o)) ==
+		    -1)
+			return;
+		free(*buf);
+		*buf = n;
+	}
+}
+
+static char *
+slack_text(const struct sink *s, const struct alert *a, struct sink_msg *m,
+    struct json_object **out)
+{
+	char	*all = strdup("");
+
+	*out = NULL;
+	if (sink_render(s, a, m) != 0)
+		return all;
+	*out = json_tokener_parse(m->body);
+	collect_text(*out, &all);
+	return all;
+}
+
+/* The longest string in the tree; Slack caps each element. */
+static size_t
+longest(struct json_object *o)
+{
+	struct json_object_iterator	it, end;
+	size_t				i, n, max = 0;
+
+	if (json_object_is_type(o, json_type_string))
+		return (size_t)json_object_get_string_len(o);
+	if (json_object_is_type(o, json_type_array)) {
+		for (i = 0; i < json_object_array_length(o); i++)
+			if ((n = longest(json_object_array_get_idx(o, i))) > max)
+				max = n;
+		return max;
+	}
+	if (!json_object_is_type(o, json_type_object))
+		return 0;
+	it = json_object_iter_begin(o);
+	end = json_object_iter_end(o);
+	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it))
+		if ((n = longest(json_object_iter_peek_value(&it))) > max)
+			max = n;
+	return max;
+}
+
+static void
+test_slack_event(void)
+{
+	struct sink		*s;
+	struct alert		*a = event_alert();
+	struct sink_msg		 m;
+	struct json_object	*o, *v, *blocks;
+	char			 err[128], *all;
+
+	s = sink_new("chat", "slack", URL, SECRET, SEV_INFO, 0, NULL, err,
+	    sizeof(err));
+	all = slack_text(s, a, &m, &o);
+	ok(o != NULL, "slack body is JSON");
+	ok(json_object_object_get_ex(o, "text", &v) &&
+	    strstr(json_object_get_string(v), "CRITICAL") != NULL &&
+	    strstr(json_object_get_string(v), "Root") != NULL,
+	    "fallback text names severity and title");
+	ok(json_object_object_get_ex(o, "blocks", &blocks) &&
+	    json_object_array_length(blocks) >= 3, "blocks present");
+	v = json_object_array_get_idx(blocks, 0);
+	ok(strstr(json_object_to_json_string(v), "\"header\"") != NULL,
+	    "first block is a header");
+	ok(strstr(all, ":red_circle:") != NULL, "critical has its marker");
+	ok(strstr(all, "&lt;!channel&gt;") != NULL &&
+	    strstr(all, "signed in &amp; left") != NULL,
+	    "title's <, > and & are escaped");
+	ok(strchr(all, '<') == NULL && strchr(all, '>') == NULL,
+	    "no raw < or > anywhere in the message");
+	ok(strstr(all, "&lt;http://evil|click&gt;") != NULL,
+	    "a forged link in a field is escaped");
+	ok(strchr(all, '\x1b') == NULL, "control characters are dropped");
+	ok(strstr(all, "arn:aws:iam::123456789012:root (Root)") != NULL,
+	    "who: the ARN and identity type");
+	ok(strstr(all, "ASIAEXAMPLEKEY") != NULL, "the access key id");
+	ok(strstr(all, "ConsoleLogin (signin.amazonaws.com)") != NULL,
+	    "what: event name and source");
+	ok(strstr(all, "2024-05-01T11:59:00Z") != NULL, "when");
+	ok(strstr(all, "192.0.2.44") != NULL && strstr(all, "curl/8") != NULL,
+	    "from where: source IP and user agent");
+	ok(strstr(all, "us-east-1") != NULL && strstr(all, "0b1c2d3e-event")
+	    != NULL, "region and event id");
+	ok(strstr(all, "Second line.") != NULL, "the summary");
+	ok(strstr(all, a->id) != NULL, "the alert id");
+	ok(!leaks(&m), "no url, token or secret in the slack body");
+	is_int(m.extra_headers[0] == NULL, 1, "slack adds no extra headers");
+	free(all);
+	json_object_put(o);
+	sink_msg_clear(&m);
+	sink_free(s);
+	alert_free(a);
+}
+
+static void
+test_slack_drift(void)
+{
+	struct sink		*s;
+	struct alert		*a = alert_new(ALERT_OPEN, SEV_HIGH);
+	struct sink_msg		 m;
+	struct json_object	*o;
+	char			 err[128], *all, *big;
+
+	s = sink_new("chat", "slack", URL, NULL, SEV_INFO, 0, NULL, err,
+	    sizeof(err));
+	alert_set(&a->check, "iam.password_policy");
+	alert_set(&a->title, "Password policy is weaker than the baseline");
+	alert_set(&a->expected, "MinimumPasswordLength >= 14");
+	alert_set(&a->actual, "MinimumPasswordLength = 8");
+	all = slack_text(s, a, &m, &o);
+	ok(strstr(all, "*Expected*\nMinimumPasswordLength &gt;= 14") != NULL &&
+	    strstr(all, "*Actual*\nMinimumPasswordLength = 8") != NULL,
+	    "drift shows expected vs actual");
+	ok(strstr(all, ":large_orange_circle:") != NULL, "high marker");
+	ok(strstr(all, "Resolved") == NULL, "an open is not resolved");
+	free(all);
+	json_object_put(o);
+	sink_msg_clear(&m);
+
+	a->kind = ALERT_RESOLVE;
+	all = slack_text(s, a, &m, &o);
+	ok(strstr(all, "Resolved") != NULL, "a resolve says resolved");
+	free(all);
+	json_object_put(o);
+	sink_msg_clear(&m);
+
+	big = malloc(20001);
+	memset(big, '<', 20000);
+	big[20000] = '\0';
+	alert_set(&a->title, big);
+	alert_set(&a->summary, big);
+	alert_set(&a->actual, big);
+	all = slack_text(s, a, &m, &o);
+	ok(o != NULL && longest(o) <= 3000,
+	    "huge values are cut to Slack's limits (%zu)", longest(o));
+	ok(strchr(all, '<') == NULL, "cut text stays escaped");
+	free(all);
+	free(big);
+	json_object_put(o);
+	sink_msg_clear(&m);
+	sink_free(s);
+	alert_free(a);
+}
+
+int
+main(void)
+{
+	test_new();
+	test_wants();
+	test_hmac();
+	test_webhook();
+	test_slack_event();
+	test_slack_drift();
+	return done_testing();
+}
