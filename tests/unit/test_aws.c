@@ -1,0 +1,212 @@
+/*
+ * The AWS layer's pure parts: retry policy, token bucket, rate limiter,
+ * endpoint resolution and reading Query-protocol answers and errors.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "driftwatch/aws.h"
+#include "driftwatch/aws_retry.h"
+#include "driftwatch/error.h"
+#include "tap.h"
+
+static void
+test_classify(void)
+{
+	is_int(retry_classify(0, 200, NULL, 0), RETRY_NEVER, "success never retries");
+	is_int(retry_classify(DW_EAWS, 403, "AccessDenied", 0), RETRY_NEVER,
+	    "AccessDenied never retries");
+	is_int(retry_classify(DW_EAWS, 400, "ValidationError", 0), RETRY_NEVER,
+	    "validation errors never retry");
+	is_int(retry_classify(DW_EAWS, 400, "ThrottlingException", 0),
+	    RETRY_THROTTLE, "ThrottlingException is throttling");
+	is_int(retry_classify(DW_EAWS, 400, "Throttling", 0), RETRY_THROTTLE,
+	    "Throttling (Query) is throttling");
+	is_int(retry_classify(DW_EAWS, 503, NULL, 0), RETRY_TRANSIENT,
+	    "503 without a code is transient");
+	is_int(retry_classify(DW_EAWS, 500, "InternalFailure", 0),
+	    RETRY_TRANSIENT, "InternalFailure is transient");
+	is_int(retry_classify(DW_EAWS, 502, NULL, 0), RETRY_TRANSIENT, "502 retries");
+	is_int(retry_classify(DW_EAWS, 504, NULL, 0), RETRY_TRANSIENT, "504 retries");
+	is_int(retry_classify(DW_EAWS, 404, NULL, 0), RETRY_NEVER, "404 does not");
+	is_int(retry_classify(DW_ENET, 0, NULL, 0), RETRY_TRANSIENT,
+	    "connection errors retry");
+	is_int(retry_classify(DW_ENET, 0, NULL, 1), RETRY_TIMEOUT,
+	    "timeouts are their own class");
+	is_int(retry_classify(DW_EPARSE, 200, NULL, 0), RETRY_NEVER,
+	    "a malformed answer is not retried");
+}
+
+static void
+test_bucket(void)
+{
+	struct retry_bucket	b;
+	int			n = 0;
+
+	retry_bucket_init(&b);
+	is_int((long long)b.tokens, 500, "bucket starts at 500");
+	ok(retry_bucket_acquire(&b, RETRY_THROTTLE) && b.tokens == 495,
+	    "a retry costs 5");
+	ok(retry_bucket_acquire(&b, RETRY_TIMEOUT) && b.tokens == 485,
+	    "a timeout retry costs 10");
+	retry_bucket_success(&b, 1, RETRY_TIMEOUT);
+	is_int((long long)b.tokens, 495, "success after a retry refunds its cost");
+	retry_bucket_success(&b, 0, RETRY_NEVER);
+	is_int((long long)b.tokens, 496, "success without retry adds 1");
+	while (retry_bucket_acquire(&b, RETRY_TRANSIENT))
+		n++;
+	is_int(n, 99, "the bucket pays for 99 retries then refuses");
+	ok(b.tokens < RETRY_COST, "an empty bucket refuses");
+	for (n = 0; n < 1000; n++)
+		retry_bucket_success(&b, 0, RETRY_NEVER);
+	is_int((long long)b.tokens, 500, "refunds stop at capacity");
+}
+
+static void
+test_backoff(void)
+{
+	double	v, max0 = 0, max5 = 0;
+	int	i, bad = 0;
+
+	for (i = 0; i < 2000; i++) {
+		v = retry_backoff(0, 1.0, 20.0);
+		bad += v < 0 || v >= 1.0;
+		max0 = v > max0 ? v : max0;
+		v = retry_backoff(5, 1.0, 20.0);
+		bad += v < 0 || v >= 20.0;
+		max5 = v > max5 ? v : max5;
+	}
+	is_int(bad, 0, "full jitter stays in [0, min(cap, base*2^n))");
+	ok(max0 > 0.9, "jitter spreads over the whole first interval (max %.3f)",
+	    max0);
+	ok(max5 > 15.0, "the cap of 20 s binds at attempt 5 (max %.3f)", max5);
+	ok(retry_backoff(60, 1.0, 20.0) < 20.0, "huge attempt numbers stay capped");
+}
+
+static void
+test_ratelimit(void)
+{
+	struct aws_ratelimit	*rl = aws_ratelimit_new(2.0);
+	double			 t = 100.0, w;
+	int			 starts = 0, i;
+
+	ok(aws_ratelimit_take(rl, t) == 0, "first attempt starts at once");
+	w = aws_ratelimit_take(rl, t + 0.1);
+	ok(w > 0.39 && w < 0.41, "second waits the rest of 0.5 s (%.3f)", w);
+	/* a busy caller asking every 10 ms for 10 s gets at most 2 per s */
+	for (i = 0; i < 1000; i++)
+		if (aws_ratelimit_take(rl, t + 1 + i * 0.01) == 0)
+			starts++;
+	ok(starts <= 21 && starts >= 19, "2/s over 10 s: %d starts", starts);
+	aws_ratelimit_free(rl);
+	ok(aws_ratelimit_new(0) == NULL, "a zero rate is refused");
+	is_int((long long)aws_ratelimit_take(NULL, 1.0), 0, "no limiter: no wait");
+}
+
+static void
+test_endpoints(void)
+{
+	char	*u = NULL;
+
+	unsetenv("AWS_ENDPOINT_URL");
+	unsetenv("AWS_ENDPOINT_URL_IAM");
+	unsetenv("AWS_ENDPOINT_URL_CLOUDTRAIL");
+	unsetenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+	aws_endpoint_url(&aws_service_iam, "eu-west-1", NULL, &u);
+	IS_STR(u, "https://iam.amazonaws.com", "IAM is global");
+	free(u);
+	IS_STR(aws_endpoint_signing_region(&aws_service_iam, "eu-west-1"),
+	    "us-east-1", "IAM is signed for us-east-1");
+	aws_endpoint_url(&aws_service_cloudtrail, "eu-west-1", NULL, &u);
+	IS_STR(u, "https://cloudtrail.eu-west-1.amazonaws.com",
+	    "CloudTrail is regional");
+	free(u);
+	aws_endpoint_url(&aws_service_sts, "cn-north-1", NULL, &u);
+	IS_STR(u, "https://sts.cn-north-1.amazonaws.com.cn", "China partition");
+	free(u);
+	aws_endpoint_url(&aws_service_iam, "us-east-1", "https://cfg.example/",
+	    &u);
+	IS_STR(u, "https://cfg.example", "config endpoint_url, slash trimmed");
+	free(u);
+	setenv("AWS_ENDPOINT_URL", "https://env.example", 1);
+	aws_endpoint_url(&aws_service_iam, "us-east-1", "https://cfg.example",
+	    &u);
+	IS_STR(u, "https://env.example", "AWS_ENDPOINT_URL beats the config");
+	free(u);
+	setenv("AWS_ENDPOINT_URL_CLOUDTRAIL", "https://ct.example", 1);
+	aws_endpoint_url(&aws_service_cloudtrail, "us-east-1", NULL, &u);
+	IS_STR(u, "https://ct.example", "AWS_ENDPOINT_URL_<SERVICE> wins");
+	free(u);
+	setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true", 1);
+	aws_endpoint_url(&aws_service_cloudtrail, "us-east-1", NULL, &u);
+	IS_STR(u, "https://cloudtrail.us-east-1.amazonaws.com",
+	    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS keeps the default");
+	free(u);
+	unsetenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+	unsetenv("AWS_ENDPOINT_URL");
+	unsetenv("AWS_ENDPOINT_URL_CLOUDTRAIL");
+}
+
+static void
+test_xml(void)
+{
+	const char	*ok_doc = "<ListUsersResponse xmlns=\"https://iam."
+	    "amazonaws.com/doc/2010-05-08/\"><ListUsersResult><Users><member>"
+	    "<UserName>alice</UserName></member><member><UserName>bob"
+	    "</UserName></member></Users><IsTruncated>false</IsTruncated>"
+	    "</ListUsersResult></ListUsersResponse>";
+	const char	*err_doc = "<ErrorResponse><Error><Type>Sender</Type>"
+	    "<Code>AccessDenied</Code><Message>not for you</Message></Error>"
+	    "<RequestId>r-1</RequestId></ErrorResponse>";
+	const char	*dtd_doc = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY"
+	    " a \"aaaa\">]><x>&a;</x>";
+	xmlDoc		*doc;
+	xmlNode		*m;
+	char		*code, *msg, *t;
+	int		 n = 0;
+
+	ok(aws_xml_parse(ok_doc, strlen(ok_doc), &doc) == 0, "parses an answer");
+	for (m = aws_xml_find(xmlDocGetRootElement(doc),
+	    "ListUsersResult/Users/member"); m != NULL; m = aws_xml_next(m))
+		n++;
+	is_int(n, 2, "namespace-blind path finds both members");
+	t = aws_xml_text(xmlDocGetRootElement(doc), "ListUsersResult/IsTruncated");
+	IS_STR(t, "false", "reads a child's text");
+	xmlFree(t);
+	ok(aws_xml_text(xmlDocGetRootElement(doc), "Nope/Nothing") == NULL,
+	    "a missing path is NULL");
+	xmlFreeDoc(doc);
+	ok(aws_xml_parse(err_doc, strlen(err_doc), &doc) == 0 &&
+	    aws_xml_error(doc, &code, &msg) == 0, "reads an error document");
+	IS_STR(code, "AccessDenied", "error code");
+	IS_STR(msg, "not for you", "error message");
+	xmlFree(code);
+	xmlFree(msg);
+	xmlFreeDoc(doc);
+	is_int(aws_xml_parse("<a><b></a>", 10, &doc), DW_EPARSE,
+	    "malformed XML is an error");
+	is_int(aws_xml_parse("", 0, &doc), DW_EPARSE, "empty body is an error");
+	is_int(aws_xml_parse(dtd_doc, strlen(dtd_doc), &doc), DW_EPARSE,
+	    "a document with a DTD is refused");
+	is_int(aws_xml_parse("<html><body>502 Bad Gateway</body></html>",
+	    41, &doc), 0, "an HTML page parses as XML...");
+	ok(aws_xml_error(doc, &code, &msg) == DW_ENOTFOUND,
+	    "...but holds no AWS error");
+	xmlFreeDoc(doc);
+}
+
+int
+main(void)
+{
+	xmlInitParser();
+	test_classify();
+	test_bucket();
+	test_backoff();
+	test_ratelimit();
+	test_endpoints();
+	test_xml();
+	xmlCleanupParser();
+	return done_testing();
+}
