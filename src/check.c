@@ -1,0 +1,243 @@
+/*
+ * Running one pass of the state checks.  Each family reports begin,
+ * observations and end per check id; the pass keeps a small table of
+ * check results and calls back from a zero timer when the last ends,
+ * so no family ever runs after the pass's owner has freed it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "driftwatch/check.h"
+#include "driftwatch/error.h"
+#include "driftwatch/log.h"
+
+#define CHECK_MAX	32
+
+static const struct check_family *check_families[] = {
+	&check_family_account,
+	&check_family_root,
+	&check_family_iam,
+	&check_family_cloudtrail,
+};
+#define NFAMILIES (sizeof(check_families) / sizeof(check_families[0]))
+
+struct check_result {
+	char			*id;
+	enum check_status	 status;
+	char			*error;
+};
+
+struct check_pass {
+	struct event_base	*base;
+	struct aws_client	*aws;
+	const struct baseline	*bl;
+	struct findings		*findings;
+	const char		*region;
+	findings_alert_cb	 alert_cb;
+	void			*alert_arg;
+	check_done_cb		 done;
+	void			*arg;
+	struct event		*done_timer;
+	struct check_run	*runs[NFAMILIES];
+	struct check_result	 results[CHECK_MAX];
+	size_t			 nresults;
+	size_t			 pending;
+	int			 started;
+};
+
+static void	check_pass_done_cb(evutil_socket_t, short, void *);
+
+struct check_pass *
+check_pass_new(struct event_base *base, struct aws_client *aws,
+    const struct baseline *bl, struct findings *f, const char *region,
+    findings_alert_cb alert_cb, void *alert_arg, check_done_cb done,
+    void *arg)
+{
+	struct check_pass	*p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	p->base = base;
+	p->aws = aws;
+	p->bl = bl;
+	p->findings = f;
+	p->region = region;
+	p->alert_cb = alert_cb;
+	p->alert_arg = alert_arg;
+	p->done = done;
+	p->arg = arg;
+	if ((p->done_timer = evtimer_new(base, check_pass_done_cb, p)) == NULL) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void
+check_pass_free(struct check_pass *p)
+{
+	size_t	i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < NFAMILIES; i++)
+		if (p->runs[i] != NULL)
+			p->runs[i]->free(p->runs[i]);
+	for (i = 0; i < p->nresults; i++) {
+		free(p->results[i].id);
+		free(p->results[i].error);
+	}
+	event_free(p->done_timer);
+	free(p);
+}
+
+static void
+check_pass_done_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct check_pass	*p = arg;
+
+	p->done(p, p->arg);
+}
+
+static void
+check_pass_maybe_done(struct check_pass *p)
+{
+	struct timeval	now = { 0, 0 };
+
+	if (p->started && p->pending == 0)
+		evtimer_add(p->done_timer, &now);
+}
+
+int
+check_pass_start(struct check_pass *p)
+{
+	size_t	i;
+
+	for (i = 0; i < NFAMILIES; i++)
+		p->runs[i] = check_families[i]->start(p);
+	p->started = 1;
+	check_pass_maybe_done(p);
+	return 0;
+}
+
+struct aws_client *
+check_pass_aws(struct check_pass *p)
+{
+	return p->aws;
+}
+
+const struct baseline *
+check_pass_baseline(struct check_pass *p)
+{
+	return p->bl;
+}
+
+const char *
+check_pass_region(struct check_pass *p)
+{
+	return p->region;
+}
+
+static struct check_result *
+check_result(struct check_pass *p, const char *check)
+{
+	size_t	i;
+
+	for (i = 0; i < p->nresults; i++)
+		if (strcmp(p->results[i].id, check) == 0)
+			return &p->results[i];
+	if (p->nresults == CHECK_MAX)
+		return NULL;
+	if ((p->results[p->nresults].id = strdup(check)) == NULL)
+		return NULL;
+	p->results[p->nresults].status = CHECK_PENDING;
+	return &p->results[p->nresults++];
+}
+
+void
+check_begin(struct check_pass *p, const char *check)
+{
+	if (check_result(p, check) == NULL) {
+		log_warnx("check %s: cannot record its result", check);
+		return;
+	}
+	findings_begin(p->findings, check);
+	p->pending++;
+}
+
+void
+check_observe(struct check_pass *p, const struct finding_obs *obs)
+{
+	struct check_result	*r;
+
+	if (obs->state == FINDING_DRIFT &&
+	    (r = check_result(p, obs->check)) != NULL)
+		r->status = CHECK_DRIFT;
+	findings_observe(p->findings, obs, time(NULL), p->alert_cb,
+	    p->alert_arg);
+}
+
+void
+check_end(struct check_pass *p, const char *check, int complete,
+    const char *error)
+{
+	struct check_result	*r = check_result(p, check);
+
+	if (r == NULL)
+		return;
+	if (!complete) {
+		r->status = CHECK_UNKNOWN;
+		free(r->error);
+		r->error = error != NULL ? strdup(error) : NULL;
+		log_warnx("check %s: could not check: %s", check,
+		    error ? error : "unknown error");
+	} else if (r->status == CHECK_PENDING)
+		r->status = CHECK_OK;
+	findings_end(p->findings, check, complete, error, time(NULL),
+	    p->alert_cb, p->alert_arg);
+	if (p->pending > 0)
+		p->pending--;
+	check_pass_maybe_done(p);
+}
+
+size_t
+check_pass_count(const struct check_pass *p)
+{
+	return p->nresults;
+}
+
+const char *
+check_pass_id(const struct check_pass *p, size_t i, enum check_status *st,
+    const char **error)
+{
+	if (i >= p->nresults)
+		return NULL;
+	*st = p->results[i].status;
+	if (error != NULL)
+		*error = p->results[i].error;
+	return p->results[i].id;
+}
+
+size_t
+check_pass_count_status(const struct check_pass *p, enum check_status st)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < p->nresults; i++)
+		n += p->results[i].status == st;
+	return n;
+}
+
+const char *
+check_status_name(enum check_status st)
+{
+	switch (st) {
+	case CHECK_PENDING:	return "pending";
+	case CHECK_OK:		return "ok";
+	case CHECK_DRIFT:	return "drift";
+	case CHECK_UNKNOWN:	return "unknown";
+	}
+	return "?";
+}

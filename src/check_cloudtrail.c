@@ -1,0 +1,247 @@
+/*
+ * cloudtrail.trail and cloudtrail.logging: each baseline trail exists
+ * with the baseline's settings, and is logging without delivery errors.
+ * Every trail is read in its home region: DescribeTrails, then
+ * GetTrailStatus.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driftwatch/aws_services.h"
+#include "driftwatch/baseline.h"
+#include "driftwatch/check.h"
+#include "driftwatch/error.h"
+
+#define CHECK_TRAIL	"cloudtrail.trail"
+#define CHECK_LOGGING	"cloudtrail.logging"
+
+struct check_ct_run;
+
+struct check_ct_one {
+	struct check_ct_run			*run;
+	const struct baseline_trail	*want;
+	struct aws_pager		*pager;
+	int				 done;
+};
+
+struct check_ct_run {
+	struct check_run	 run;
+	struct check_pass	*pass;
+	struct check_ct_one		*trails;
+	size_t			 ntrails;
+	size_t			 pending;
+	char			*trail_error;
+	char			*logging_error;
+};
+
+static void
+check_ct_run_free(struct check_run *run)
+{
+	struct check_ct_run	*r = (struct check_ct_run *)run;
+	size_t		 i;
+
+	for (i = 0; i < r->ntrails; i++)
+		aws_pager_cancel(r->trails[i].pager);
+	free(r->trails);
+	free(r->trail_error);
+	free(r->logging_error);
+	free(r);
+}
+
+static void
+check_ct_error(char **slot, const char *why)
+{
+	if (*slot == NULL)
+		*slot = strdup(why);
+}
+
+static void
+check_ct_one_done(struct check_ct_one *t)
+{
+	struct check_ct_run	*r = t->run;
+
+	t->pager = NULL;
+	t->done = 1;
+	if (--r->pending > 0)
+		return;
+	check_end(r->pass, CHECK_TRAIL, r->trail_error == NULL,
+	    r->trail_error);
+	check_end(r->pass, CHECK_LOGGING, r->logging_error == NULL,
+	    r->logging_error);
+}
+
+static void
+check_ct_observe(struct check_ct_one *t, const char *check, int ok, const char *title,
+    const char *expected, const char *actual)
+{
+	struct finding_obs	obs;
+
+	memset(&obs, 0, sizeof(obs));
+	obs.check = check;
+	obs.resource = t->want->name;
+	obs.severity = SEV_CRITICAL;
+	obs.state = ok ? FINDING_OK : FINDING_DRIFT;
+	obs.title = title;
+	obs.expected = expected;
+	obs.actual = actual;
+	check_observe(t->run->pass, &obs);
+}
+
+/* Appends "what" to the list of differences when want is set and differs. */
+static void
+check_ct_diff(char *buf, size_t len, const char *what, int want, int got)
+{
+	if (want == TRI_UNSET || (want != 0) == (got > 0))
+		return;
+	snprintf(buf + strlen(buf), len - strlen(buf), "%s%s %s",
+	    buf[0] ? ", " : "", what, got > 0 ? "on" : "off");
+}
+
+static void
+check_ct_compare(struct check_ct_one *t, const struct ct_trail *got)
+{
+	const struct baseline_trail	*w = t->want;
+	char				 actual[512] = "", title[200];
+
+	check_ct_diff(actual, sizeof(actual), "multi-region", w->multi_region,
+	    got->multi_region);
+	check_ct_diff(actual, sizeof(actual), "global service events",
+	    w->include_global_service_events, got->global_events);
+	check_ct_diff(actual, sizeof(actual), "log file validation",
+	    w->log_file_validation, got->log_validation);
+	if (w->s3_bucket != NULL && (got->s3_bucket == NULL ||
+	    strcmp(w->s3_bucket, got->s3_bucket) != 0))
+		snprintf(actual + strlen(actual), sizeof(actual) -
+		    strlen(actual), "%sbucket %s", actual[0] ? ", " : "",
+		    got->s3_bucket ? got->s3_bucket : "(none)");
+	snprintf(title, sizeof(title), "CloudTrail trail %s differs from "
+	    "the baseline", w->name);
+	check_ct_observe(t, CHECK_TRAIL, actual[0] == '\0', title,
+	    "the baseline's trail settings", actual[0] ? actual :
+	    "the baseline's trail settings");
+}
+
+static void
+check_ct_status_cb(const struct aws_result *res, const struct ct_status *st,
+    void *arg)
+{
+	struct check_ct_one	*t = arg;
+	char		 title[200], actual[300];
+	int		 ok;
+
+	if (res->result != 0) {
+		check_ct_error(&t->run->logging_error, aws_result_describe(res));
+		check_ct_one_done(t);
+		return;
+	}
+	ok = st->is_logging && (st->latest_delivery_error == NULL ||
+	    *st->latest_delivery_error == '\0');
+	snprintf(title, sizeof(title), "CloudTrail trail %s is not logging",
+	    t->want->name);
+	snprintf(actual, sizeof(actual), "%s%s%s",
+	    st->is_logging ? "logging" : "not logging",
+	    st->latest_delivery_error && *st->latest_delivery_error ?
+	    ", delivery error " : "",
+	    st->latest_delivery_error ? st->latest_delivery_error : "");
+	if (t->want->logging == TRI_FALSE)
+		ok = !st->is_logging;
+	check_ct_observe(t, CHECK_LOGGING, ok, title, t->want->logging ==
+	    TRI_FALSE ? "not logging" : "logging", actual);
+	check_ct_one_done(t);
+}
+
+static void
+check_ct_missing(struct check_ct_one *t)
+{
+	char	title[200];
+
+	snprintf(title, sizeof(title), "CloudTrail trail %s does not exist",
+	    t->want->name);
+	check_ct_observe(t, CHECK_TRAIL, 0, title, "the trail exists", "no trail");
+	check_ct_observe(t, CHECK_LOGGING, 0, title, "logging", "no trail");
+	check_ct_one_done(t);
+}
+
+static const struct ct_trail *
+check_ct_find(const struct ct_trails *list, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < list->n; i++)
+		if (strcmp(list->v[i].name, name) == 0)
+			return &list->v[i];
+	return NULL;
+}
+
+static void
+check_ct_trails_cb(const struct aws_result *res, const struct ct_trails *list,
+    void *arg)
+{
+	struct check_ct_one		*t = arg;
+	const struct ct_trail	*got;
+
+	t->pager = NULL;
+	if (res->result != 0 && res->code != NULL &&
+	    strcmp(res->code, "TrailNotFoundException") == 0) {
+		check_ct_missing(t);
+		return;
+	}
+	if (res->result != 0) {
+		check_ct_error(&t->run->trail_error, aws_result_describe(res));
+		check_ct_error(&t->run->logging_error, aws_result_describe(res));
+		check_ct_one_done(t);
+		return;
+	}
+	if ((got = check_ct_find(list, t->want->name)) == NULL) {
+		check_ct_missing(t);
+		return;
+	}
+	check_ct_compare(t, got);
+	t->pager = aws_cloudtrail_get_trail_status(check_pass_aws(t->run->pass),
+	    t->want->home_region, got->arn ? got->arn : got->name,
+	    check_ct_status_cb, t);
+	if (t->pager == NULL) {
+		check_ct_error(&t->run->logging_error, "cannot start the call");
+		check_ct_one_done(t);
+	}
+}
+
+static struct check_run *
+check_ct_start(struct check_pass *p)
+{
+	const struct baseline	*bl = check_pass_baseline(p);
+	struct check_ct_run		*r;
+	size_t			 i;
+
+	if (bl->ntrails == 0 || (r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->run.free = check_ct_run_free;
+	r->pass = p;
+	if ((r->trails = calloc(bl->ntrails, sizeof(*r->trails))) == NULL) {
+		free(r);
+		return NULL;
+	}
+	r->ntrails = r->pending = bl->ntrails;
+	check_begin(p, CHECK_TRAIL);
+	check_begin(p, CHECK_LOGGING);
+	for (i = 0; i < bl->ntrails; i++) {
+		r->trails[i].run = r;
+		r->trails[i].want = &bl->trails[i];
+	}
+	for (i = 0; i < bl->ntrails; i++) {
+		r->trails[i].pager = aws_cloudtrail_describe_trails(
+		    check_pass_aws(p), bl->trails[i].home_region,
+		    bl->trails[i].name, check_ct_trails_cb, &r->trails[i]);
+		if (r->trails[i].pager == NULL) {
+			check_ct_error(&r->trail_error, "cannot start the call");
+			check_ct_error(&r->logging_error, "cannot start the call");
+			check_ct_one_done(&r->trails[i]);
+		}
+	}
+	return &r->run;
+}
+
+const struct check_family check_family_cloudtrail = {
+	"cloudtrail", check_ct_start
+};

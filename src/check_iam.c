@@ -1,0 +1,171 @@
+/*
+ * iam.user_mfa: every IAM user (but the baseline's exempt ones) has an
+ * MFA device.  ListUsers, then ListMFADevices per user, a few at a time.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driftwatch/aws_services.h"
+#include "driftwatch/baseline.h"
+#include "driftwatch/check.h"
+#include "driftwatch/error.h"
+
+#define CHECK_ID	"iam.user_mfa"
+#define IAM_PARALLEL	4
+
+struct check_iam_run;
+
+struct check_iam_slot {
+	struct check_iam_run		*run;
+	struct aws_pager	*pager;
+	size_t			 user;
+};
+
+struct check_iam_run {
+	struct check_run	 run;
+	struct check_pass	*pass;
+	struct aws_pager	*list;
+	char			**users;
+	size_t			 nusers;
+	size_t			 next;
+	size_t			 in_flight;
+	char			*error;		/* first failure, if any */
+	struct check_iam_slot		 slots[IAM_PARALLEL];
+};
+
+static void
+check_iam_run_free(struct check_run *run)
+{
+	struct check_iam_run	*r = (struct check_iam_run *)run;
+	size_t		 i;
+
+	aws_pager_cancel(r->list);
+	for (i = 0; i < IAM_PARALLEL; i++)
+		aws_pager_cancel(r->slots[i].pager);
+	for (i = 0; i < r->nusers; i++)
+		free(r->users[i]);
+	free(r->users);
+	free(r->error);
+	free(r);
+}
+
+static void
+check_iam_fail(struct check_iam_run *r, const char *why)
+{
+	if (r->error == NULL)
+		r->error = strdup(why);
+}
+
+static void	check_iam_fill(struct check_iam_run *);
+
+static void
+check_iam_mfa_cb(const struct aws_result *res, const struct iam_mfas *m,
+    void *arg)
+{
+	struct check_iam_slot		*s = arg;
+	struct check_iam_run		*r = s->run;
+	struct finding_obs	 obs;
+	char			 title[200];
+	const char		*user = r->users[s->user];
+
+	s->pager = NULL;
+	r->in_flight--;
+	if (res->result != 0)
+		check_iam_fail(r, aws_result_describe(res));
+	else {
+		snprintf(title, sizeof(title), "IAM user %s has no MFA device",
+		    user);
+		memset(&obs, 0, sizeof(obs));
+		obs.check = CHECK_ID;
+		obs.resource = user;
+		obs.severity = SEV_HIGH;
+		obs.state = m->n > 0 ? FINDING_OK : FINDING_DRIFT;
+		obs.title = title;
+		obs.expected = "an MFA device";
+		obs.actual = m->n > 0 ? "an MFA device" : "no MFA device";
+		check_observe(r->pass, &obs);
+	}
+	check_iam_fill(r);
+}
+
+/* Keeps up to IAM_PARALLEL calls in flight; ends the check after the last. */
+static void
+check_iam_fill(struct check_iam_run *r)
+{
+	size_t	i;
+
+	for (i = 0; i < IAM_PARALLEL && r->next < r->nusers; i++) {
+		if (r->slots[i].pager != NULL)
+			continue;
+		r->slots[i].run = r;
+		r->slots[i].user = r->next++;
+		r->slots[i].pager = aws_iam_list_mfa_devices(
+		    check_pass_aws(r->pass), r->users[r->slots[i].user],
+		    check_iam_mfa_cb, &r->slots[i]);
+		if (r->slots[i].pager == NULL)
+			check_iam_fail(r, "cannot start the IAM call");
+		else
+			r->in_flight++;
+	}
+	if (r->in_flight == 0 && r->next >= r->nusers)
+		check_end(r->pass, CHECK_ID, r->error == NULL, r->error);
+}
+
+static int
+check_iam_keep_users(struct check_iam_run *r, const struct iam_users *u)
+{
+	const struct baseline	*bl = check_pass_baseline(r->pass);
+	size_t			 i;
+
+	if ((r->users = calloc(u->n + 1, sizeof(char *))) == NULL)
+		return DW_ENOMEM;
+	for (i = 0; i < u->n; i++) {
+		if (baseline_user_mfa_exempt(bl, u->v[i].name))
+			continue;
+		if ((r->users[r->nusers] = strdup(u->v[i].name)) == NULL)
+			return DW_ENOMEM;
+		r->nusers++;
+	}
+	return 0;
+}
+
+static void
+check_iam_users_cb(const struct aws_result *res, const struct iam_users *u,
+    void *arg)
+{
+	struct check_iam_run	*r = arg;
+
+	r->list = NULL;
+	if (res->result != 0) {
+		check_end(r->pass, CHECK_ID, 0, aws_result_describe(res));
+		return;
+	}
+	if (check_iam_keep_users(r, u) != 0) {
+		check_end(r->pass, CHECK_ID, 0, "out of memory");
+		return;
+	}
+	check_iam_fill(r);
+}
+
+static struct check_run *
+check_iam_start(struct check_pass *p)
+{
+	struct check_iam_run	*r;
+
+	if (check_pass_baseline(p)->iam_user_mfa != TRI_TRUE)
+		return NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->run.free = check_iam_run_free;
+	r->pass = p;
+	check_begin(p, CHECK_ID);
+	if ((r->list = aws_iam_list_users(check_pass_aws(p), check_iam_users_cb,
+	    r)) == NULL)
+		check_end(p, CHECK_ID, 0, "cannot start the IAM call");
+	return &r->run;
+}
+
+const struct check_family check_family_iam = {
+	"iam", check_iam_start
+};

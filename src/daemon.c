@@ -1,0 +1,544 @@
+/*
+ * driftwatchd run: one libevent loop owns everything.  Timers start the
+ * state-check passes and the event poller; signals reload and stop; the
+ * watchdog is pinged from the loop itself, so a wedged loop is noticed.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "driftwatch/alert.h"
+#include "driftwatch/aws.h"
+#include "driftwatch/aws_creds.h"
+#include "driftwatch/baseline.h"
+#include "driftwatch/check.h"
+#include "driftwatch/config.h"
+#include "driftwatch/daemon.h"
+#include "driftwatch/error.h"
+#include "driftwatch/evstate.h"
+#include "driftwatch/findings.h"
+#include "driftwatch/http.h"
+#include "driftwatch/log.h"
+#include "driftwatch/msgid.h"
+#include "driftwatch/notify.h"
+#include "driftwatch/outbox.h"
+#include "driftwatch/poller.h"
+#include "driftwatch/sink.h"
+
+struct daemon {
+	struct event_base	*base;
+	char			*config_path;
+	struct config		*cfg;
+	struct baseline		*bl;
+	struct http_client	*http;
+	struct aws_client	*aws;
+	struct findings		*findings;
+	struct evstate		*ev;
+	struct outbox		*outbox;
+	struct poller		*poller;
+	struct check_pass	*pass;
+	struct event		*pass_timer;
+	struct event		*watchdog;
+	struct event		*sighup;
+	struct event		*sigterm;
+	struct event		*sigint;
+	time_t			 last_pass;
+	size_t			 alerts;
+};
+
+int
+daemon_load_files(const char *path, struct config **cfg,
+    struct baseline **bl, char *err, size_t errlen)
+{
+	*cfg = NULL;
+	*bl = NULL;
+	if (config_load(path, cfg, err, errlen) != 0)
+		return EXIT_CONFIG;
+	if (baseline_load((*cfg)->baseline_path, bl, err, errlen) != 0) {
+		config_free(*cfg);
+		*cfg = NULL;
+		return EXIT_CONFIG;
+	}
+	return 0;
+}
+
+static int
+daemon_region_add(char ***v, size_t *n, const char *r)
+{
+	char	**nv;
+	size_t	  i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i], r) == 0)
+			return 0;
+	if ((nv = reallocarray(*v, *n + 2, sizeof(char *))) == NULL)
+		return DW_ENOMEM;
+	*v = nv;
+	if ((nv[*n] = strdup(r)) == NULL)
+		return DW_ENOMEM;
+	nv[++*n] = NULL;
+	return 0;
+}
+
+int
+daemon_event_regions(const struct config *cfg, const struct baseline *bl,
+    char ***out, size_t *n)
+{
+	size_t	i;
+	int	r = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (i = 0; r == 0 && i < cfg->nevent_regions; i++)
+		r = daemon_region_add(out, n, cfg->event_regions[i]);
+	if (cfg->nevent_regions == 0) {
+		/* IAM, Organizations and sign-in events land only here */
+		r = daemon_region_add(out, n, "us-east-1");
+		for (i = 0; r == 0 && i < bl->ntrails; i++)
+			r = daemon_region_add(out, n, bl->trails[i].home_region);
+	}
+	return r;
+}
+
+static void
+daemon_regions_free(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+struct aws_client *
+daemon_aws_new(struct event_base *base, struct http_client *http,
+    const struct config *cfg, char *err, size_t errlen)
+{
+	struct aws_client_options	 o;
+	struct aws_creds_options	 co;
+	struct aws_creds		*creds = NULL;
+	struct aws_client		*aws;
+	char				 why[768];
+
+	memset(&co, 0, sizeof(co));
+	co.profile = cfg->aws_profile;
+	co.credentials_file = cfg->aws_credentials_file;
+	co.config_file = cfg->aws_config_file;
+	if (aws_creds_resolve(&co, &creds, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "AWS credentials: %s", why);
+		return NULL;
+	}
+	memset(&o, 0, sizeof(o));
+	o.endpoint_url = cfg->aws_endpoint_url;
+	o.ca_bundle = cfg->aws_ca_bundle;
+	if ((aws = aws_client_new(base, http, &o)) == NULL) {
+		aws_creds_free(creds);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	log_info("using AWS credentials from %s", creds->source);
+	aws_client_set_creds(aws, creds);
+	return aws;
+}
+
+static void
+daemon_log_alert(struct daemon *d, const struct alert *a)
+{
+	struct log_field	f[] = {
+		{ "DRIFTWATCH_ALERT_ID", a->id },
+		{ "DRIFTWATCH_CHECK", a->check },
+		{ "DRIFTWATCH_FINDING", a->finding },
+		{ "DRIFTWATCH_SEVERITY", severity_name(a->severity) },
+		{ "DRIFTWATCH_KIND", alert_kind_name(a->kind) },
+		{ "AWS_ACCOUNT_ID", a->account },
+		{ "CLOUDTRAIL_EVENT_ID", a->ev.event_id },
+		{ NULL, NULL }
+	};
+	const char		*id;
+	int			 prio;
+
+	switch (a->kind) {
+	case ALERT_EVENT:	id = MSGID_EVENT_ALERT; break;
+	case ALERT_OPEN:	id = MSGID_FINDING_OPEN; break;
+	case ALERT_RESOLVE:	id = MSGID_FINDING_RESOLVED; break;
+	case ALERT_BLIND:	id = MSGID_CHECK_BLIND; break;
+	default:		id = MSGID_CHECK_SIGHTED; break;
+	}
+	prio = a->severity >= SEV_HIGH && (a->kind == ALERT_EVENT ||
+	    a->kind == ALERT_OPEN || a->kind == ALERT_BLIND) ? LOG_WARNING :
+	    LOG_NOTICE;
+	log_struct(prio, id, f, "%s alert [%s] %s", alert_kind_name(a->kind),
+	    severity_name(a->severity), a->title ? a->title : a->check);
+	(void)d;
+}
+
+/* Every alert: logged, then made durable in the outbox before sending. */
+static void
+daemon_alert(struct alert *a, void *arg)
+{
+	struct daemon	*d = arg;
+
+	d->alerts++;
+	daemon_log_alert(d, a);
+	if (outbox_post(d->outbox, a) != 0)
+		log_warnx("alert %s could not be queued for every sink", a->id);
+	alert_free(a);
+}
+
+static void
+daemon_status(struct daemon *d)
+{
+	char		when[32] = "never";
+	struct tm	tm;
+
+	if (d->last_pass != 0) {
+		gmtime_r(&d->last_pass, &tm);
+		strftime(when, sizeof(when), "%H:%M:%SZ", &tm);
+	}
+	notify_status("%zu open finding(s), %zu blind; last check %s; events "
+	    "%zu/%zu regions ok; %zu alert(s) pending delivery",
+	    findings_open_count(d->findings),
+	    findings_blind_count(d->findings), when,
+	    d->poller ? poller_healthy(d->poller) : 0,
+	    d->poller ? poller_regions(d->poller) : 0,
+	    outbox_pending(d->outbox));
+}
+
+static void
+daemon_pass_done(struct check_pass *p, void *arg)
+{
+	struct daemon	*d = arg;
+	struct timeval	 tv = { (time_t)d->cfg->poll_interval, 0 };
+
+	log_debug("check pass done: %zu ok, %zu drift, %zu unknown",
+	    check_pass_count_status(p, CHECK_OK),
+	    check_pass_count_status(p, CHECK_DRIFT),
+	    check_pass_count_status(p, CHECK_UNKNOWN));
+	check_pass_free(d->pass);
+	d->pass = NULL;
+	d->last_pass = time(NULL);
+	if (findings_save(d->findings) != 0)
+		log_warn("cannot save findings");
+	daemon_status(d);
+	evtimer_add(d->pass_timer, &tv);
+}
+
+static void
+daemon_pass_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon	*d = arg;
+	struct timeval	 tv = { (time_t)d->cfg->poll_interval, 0 };
+
+	if (d->pass != NULL)
+		return;
+	d->pass = check_pass_new(d->base, d->aws, d->bl, d->findings,
+	    d->cfg->aws_region, daemon_alert, d, daemon_pass_done, d);
+	if (d->pass == NULL || check_pass_start(d->pass) != 0) {
+		log_warnx("cannot start a check pass; trying again later");
+		check_pass_free(d->pass);
+		d->pass = NULL;
+		evtimer_add(d->pass_timer, &tv);
+	}
+}
+
+static int
+daemon_sinks(struct daemon *d, const struct config *cfg, char *err,
+    size_t errlen)
+{
+	struct sink	**v;
+	size_t		  i;
+
+	if ((v = calloc(cfg->nsinks + 1, sizeof(*v))) == NULL)
+		return DW_ENOMEM;
+	for (i = 0; i < cfg->nsinks; i++) {
+		const struct config_sink *s = &cfg->sinks[i];
+		v[i] = sink_new(s->name, s->type, s->url, s->secret,
+		    s->min_severity, s->timeout_ms,
+		    aws_endpoint_ca_bundle(cfg->aws_ca_bundle), err, errlen);
+		if (v[i] == NULL) {
+			while (i > 0)
+				sink_free(v[--i]);
+			free(v);
+			return DW_EINVAL;
+		}
+	}
+	return outbox_set_sinks(d->outbox, v, cfg->nsinks);
+}
+
+static int
+daemon_start_poller(struct daemon *d)
+{
+	struct poller_options	 o;
+	char			**regions;
+	size_t			  n;
+
+	if (daemon_event_regions(d->cfg, d->bl, &regions, &n) != 0)
+		return DW_ENOMEM;
+	memset(&o, 0, sizeof(o));
+	o.regions = (const char *const *)regions;
+	o.nregions = n;
+	o.account_id = d->bl->account_id;
+	o.interval = d->cfg->event_poll_interval;
+	o.overlap = d->cfg->event_overlap;
+	o.lookback = d->cfg->event_lookback;
+	d->poller = poller_new(d->base, d->aws, d->ev, d->findings, &o,
+	    daemon_alert, d);
+	daemon_regions_free(regions, n);
+	if (d->poller == NULL)
+		return DW_ENOMEM;
+	return poller_start(d->poller);
+}
+
+/* Stops what reads AWS: the check pass, the poller, the AWS client. */
+static void
+daemon_stop_watching(struct daemon *d)
+{
+	check_pass_free(d->pass);
+	d->pass = NULL;
+	poller_free(d->poller);
+	d->poller = NULL;
+	aws_client_free(d->aws);
+	d->aws = NULL;
+	if (d->pass_timer != NULL)
+		evtimer_del(d->pass_timer);
+}
+
+static int
+daemon_start_watching(struct daemon *d)
+{
+	struct timeval	now = { 0, 0 };
+
+	if (daemon_start_poller(d) != 0)
+		return DW_ENOMEM;
+	evtimer_add(d->pass_timer, &now);
+	return 0;
+}
+
+static void
+daemon_reject_reload(const char *why)
+{
+	struct log_field	f[] = { { NULL, NULL } };
+
+	log_struct(LOG_ERR, MSGID_RELOAD_FAILED, f, "reload rejected, "
+	    "keeping the running configuration: %s", why);
+	notify_ready();
+}
+
+static void
+daemon_reload(struct daemon *d)
+{
+	struct config		*cfg;
+	struct baseline		*bl;
+	struct aws_client	*aws;
+	char			 err[1024];
+
+	notify_reloading();
+	if (daemon_load_files(d->config_path, &cfg, &bl, err,
+	    sizeof(err)) != 0) {
+		daemon_reject_reload(err);
+		return;
+	}
+	if ((aws = daemon_aws_new(d->base, d->http, cfg, err,
+	    sizeof(err))) == NULL || daemon_sinks(d, cfg, err,
+	    sizeof(err)) != 0) {
+		aws_client_free(aws);
+		config_free(cfg);
+		baseline_free(bl);
+		daemon_reject_reload(err);
+		return;
+	}
+	if (strcmp(cfg->state_dir, d->cfg->state_dir) != 0)
+		log_warnx("state_directory changes take effect at the next "
+		    "restart; still using %s", d->cfg->state_dir);
+	daemon_stop_watching(d);
+	config_free(d->cfg);
+	baseline_free(d->bl);
+	d->cfg = cfg;
+	d->bl = bl;
+	d->aws = aws;
+	if (daemon_start_watching(d) != 0)
+		log_warnx("cannot restart the watch after reload");
+	log_struct(LOG_INFO, MSGID_RELOADED, NULL, "configuration and "
+	    "baseline reloaded");
+	notify_ready();
+}
+
+static void
+daemon_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon	*d = arg;
+
+	if (sig == SIGHUP) {
+		daemon_reload(d);
+		return;
+	}
+	notify_stopping();
+	log_struct(LOG_INFO, MSGID_STOPPING, NULL, "stopping on signal %d; "
+	    "%zu alert(s) stay queued for the next start",
+	    (int)sig, outbox_pending(d->outbox));
+	daemon_stop_watching(d);
+	event_base_loopbreak(d->base);
+}
+
+static void
+daemon_watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	notify_watchdog();
+}
+
+static int
+daemon_events(struct daemon *d)
+{
+	uint64_t	usec = notify_watchdog_usec();
+	struct timeval	tv;
+
+	d->pass_timer = evtimer_new(d->base, daemon_pass_cb, d);
+	d->sighup = evsignal_new(d->base, SIGHUP, daemon_signal_cb, d);
+	d->sigterm = evsignal_new(d->base, SIGTERM, daemon_signal_cb, d);
+	d->sigint = evsignal_new(d->base, SIGINT, daemon_signal_cb, d);
+	if (d->pass_timer == NULL || d->sighup == NULL || d->sigterm == NULL ||
+	    d->sigint == NULL)
+		return DW_ENOMEM;
+	evsignal_add(d->sighup, NULL);
+	evsignal_add(d->sigterm, NULL);
+	evsignal_add(d->sigint, NULL);
+	if (usec == 0)
+		return 0;
+	/* ping at half the interval: one missed turn is not a restart */
+	tv.tv_sec = (time_t)(usec / 2 / 1000000);
+	tv.tv_usec = (suseconds_t)(usec / 2 % 1000000);
+	d->watchdog = event_new(d->base, -1, EV_PERSIST, daemon_watchdog_cb, d);
+	if (d->watchdog == NULL)
+		return DW_ENOMEM;
+	return event_add(d->watchdog, &tv);
+}
+
+static int
+daemon_state_dir(const char *dir, char *err, size_t errlen)
+{
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "state directory %s: %s", dir,
+		    strerror(errno));
+		return DW_EIO;
+	}
+	return 0;
+}
+
+static int
+daemon_open_state(struct daemon *d, char *err, size_t errlen)
+{
+	struct outbox_transport	t = outbox_transport_http(d->http);
+
+	if (daemon_state_dir(d->cfg->state_dir, err, errlen) != 0)
+		return DW_EIO;
+	d->findings = findings_new(d->cfg->state_dir, d->bl->account_id,
+	    d->cfg->blind_after);
+	d->ev = evstate_new(d->cfg->state_dir);
+	d->outbox = outbox_new(d->base, &t, d->cfg->state_dir);
+	if (d->findings == NULL || d->ev == NULL || d->outbox == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return DW_ENOMEM;
+	}
+	if (findings_load(d->findings, err, errlen) != 0 ||
+	    evstate_load(d->ev, err, errlen) != 0 ||
+	    daemon_sinks(d, d->cfg, err, errlen) != 0 ||
+	    outbox_load(d->outbox, err, errlen) < 0)
+		return DW_EPARSE;
+	return 0;
+}
+
+static int
+daemon_setup(struct daemon *d, int verbosity, char *err, size_t errlen)
+{
+	int	r;
+
+	if ((r = daemon_load_files(d->config_path, &d->cfg, &d->bl, err,
+	    errlen)) != 0)
+		return r;
+	if (d->cfg->log_level > verbosity)
+		log_setverbose(d->cfg->log_level);
+	if ((d->base = event_base_new()) == NULL ||
+	    (d->http = http_client_new(d->base)) == NULL) {
+		snprintf(err, errlen, "cannot set up the event loop");
+		return EXIT_SOFTWARE;
+	}
+	if ((d->aws = daemon_aws_new(d->base, d->http, d->cfg, err,
+	    errlen)) == NULL)
+		return EXIT_CONFIG;
+	if (daemon_open_state(d, err, errlen) != 0)
+		return EXIT_SOFTWARE;
+	if (daemon_events(d) != 0) {
+		snprintf(err, errlen, "cannot set up timers and signals");
+		return EXIT_SOFTWARE;
+	}
+	return 0;
+}
+
+static void
+daemon_teardown(struct daemon *d)
+{
+	daemon_stop_watching(d);
+	if (d->findings != NULL && findings_save(d->findings) != 0)
+		log_warn("cannot save findings");
+	if (d->ev != NULL && evstate_save(d->ev) != 0)
+		log_warn("cannot save the event state");
+	outbox_free(d->outbox);
+	findings_free(d->findings);
+	evstate_free(d->ev);
+	http_client_free(d->http);
+	if (d->pass_timer != NULL)
+		event_free(d->pass_timer);
+	if (d->watchdog != NULL)
+		event_free(d->watchdog);
+	if (d->sighup != NULL)
+		event_free(d->sighup);
+	if (d->sigterm != NULL)
+		event_free(d->sigterm);
+	if (d->sigint != NULL)
+		event_free(d->sigint);
+	if (d->base != NULL)
+		event_base_free(d->base);
+	config_free(d->cfg);
+	baseline_free(d->bl);
+	free(d->config_path);
+}
+
+int
+daemon_run(const char *config_path, int verbosity)
+{
+	struct daemon	d;
+	char		err[1024];
+	int		r;
+
+	memset(&d, 0, sizeof(d));
+	signal(SIGPIPE, SIG_IGN);
+	if ((d.config_path = strdup(config_path)) == NULL)
+		return EXIT_SOFTWARE;
+	if ((r = daemon_setup(&d, verbosity, err, sizeof(err))) != 0) {
+		log_warnx("cannot start: %s", err);
+		daemon_teardown(&d);
+		return r;
+	}
+	if (daemon_start_watching(&d) != 0) {
+		daemon_teardown(&d);
+		return EXIT_SOFTWARE;
+	}
+	log_struct(LOG_INFO, MSGID_STARTED, NULL, "driftwatchd %s watching "
+	    "account %s; state in %s", PACKAGE_VERSION,
+	    d.bl->account_id ? d.bl->account_id : "(any)", d.cfg->state_dir);
+	notify_ready();
+	daemon_status(&d);
+	event_base_dispatch(d.base);
+	daemon_teardown(&d);
+	return 0;
+}

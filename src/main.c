@@ -1,0 +1,119 @@
+/*
+ * driftwatchd: keeps an AWS Organization's management account on its
+ * security baseline.  main() parses the command line and hands over to
+ * a mode; nothing below it calls exit() once the daemon runs.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <libxml/parser.h>
+
+#include "driftwatch/config.h"
+#include "driftwatch/daemon.h"
+#include "driftwatch/log.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: driftwatchd [-v] [-c file] [--json] run|check|validate\n"
+"       driftwatchd --help | --version\n"
+"\n"
+"Keeps an AWS Organization's management account on its security baseline.\n"
+"\n"
+"modes:\n"
+"  run        the daemon (what systemd starts): poll, compare, alert\n"
+"  check      one pass of the state checks; exit 0 on baseline, 1 drift,\n"
+"             2 could not check, 64 usage, 78 bad config or baseline\n"
+"  validate   check the config and baseline files and exit\n"
+"\n"
+"options:\n"
+"  -c, --config FILE   config file (default %s)\n"
+"  -j, --json          check: print JSON instead of a table\n"
+"  -v, --verbose       more logging; twice for HTTP traces (secrets redacted)\n"
+"  -h, --help          this text\n"
+"  -V, --version       the version\n"
+"\n"
+"See driftwatchd(8), driftwatchd.conf(5) and driftwatch-baseline(5).\n",
+	    CONFIG_DEFAULT_PATH);
+}
+
+static int
+run_mode(const char *mode, const char *config, int json, int verbose)
+{
+	int	r;
+
+	if (strcmp(mode, "validate") == 0)
+		return report_validate(config);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_warnx("cannot initialise libcurl");
+		return EXIT_SOFTWARE;
+	}
+	xmlInitParser();
+	if (strcmp(mode, "check") == 0)
+		r = report_check(config, json);
+	else
+		r = daemon_run(config, verbose);
+	xmlCleanupParser();
+	curl_global_cleanup();
+	return r;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*config = CONFIG_DEFAULT_PATH, *mode;
+	int		 ch, json = 0, verbose = 0;
+
+	while ((ch = getopt_long(argc, argv, "c:jvhV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("driftwatchd %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	mode = argv[optind];
+	if (strcmp(mode, "run") != 0 && strcmp(mode, "check") != 0 &&
+	    strcmp(mode, "validate") != 0) {
+		fprintf(stderr, "driftwatchd: unknown mode '%s'\n", mode);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	log_init(strcmp(mode, "run") == 0 ? LOG_BACKEND_AUTO :
+	    LOG_BACKEND_STDERR, verbose);
+	return run_mode(mode, config, json, verbose);
+}

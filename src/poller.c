@@ -1,0 +1,317 @@
+/*
+ * Polling CloudTrail LookupEvents.  Each region is its own little state
+ * machine (idle → polling → idle) with its own timer and rate limiter.
+ *
+ * A poll reads [cursor - overlap, now] twice, once for every write
+ * event (ReadOnly=false, which holds each alert-worthy API call and
+ * console sign-in) and once for Username=root (the root user's
+ * read-only calls); the event JSON, not the name, decides what is root.
+ * The cursor moves to the poll's end only when every page of both
+ * lookups arrived, so a failed poll is simply read again.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "driftwatch/alert.h"
+#include "driftwatch/aws.h"
+#include "driftwatch/aws_retry.h"
+#include "driftwatch/aws_services.h"
+#include "driftwatch/error.h"
+#include "driftwatch/event_rules.h"
+#include "driftwatch/evstate.h"
+#include "driftwatch/log.h"
+#include "driftwatch/msgid.h"
+#include "driftwatch/poller.h"
+
+#define POLLER_MAX_WINDOW	(90 * 24 * 3600)	/* LookupEvents' reach */
+#define POLLER_LOOKUPS		2
+
+static const struct {
+	const char	*key;
+	const char	*value;
+} poller_lookups[POLLER_LOOKUPS] = {
+	{ "ReadOnly", "false" },
+	{ "Username", "root" },
+};
+
+struct poller;
+struct poll_region;
+
+struct poll_lookup {
+	struct poll_region	*pr;
+	struct aws_pager	*pager;
+	size_t			 idx;
+};
+
+struct poll_region {
+	struct poller		*poller;
+	char			*name;
+	char			 check[64];	/* "events.<region>" */
+	struct aws_ratelimit	*rl;
+	struct event		*timer;
+	struct poll_lookup	 lookups[POLLER_LOOKUPS];
+	size_t			 pending;
+	char			*error;
+	time_t			 window_end;
+	int			 healthy;
+};
+
+struct poller {
+	struct event_base	*base;
+	struct aws_client	*aws;
+	struct evstate		*ev;
+	struct findings		*findings;
+	struct poller_options	 o;
+	char			*account_id;
+	findings_alert_cb	 alert_cb;
+	void			*alert_arg;
+	struct poll_region	*regions;
+	size_t			 nregions;
+};
+
+static void	poll_region_start(struct poll_region *);
+
+static void
+poll_region_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	poll_region_start(arg);
+}
+
+static void
+poll_region_clear(struct poll_region *pr)
+{
+	size_t	i;
+
+	for (i = 0; i < POLLER_LOOKUPS; i++) {
+		aws_pager_cancel(pr->lookups[i].pager);
+		pr->lookups[i].pager = NULL;
+	}
+	if (pr->timer != NULL)
+		event_free(pr->timer);
+	aws_ratelimit_free(pr->rl);
+	free(pr->error);
+	free(pr->name);
+}
+
+void
+poller_free(struct poller *p)
+{
+	size_t	i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->nregions; i++)
+		poll_region_clear(&p->regions[i]);
+	free(p->regions);
+	free(p->account_id);
+	free(p);
+}
+
+static int
+poll_region_init(struct poller *p, struct poll_region *pr, const char *name)
+{
+	size_t	i;
+
+	pr->poller = p;
+	for (i = 0; i < POLLER_LOOKUPS; i++) {
+		pr->lookups[i].pr = pr;
+		pr->lookups[i].idx = i;
+	}
+	snprintf(pr->check, sizeof(pr->check), "events.%s", name);
+	if ((pr->name = strdup(name)) == NULL ||
+	    (pr->rl = aws_ratelimit_new(POLLER_RATE)) == NULL ||
+	    (pr->timer = evtimer_new(p->base, poll_region_timer_cb,
+	    pr)) == NULL)
+		return DW_ENOMEM;
+	return 0;
+}
+
+struct poller *
+poller_new(struct event_base *base, struct aws_client *aws,
+    struct evstate *ev, struct findings *f, const struct poller_options *o,
+    findings_alert_cb cb, void *arg)
+{
+	struct poller	*p;
+	size_t		 i;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	p->base = base;
+	p->aws = aws;
+	p->ev = ev;
+	p->findings = f;
+	p->o = *o;
+	p->alert_cb = cb;
+	p->alert_arg = arg;
+	p->account_id = o->account_id ? strdup(o->account_id) : NULL;
+	p->regions = calloc(o->nregions, sizeof(*p->regions));
+	if (p->regions == NULL) {
+		poller_free(p);
+		return NULL;
+	}
+	p->nregions = o->nregions;
+	for (i = 0; i < o->nregions; i++)
+		if (poll_region_init(p, &p->regions[i], o->regions[i]) != 0) {
+			poller_free(p);
+			return NULL;
+		}
+	p->o.regions = NULL;	/* borrowed only during poller_new */
+	return p;
+}
+
+/*
+ * The first poll waits a second: the rate limiter lives in this process,
+ * so a restarted daemon must not add its calls to the ones its
+ * predecessor made in the same second.
+ */
+int
+poller_start(struct poller *p)
+{
+	struct timeval	first = { 1, 0 };
+	size_t		i;
+
+	for (i = 0; i < p->nregions; i++)
+		evtimer_add(p->regions[i].timer, &first);
+	return 0;
+}
+
+size_t
+poller_healthy(const struct poller *p)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < p->nregions; i++)
+		n += p->regions[i].healthy;
+	return n;
+}
+
+size_t
+poller_regions(const struct poller *p)
+{
+	return p->nregions;
+}
+
+static void
+poll_region_malformed(struct poll_region *pr, const struct ct_event *e,
+    const char *err)
+{
+	struct log_field	f[] = {
+		{ "DRIFTWATCH_CHECK", pr->check },
+		{ "CLOUDTRAIL_EVENT_ID", e->event_id },
+		{ NULL, NULL }
+	};
+
+	log_struct(LOG_ERR, MSGID_EVENT_MALFORMED, f,
+	    "events %s: cannot read CloudTrail event %s (%s): %s", pr->name,
+	    e->event_id, e->event_name ? e->event_name : "?", err);
+}
+
+static void
+poll_region_event(struct poll_region *pr, const struct ct_event *e)
+{
+	struct poller	*p = pr->poller;
+	struct alert	*a = NULL;
+	char		 err[256];
+	int		 r;
+
+	if (evstate_seen(p->ev, e->event_id))
+		return;
+	r = event_rules_match(e->cloudtrail_event, strlen(e->cloudtrail_event),
+	    pr->name, p->account_id, &a, err, sizeof(err));
+	if (r != 0)
+		poll_region_malformed(pr, e, err);
+	else if (a == NULL)
+		return;		/* not alert-worthy: nothing to remember */
+	else
+		p->alert_cb(a, p->alert_arg);
+	if (evstate_mark(p->ev, e->event_id, e->event_time) != 0)
+		log_warnx("events %s: cannot remember event %s", pr->name,
+		    e->event_id);
+}
+
+static void
+poll_region_finish(struct poll_region *pr)
+{
+	struct poller	*p = pr->poller;
+	struct timeval	 tv = { (time_t)p->o.interval, 0 };
+	int		 ok = pr->error == NULL;
+
+	if (ok)
+		evstate_set_cursor(p->ev, pr->name, pr->window_end);
+	if (evstate_save(p->ev) != 0)
+		log_warn("events: cannot save the event state");
+	findings_end(p->findings, pr->check, ok, pr->error, time(NULL),
+	    p->alert_cb, p->alert_arg);
+	pr->healthy = ok;
+	log_debug("events %s: poll %s", pr->name, ok ? "complete" :
+	    "failed; the same window will be read again");
+	free(pr->error);
+	pr->error = NULL;
+	evtimer_add(pr->timer, &tv);
+}
+
+static void
+poll_lookup_cb(const struct aws_result *res, const struct ct_events *evs,
+    void *arg)
+{
+	struct poll_lookup	*l = arg;
+	struct poll_region	*pr = l->pr;
+	size_t			 i;
+
+	l->pager = NULL;
+	if (res->result != 0) {
+		if (pr->error == NULL)
+			pr->error = strdup(aws_result_describe(res));
+	} else {
+		/* oldest first, so alerts leave in the order things happened */
+		for (i = evs->n; i > 0; i--)
+			poll_region_event(pr, &evs->v[i - 1]);
+	}
+	if (--pr->pending == 0)
+		poll_region_finish(pr);
+}
+
+static time_t
+poll_region_window_start(struct poll_region *pr, time_t now)
+{
+	const struct poller_options	*o = &pr->poller->o;
+	time_t				 cursor, start;
+
+	cursor = evstate_cursor(pr->poller->ev, pr->name);
+	start = cursor > 0 ? cursor - (time_t)o->overlap :
+	    now - (time_t)o->lookback;
+	if (start > now - (time_t)o->overlap)
+		start = now - (time_t)o->overlap;
+	if (start < now - POLLER_MAX_WINDOW)
+		start = now - POLLER_MAX_WINDOW;
+	return start;
+}
+
+static void
+poll_region_start(struct poll_region *pr)
+{
+	struct poller	*p = pr->poller;
+	time_t		 now = time(NULL), start;
+	size_t		 i;
+
+	start = poll_region_window_start(pr, now);
+	pr->window_end = now;
+	findings_begin(p->findings, pr->check);
+	log_debug("events %s: reading %lds back", pr->name,
+	    (long)(now - start));
+	pr->pending = POLLER_LOOKUPS;
+	for (i = 0; i < POLLER_LOOKUPS; i++) {
+		pr->lookups[i].pager = aws_cloudtrail_lookup_events(p->aws,
+		    pr->name, poller_lookups[i].key, poller_lookups[i].value,
+		    start, now, pr->rl, poll_lookup_cb, &pr->lookups[i]);
+		if (pr->lookups[i].pager == NULL) {
+			struct aws_result fail = { .result = DW_ENOMEM,
+			    .message = "cannot start LookupEvents" };
+			poll_lookup_cb(&fail, NULL, &pr->lookups[i]);
+		}
+	}
+}
