@@ -1,0 +1,201 @@
+#!/usr/bin/python3
+"""Point the real AWS CLI (Debian's awscli v2, /usr/bin/aws) at the fake for
+every operation the fake serves: its response shapes must be what the CLI
+parses."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+import dwtest  # noqa: E402
+
+AWS = os.environ.get("DW_AWS_CLI", "/usr/bin/aws")
+ACCT = "111122223333"
+FAKE = None
+HOME = None
+
+
+def setUpModule():
+    global FAKE, HOME
+    if not os.access(AWS, os.X_OK):
+        raise unittest.SkipTest("%s not installed (Debian package awscli)"
+                                % AWS)
+    wd = dwtest.workdir("awscli")
+    HOME = os.path.join(wd, "home")
+    os.makedirs(HOME)
+    FAKE = dwtest.FakeAWS(wd)
+
+
+def tearDownModule():
+    if FAKE is not None:
+        FAKE.stop()
+
+
+def aws(*args, region="us-east-1", check=True, extra_env=None):
+    env = FAKE.env(region)
+    # LookupEvents is throttled at 2 rps like AWS; successive CLI runs can
+    # hit that, and the CLI's standard retries absorb it, as with AWS
+    env.update({"AWS_PAGER": "", "HOME": HOME, "AWS_MAX_ATTEMPTS": "8",
+                "AWS_RETRY_MODE": "standard"})
+    env.update(extra_env or {})
+    cmd = [AWS] + list(args) + ["--endpoint-url", FAKE.aws_url,
+                                "--ca-bundle", FAKE.ca_file,
+                                "--region", region, "--output", "json"]
+    r = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=60)
+    if check and r.returncode != 0:
+        raise AssertionError("%s exited %d\nstdout: %s\nstderr: %s" % (
+            " ".join(cmd), r.returncode, r.stdout.decode(errors="replace"),
+            r.stderr.decode(errors="replace")))
+    if not check:
+        return r
+    out = r.stdout.decode()
+    return json.loads(out) if out.strip() else None
+
+
+class TestAwsCli(unittest.TestCase):
+    def setUp(self):
+        FAKE.reset()
+
+    def test_sts_get_caller_identity(self):
+        r = aws("sts", "get-caller-identity")
+        self.assertEqual(r["Account"], ACCT)
+        self.assertEqual(r["Arn"], "arn:aws:iam::%s:user/driftwatch" % ACCT)
+        self.assertTrue(r["UserId"])
+
+    def test_iam_get_account_summary(self):
+        sm = aws("iam", "get-account-summary")["SummaryMap"]
+        self.assertEqual(sm["AccountMFAEnabled"], 1)
+        self.assertEqual(sm["AccountAccessKeysPresent"], 0)
+        self.assertEqual(sm["Users"], 2)
+        FAKE.action("deactivate_mfa", user="root")
+        sm = aws("iam", "get-account-summary")["SummaryMap"]
+        self.assertEqual(sm["AccountMFAEnabled"], 0)
+
+    def test_iam_list_users(self):
+        r = aws("iam", "list-users")
+        self.assertEqual(sorted(u["UserName"] for u in r["Users"]),
+                         ["alice", "breakglass"])
+        self.assertRegex(r["Users"][0]["CreateDate"],
+                         r"^2024-01-02T03:04:05")
+
+    def test_iam_list_users_paginated(self):
+        r1 = aws("iam", "list-users", "--max-items", "1")
+        self.assertEqual(len(r1["Users"]), 1)
+        self.assertIn("NextToken", r1)
+        r2 = aws("iam", "list-users", "--max-items", "1",
+                 "--starting-token", r1["NextToken"])
+        self.assertEqual(len(r2["Users"]), 1)
+        self.assertNotIn("NextToken", r2)
+        self.assertEqual(sorted([r1["Users"][0]["UserName"],
+                                 r2["Users"][0]["UserName"]]),
+                         ["alice", "breakglass"])
+        # the CLI's own paging, one user per request
+        r = aws("iam", "list-users", "--page-size", "1")
+        self.assertEqual(len(r["Users"]), 2)
+        self.assertGreaterEqual(
+            len([q for q in FAKE.requests() if q["action"] == "ListUsers"]),
+            4)
+
+    def test_iam_list_mfa_devices(self):
+        r = aws("iam", "list-mfa-devices", "--user-name", "alice")
+        self.assertEqual([d["SerialNumber"] for d in r["MFADevices"]],
+                         ["arn:aws:iam::%s:mfa/alice" % ACCT])
+        self.assertEqual(aws("iam", "list-mfa-devices")["MFADevices"], [])
+        r = aws("iam", "list-mfa-devices", "--user-name", "nobody",
+                check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(b"NoSuchEntity", r.stderr)
+
+    def test_iam_list_virtual_mfa_devices(self):
+        r = aws("iam", "list-virtual-mfa-devices", "--assignment-status",
+                "Assigned")
+        self.assertEqual(len(r["VirtualMFADevices"]), 1)
+        self.assertEqual(r["VirtualMFADevices"][0]["User"]["UserName"],
+                         "alice")
+        FAKE.action("deactivate_mfa", user="alice")
+        r = aws("iam", "list-virtual-mfa-devices", "--assignment-status",
+                "Unassigned")
+        self.assertEqual([d["SerialNumber"] for d in r["VirtualMFADevices"]],
+                         ["arn:aws:iam::%s:mfa/alice" % ACCT])
+        self.assertNotIn("User", r["VirtualMFADevices"][0])
+
+    def test_cloudtrail_describe_trails(self):
+        r = aws("cloudtrail", "describe-trails", region="eu-west-1")
+        t = r["trailList"][0]
+        self.assertEqual(t["Name"], "org-trail")
+        self.assertEqual(t["HomeRegion"], "eu-west-1")
+        self.assertTrue(t["IsMultiRegionTrail"])
+        self.assertTrue(t["LogFileValidationEnabled"])
+        r = aws("cloudtrail", "describe-trails", "--trail-name-list",
+                "org-trail", "--no-include-shadow-trails",
+                region="us-east-1")
+        self.assertEqual(r["trailList"], [])
+
+    def test_cloudtrail_get_trail_status(self):
+        r = aws("cloudtrail", "get-trail-status", "--name", "org-trail",
+                region="eu-west-1")
+        self.assertIs(r["IsLogging"], True)
+        self.assertIn("LatestDeliveryTime", r)
+        FAKE.action("stop_logging", trail="org-trail")
+        r = aws("cloudtrail", "get-trail-status", "--name", "org-trail",
+                region="eu-west-1")
+        self.assertIs(r["IsLogging"], False)
+        self.assertIn("StopLoggingTime", r)
+        r = aws("cloudtrail", "get-trail-status", "--name", "nope",
+                region="eu-west-1", check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(b"TrailNotFoundException", r.stderr)
+
+    def test_cloudtrail_lookup_events(self):
+        now = time.time()
+        ids = [FAKE.action("root_login", EventTime=now - 30),
+               FAKE.add_event("us-east-1", EventName="CreateUser",
+                              EventTime=now - 20),
+               FAKE.action("root_login", success=False, EventTime=now - 10)]
+        r = aws("cloudtrail", "lookup-events", "--lookup-attributes",
+                "AttributeKey=EventName,AttributeValue=ConsoleLogin")
+        self.assertEqual([e["EventId"] for e in r["Events"]],
+                         [ids[2], ids[0]])
+        rec = json.loads(r["Events"][0]["CloudTrailEvent"])
+        self.assertEqual(rec["userIdentity"]["type"], "Root")
+        # --max-items pagination
+        r1 = aws("cloudtrail", "lookup-events", "--max-items", "2")
+        self.assertEqual([e["EventId"] for e in r1["Events"]],
+                         [ids[2], ids[1]])
+        self.assertIn("NextToken", r1)
+        r2 = aws("cloudtrail", "lookup-events", "--max-items", "2",
+                 "--starting-token", r1["NextToken"])
+        self.assertEqual([e["EventId"] for e in r2["Events"]], [ids[0]])
+        self.assertNotIn("NextToken", r2)
+        # time range (the CLI sends epoch numbers)
+        r = aws("cloudtrail", "lookup-events", "--start-time",
+                str(int(now - 25)), "--end-time", str(int(now - 15)))
+        self.assertEqual([e["EventId"] for e in r["Events"]], [ids[1]])
+        # one page per request at 2 rps: the CLI's retries absorb throttling
+        r = aws("cloudtrail", "lookup-events", "--page-size", "1")
+        self.assertEqual([e["EventId"] for e in r["Events"]], ids[::-1])
+
+    def test_bad_secret_fails(self):
+        r = aws("sts", "get-caller-identity", check=False,
+                extra_env={"AWS_SECRET_ACCESS_KEY": "wrong"})
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(b"SignatureDoesNotMatch", r.stderr)
+
+    def test_every_request_was_signed_correctly(self):
+        aws("sts", "get-caller-identity")
+        aws("cloudtrail", "describe-trails", region="ap-southeast-2")
+        reqs = FAKE.requests()
+        self.assertEqual(len(reqs), 2)
+        self.assertTrue(all(q["sig_ok"] for q in reqs))
+        self.assertEqual(reqs[1]["region"], "ap-southeast-2")
+
+
+if __name__ == "__main__":
+    dwtest.tap_main()

@@ -1,0 +1,873 @@
+#!/usr/bin/python3
+"""Tests of the fake AWS endpoint itself, with botocore as the client."""
+
+import datetime
+import http.client
+import json
+import os
+import ssl
+import sys
+import time
+import unittest
+import urllib.error
+import urllib.parse
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+import dwtest  # noqa: E402
+
+try:
+    import botocore.auth
+    import botocore.awsrequest
+    import botocore.credentials
+    import botocore.exceptions
+    import botocore.parsers
+    from botocore.config import Config
+    HAVE_BOTOCORE = True
+except ImportError:  # pragma: no cover
+    HAVE_BOTOCORE = False
+
+FAKE = None
+ACCT = "111122223333"
+
+
+def setUpModule():
+    global FAKE
+    if not HAVE_BOTOCORE:
+        raise unittest.SkipTest("botocore not importable by %s; run with %s"
+                                % (sys.executable, "/usr/bin/python3"))
+    FAKE = dwtest.FakeAWS(dwtest.workdir("fakeaws"))
+
+
+def tearDownModule():
+    if FAKE is not None:
+        FAKE.stop()
+
+
+def code_of(err):
+    return err.response["Error"]["Code"]
+
+
+def raw_request(service, region, body=b"", headers=None, method="POST",
+                path="/", access_key=None, secret=None, token=None,
+                when=None, sign=True, signed_extra=()):
+    """Send one request signed (by botocore's SigV4 maths) at time `when`.
+    Returns (status, headers, body)."""
+    host = "127.0.0.1:%d" % FAKE.aws_port
+    ts = (when or datetime.datetime.utcnow()).strftime("%Y%m%dT%H%M%SZ")
+    hdrs = {"Host": host, "X-Amz-Date": ts}
+    hdrs.update(headers or {})
+    if token:
+        hdrs["X-Amz-Security-Token"] = token
+    if sign:
+        signed = {k: v for k, v in hdrs.items()
+                  if k.lower() in ("host", "x-amz-date", "content-type",
+                                   "x-amz-target", "x-amz-security-token")
+                  or k in signed_extra}
+        req = botocore.awsrequest.AWSRequest(
+            method=method, url="https://%s%s" % (host, path), data=body,
+            headers=signed)
+        req.context["timestamp"] = ts
+        signer = botocore.auth.SigV4Auth(botocore.credentials.Credentials(
+            access_key or FAKE.access_key, secret or FAKE.secret_key),
+            service, region)
+
+        class _All(botocore.auth.SigV4Auth):
+            def headers_to_sign(self, request):
+                hm = botocore.awsrequest.HTTPHeaders()
+                for n, v in request.headers.items():
+                    hm[n.lower()] = v
+                return hm
+        signer.__class__ = _All
+        cr = signer.canonical_request(req)
+        sig = signer.signature(signer.string_to_sign(req, cr), req)
+        hdrs["Authorization"] = (
+            "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, "
+            "Signature=%s" % (access_key or FAKE.access_key,
+                              signer.credential_scope(req),
+                              signer.signed_headers(
+                                  signer.headers_to_sign(req)), sig))
+    ctx = ssl.create_default_context(cafile=FAKE.ca_file)
+    c = http.client.HTTPSConnection("127.0.0.1", FAKE.aws_port, context=ctx,
+                                    timeout=10)
+    try:
+        c.request(method, path, body=body, headers=hdrs)
+        r = c.getresponse()
+        return r.status, dict(r.getheaders()), r.read()
+    finally:
+        c.close()
+
+
+def query_body(**params):
+    return urllib.parse.urlencode(params).encode()
+
+
+QUERY_CT = {"Content-Type": "application/x-www-form-urlencoded; "
+                            "charset=utf-8"}
+CT_PREFIX = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
+
+
+def ct_headers(op):
+    return {"Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": CT_PREFIX + op}
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        FAKE.reset()
+
+    def client(self, service, region="us-east-1", **kw):
+        return FAKE.client(service, region, **kw)
+
+
+class TestIdentityAndIAM(Base):
+    def test_get_caller_identity(self):
+        r = self.client("sts").get_caller_identity()
+        self.assertEqual(r["Account"], ACCT)
+        self.assertEqual(r["Arn"], "arn:aws:iam::%s:user/driftwatch" % ACCT)
+        self.assertTrue(r["UserId"])
+        self.assertTrue(r["ResponseMetadata"]["RequestId"])
+        self.assertEqual(r["ResponseMetadata"]["HTTPHeaders"]
+                         ["x-amzn-requestid"],
+                         r["ResponseMetadata"]["RequestId"])
+
+    def test_get_account_summary(self):
+        sm = self.client("iam").get_account_summary()["SummaryMap"]
+        self.assertEqual(sm["AccountMFAEnabled"], 1)
+        self.assertEqual(sm["AccountAccessKeysPresent"], 0)
+        self.assertEqual(sm["Users"], 2)
+        self.assertEqual(sm["MFADevicesInUse"], 3)
+        self.assertIn("MFADevices", sm)
+
+    def test_list_users(self):
+        users = self.client("iam").list_users()["Users"]
+        self.assertEqual(sorted(u["UserName"] for u in users),
+                         ["alice", "breakglass"])
+        for u in users:
+            self.assertEqual(u["Arn"], "arn:aws:iam::%s:user/%s"
+                             % (ACCT, u["UserName"]))
+            self.assertIsInstance(u["CreateDate"], datetime.datetime)
+
+    def test_list_users_pagination(self):
+        iam = self.client("iam")
+        names, marker, pages = [], None, 0
+        while True:
+            kw = {"MaxItems": 1}
+            if marker:
+                kw["Marker"] = marker
+            r = iam.list_users(**kw)
+            pages += 1
+            self.assertLessEqual(len(r["Users"]), 1)
+            names += [u["UserName"] for u in r["Users"]]
+            if not r["IsTruncated"]:
+                self.assertNotIn("Marker", r)
+                break
+            marker = r["Marker"]
+        self.assertEqual(pages, 2)
+        self.assertEqual(sorted(names), ["alice", "breakglass"])
+        # the paginator agrees
+        p = iam.get_paginator("list_users").paginate(
+            PaginationConfig={"PageSize": 1})
+        self.assertEqual(sorted(u["UserName"] for page in p
+                                for u in page["Users"]),
+                         ["alice", "breakglass"])
+
+    def test_bad_marker_and_maxitems(self):
+        iam = self.client("iam")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            iam.list_users(Marker="not-a-marker")
+        self.assertEqual(code_of(cm.exception), "ValidationError")
+
+    def test_list_mfa_devices(self):
+        iam = self.client("iam")
+        d = iam.list_mfa_devices(UserName="alice")["MFADevices"]
+        self.assertEqual([x["SerialNumber"] for x in d],
+                         ["arn:aws:iam::%s:mfa/alice" % ACCT])
+        d = iam.list_mfa_devices(UserName="breakglass")["MFADevices"]
+        self.assertEqual(d[0]["UserName"], "breakglass")
+        self.assertEqual(d[0]["SerialNumber"],
+                         "arn:aws:iam::%s:mfa/breakglass-hw" % ACCT)
+        # without UserName: the caller's (driftwatch has none)
+        self.assertEqual(iam.list_mfa_devices()["MFADevices"], [])
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            iam.list_mfa_devices(UserName="nobody")
+        self.assertEqual(code_of(cm.exception), "NoSuchEntity")
+        self.assertEqual(cm.exception.response["ResponseMetadata"]
+                         ["HTTPStatusCode"], 404)
+
+    def test_list_virtual_mfa_devices(self):
+        iam = self.client("iam")
+        d = iam.list_virtual_mfa_devices()["VirtualMFADevices"]
+        self.assertEqual([x["SerialNumber"] for x in d],
+                         ["arn:aws:iam::%s:mfa/alice" % ACCT])
+        self.assertEqual(d[0]["User"]["UserName"], "alice")
+        self.assertEqual(iam.list_virtual_mfa_devices(
+            AssignmentStatus="Unassigned")["VirtualMFADevices"], [])
+        # a root virtual device
+        st = FAKE.state()
+        st["root"]["MFADevices"] = [{
+            "SerialNumber": "arn:aws:iam::%s:mfa/root-account-mfa-device"
+                            % ACCT,
+            "EnableDate": "2024-05-06T07:08:09Z", "Virtual": True}]
+        FAKE.set_state(st)
+        d = iam.list_virtual_mfa_devices(
+            AssignmentStatus="Assigned")["VirtualMFADevices"]
+        root = [x for x in d if x["SerialNumber"].endswith(
+            "root-account-mfa-device")]
+        self.assertEqual(len(root), 1)
+        self.assertEqual(root[0]["User"]["Arn"],
+                         "arn:aws:iam::%s:root" % ACCT)
+        # paginated
+        p = iam.get_paginator("list_virtual_mfa_devices").paginate(
+            PaginationConfig={"PageSize": 1})
+        self.assertEqual(len([x for pg in p
+                              for x in pg["VirtualMFADevices"]]), 2)
+
+    def test_query_get_with_params_in_url(self):
+        st, h, body = raw_request(
+            "iam", "us-east-1", method="GET",
+            path="/?Action=ListUsers&Version=2010-05-08&MaxItems=1")
+        self.assertEqual(st, 200, body)
+        self.assertIn(b"<ListUsersResult>", body)
+        self.assertIn(b"<IsTruncated>true</IsTruncated>", body)
+
+    def test_unknown_action(self):
+        st, h, body = raw_request("iam", "us-east-1", query_body(
+            Action="FrobnicateUsers", Version="2010-05-08"), QUERY_CT)
+        self.assertEqual(st, 400)
+        self.assertIn(b"<Code>InvalidAction</Code>", body)
+        self.assertIn(b"<Type>Sender</Type>", body)
+        self.assertIn("x-amzn-RequestId", h)
+        self.assertEqual(h["Content-Type"], "text/xml")
+
+    def test_sts_error_namespace(self):
+        st, h, body = raw_request("sts", "us-east-1", query_body(
+            Action="Nope", Version="2011-06-15"), QUERY_CT)
+        self.assertEqual(st, 400)
+        self.assertIn(b'xmlns="https://sts.amazonaws.com/doc/2011-06-15/"',
+                      body)
+
+
+class TestCloudTrail(Base):
+    def test_describe_trails(self):
+        ct = self.client("cloudtrail", "eu-west-1")
+        t = ct.describe_trails()["trailList"]
+        self.assertEqual(len(t), 1)
+        t = t[0]
+        self.assertEqual(t["Name"], "org-trail")
+        self.assertEqual(t["HomeRegion"], "eu-west-1")
+        self.assertTrue(t["IsMultiRegionTrail"])
+        self.assertTrue(t["IncludeGlobalServiceEvents"])
+        self.assertTrue(t["LogFileValidationEnabled"])
+        self.assertEqual(t["S3BucketName"], "org-trail-logs-%s" % ACCT)
+        self.assertEqual(t["TrailARN"],
+                         "arn:aws:cloudtrail:eu-west-1:%s:trail/org-trail"
+                         % ACCT)
+        self.assertEqual(len(ct.describe_trails(
+            trailNameList=["org-trail"])["trailList"]), 1)
+        self.assertEqual(ct.describe_trails(
+            trailNameList=["other"])["trailList"], [])
+        # us-east-1 sees it as a shadow trail
+        us = self.client("cloudtrail", "us-east-1")
+        self.assertEqual(len(us.describe_trails()["trailList"]), 1)
+        self.assertEqual(us.describe_trails(
+            includeShadowTrails=False)["trailList"], [])
+
+    def test_get_trail_status(self):
+        ct = self.client("cloudtrail", "eu-west-1")
+        s = ct.get_trail_status(Name="org-trail")
+        self.assertIs(s["IsLogging"], True)
+        self.assertIsInstance(s["LatestDeliveryTime"], datetime.datetime)
+        self.assertNotIn("LatestDeliveryError", s)
+        arn = "arn:aws:cloudtrail:eu-west-1:%s:trail/org-trail" % ACCT
+        self.assertTrue(ct.get_trail_status(Name=arn)["IsLogging"])
+        # other region: ARN works, bare name does not (shadow trail)
+        us = self.client("cloudtrail", "us-east-1")
+        self.assertTrue(us.get_trail_status(Name=arn)["IsLogging"])
+        for region, name in (("us-east-1", "org-trail"),
+                             ("eu-west-1", "nope")):
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                self.client("cloudtrail", region).get_trail_status(Name=name)
+            self.assertEqual(code_of(cm.exception), "TrailNotFoundException")
+            self.assertEqual(cm.exception.response["ResponseMetadata"]
+                             ["HTTPStatusCode"], 400)
+
+    def test_delivery_error(self):
+        st = FAKE.state()
+        st["trails"][0]["Status"]["LatestDeliveryError"] = "AccessDenied"
+        FAKE.set_state(st)
+        s = self.client("cloudtrail", "eu-west-1").get_trail_status(
+            Name="org-trail")
+        self.assertEqual(s["LatestDeliveryError"], "AccessDenied")
+
+    def test_unknown_target(self):
+        st, h, body = raw_request("cloudtrail", "us-east-1", b"{}",
+                                  ct_headers("Frobnicate"))
+        self.assertEqual(st, 400)
+        self.assertEqual(json.loads(body)["__type"],
+                         "UnknownOperationException")
+        self.assertEqual(h["Content-Type"], "application/x-amz-json-1.1")
+        self.assertIn("x-amzn-RequestId", h)
+
+
+class TestLookupEvents(Base):
+    def setUp(self):
+        super().setUp()
+        FAKE.config(lookup_events_rps=0)   # no throttling here
+        self.now = time.time()
+        self.ids = []
+        for i, name in enumerate(["CreateUser", "ConsoleLogin",
+                                  "DeactivateMFADevice", "ConsoleLogin",
+                                  "StopLogging"]):
+            self.ids.append(FAKE.add_event(
+                "us-east-1", EventName=name,
+                EventTime=self.now - 500 + i * 100))
+        FAKE.add_event("eu-west-1", EventName="StopLogging",
+                       EventTime=self.now - 50)
+
+    def ct(self, region="us-east-1", **kw):
+        return self.client("cloudtrail", region, **kw)
+
+    def test_newest_first_and_shape(self):
+        ev = self.ct().lookup_events()["Events"]
+        self.assertEqual([e["EventId"] for e in ev], self.ids[::-1])
+        times = [e["EventTime"] for e in ev]
+        self.assertEqual(times, sorted(times, reverse=True))
+        e = ev[0]
+        for k in ("EventId", "EventName", "ReadOnly", "AccessKeyId",
+                  "EventTime", "EventSource", "Username", "Resources",
+                  "CloudTrailEvent"):
+            self.assertIn(k, e)
+        self.assertEqual(e["ReadOnly"], "false")
+        rec = json.loads(e["CloudTrailEvent"])
+        self.assertEqual(rec["eventVersion"], "1.08")
+        self.assertEqual(rec["eventID"], e["EventId"])
+        self.assertEqual(rec["eventType"], "AwsApiCall")
+        self.assertEqual(rec["eventCategory"], "Management")
+        self.assertIs(rec["managementEvent"], True)
+        self.assertEqual(rec["recipientAccountId"], ACCT)
+        self.assertEqual(rec["awsRegion"], "us-east-1")
+        self.assertEqual(rec["userIdentity"]["type"], "IAMUser")
+        login = [x for x in ev if x["EventName"] == "ConsoleLogin"][0]
+        self.assertEqual(json.loads(login["CloudTrailEvent"])["eventType"],
+                         "AwsConsoleSignIn")
+        # regions are separate
+        eu = self.ct("eu-west-1").lookup_events()["Events"]
+        self.assertEqual([e["EventName"] for e in eu], ["StopLogging"])
+
+    def test_attribute_filter(self):
+        ct = self.ct()
+        ev = ct.lookup_events(LookupAttributes=[{
+            "AttributeKey": "EventName",
+            "AttributeValue": "ConsoleLogin"}])["Events"]
+        self.assertEqual([e["EventId"] for e in ev],
+                         [self.ids[3], self.ids[1]])
+        ev = ct.lookup_events(LookupAttributes=[{
+            "AttributeKey": "EventId",
+            "AttributeValue": self.ids[2]}])["Events"]
+        self.assertEqual([e["EventName"] for e in ev],
+                         ["DeactivateMFADevice"])
+        ev = ct.lookup_events(LookupAttributes=[{
+            "AttributeKey": "Username", "AttributeValue": "admin"}])["Events"]
+        self.assertEqual(len(ev), 5)
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            ct.lookup_events(LookupAttributes=[
+                {"AttributeKey": "EventName", "AttributeValue": "A"},
+                {"AttributeKey": "Username", "AttributeValue": "B"}])
+        self.assertEqual(code_of(cm.exception),
+                         "InvalidLookupAttributesException")
+
+    def test_time_range(self):
+        ct = self.ct()
+        ev = ct.lookup_events(StartTime=self.now - 350,
+                              EndTime=self.now - 150)["Events"]
+        self.assertEqual([e["EventId"] for e in ev],
+                         [self.ids[3], self.ids[2]])
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            ct.lookup_events(StartTime=self.now, EndTime=self.now - 100)
+        self.assertEqual(code_of(cm.exception), "InvalidTimeRangeException")
+
+    def test_paging(self):
+        ct = self.ct()
+        got, token, pages = [], None, 0
+        while True:
+            kw = {"MaxResults": 2}
+            if token:
+                kw["NextToken"] = token
+            r = ct.lookup_events(**kw)
+            pages += 1
+            self.assertLessEqual(len(r["Events"]), 2)
+            got += [e["EventId"] for e in r["Events"]]
+            token = r.get("NextToken")
+            if not token:
+                break
+        self.assertEqual(pages, 3)
+        self.assertEqual(got, self.ids[::-1])
+        # paginator with a filter
+        p = ct.get_paginator("lookup_events").paginate(
+            LookupAttributes=[{"AttributeKey": "EventName",
+                               "AttributeValue": "ConsoleLogin"}],
+            PaginationConfig={"PageSize": 1})
+        self.assertEqual([e["EventId"] for pg in p for e in pg["Events"]],
+                         [self.ids[3], self.ids[1]])
+
+    def test_bad_params(self):
+        ct = self.ct()
+        import botocore.session
+        c = botocore.session.Session().create_client(
+            "cloudtrail", region_name="us-east-1", endpoint_url=FAKE.aws_url,
+            verify=FAKE.ca_file, aws_access_key_id=FAKE.access_key,
+            aws_secret_access_key=FAKE.secret_key,
+            config=Config(parameter_validation=False,
+                          retries={"total_max_attempts": 1}))
+        for mr in (0, 51):
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                c.lookup_events(MaxResults=mr)
+            self.assertEqual(code_of(cm.exception),
+                             "InvalidMaxResultsException")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            ct.lookup_events(NextToken="garbage")
+        self.assertEqual(code_of(cm.exception), "InvalidNextTokenException")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.lookup_events(LookupAttributes=[{"AttributeKey": "Bogus",
+                                               "AttributeValue": "x"}])
+        self.assertEqual(code_of(cm.exception),
+                         "InvalidLookupAttributesException")
+
+    def test_visibility_delay(self):
+        ct = self.ct()
+        eid = FAKE.add_event("us-east-1", EventName="DeleteTrail",
+                             visible_delay=0.7)
+        ev = ct.lookup_events(LookupAttributes=[{
+            "AttributeKey": "EventId", "AttributeValue": eid}])["Events"]
+        self.assertEqual(ev, [])
+        FAKE.wait_for(lambda: ct.lookup_events(LookupAttributes=[{
+            "AttributeKey": "EventId", "AttributeValue": eid}])["Events"],
+            timeout=5, interval=0.2)
+
+    def test_throttling(self):
+        FAKE.config(lookup_events_rps=2)
+        ct = self.ct()   # retries disabled
+        codes = []
+        for _ in range(4):
+            try:
+                ct.lookup_events(MaxResults=1)
+                codes.append("ok")
+            except botocore.exceptions.ClientError as e:
+                codes.append(code_of(e))
+                self.assertEqual(e.response["Error"]["Message"],
+                                 "Rate exceeded")
+        self.assertEqual(codes[:2], ["ok", "ok"])
+        self.assertIn("ThrottlingException", codes[2:])
+        # other regions have their own bucket
+        self.ct("eu-west-1").lookup_events(MaxResults=1)
+        st = FAKE.stats()
+        self.assertGreaterEqual(st["lookup_events_throttled"], 1)
+        self.assertEqual(st["lookup_events_throttled_by_region"]
+                         ["us-east-1"], codes.count("ThrottlingException"))
+        self.assertGreaterEqual(
+            st["by_action"]["cloudtrail:LookupEvents:us-east-1"]["count"], 4)
+        throttled = [r for r in FAKE.requests() if r["throttled"]]
+        self.assertTrue(throttled)
+        self.assertEqual(throttled[0]["error_code"], "ThrottlingException")
+        time.sleep(1.05)
+        ct.lookup_events(MaxResults=1)
+
+
+class TestSignatures(Base):
+    def test_correct_signature_passes(self):
+        self.client("sts").get_caller_identity()
+        r = FAKE.requests()[-1]
+        self.assertIs(r["sig_ok"], True)
+        self.assertEqual(r["access_key"], FAKE.access_key)
+        self.assertEqual(r["action"], "GetCallerIdentity")
+        self.assertEqual(r["status"], 200)
+        self.assertNotIn(FAKE.secret_key, json.dumps(FAKE.requests()))
+
+    def _client_with(self, svc, akid, secret, region="us-east-1"):
+        import botocore.session
+        return botocore.session.Session().create_client(
+            svc, region_name=region, endpoint_url=FAKE.aws_url,
+            verify=FAKE.ca_file, aws_access_key_id=akid,
+            aws_secret_access_key=secret,
+            config=Config(retries={"total_max_attempts": 1}))
+
+    def test_wrong_secret(self):
+        for svc, call in (("iam", lambda c: c.list_users()),
+                          ("sts", lambda c: c.get_caller_identity()),
+                          ("cloudtrail", lambda c: c.describe_trails())):
+            c = self._client_with(svc, FAKE.access_key, "wrong" +
+                                  FAKE.secret_key)
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                call(c)
+            self.assertEqual(code_of(cm.exception), "SignatureDoesNotMatch")
+            self.assertEqual(cm.exception.response["ResponseMetadata"]
+                             ["HTTPStatusCode"], 403)
+            self.assertIn("The request signature we calculated does not "
+                          "match", cm.exception.response["Error"]["Message"])
+        self.assertTrue(all(r["sig_ok"] is False for r in FAKE.requests()))
+
+    def test_unknown_key(self):
+        c = self._client_with("iam", "AKIDUNKNOWN000000000", "x")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.get_account_summary()
+        self.assertEqual(code_of(cm.exception), "InvalidClientTokenId")
+        c = self._client_with("cloudtrail", "AKIDUNKNOWN000000000", "x")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            c.describe_trails()
+        self.assertEqual(code_of(cm.exception), "UnrecognizedClientException")
+
+    def test_missing_and_garbled_auth(self):
+        st, h, body = raw_request("iam", "us-east-1", query_body(
+            Action="ListUsers", Version="2010-05-08"), QUERY_CT, sign=False)
+        self.assertEqual(st, 403)
+        self.assertIn(b"<Code>MissingAuthenticationToken</Code>", body)
+        ctx = ssl.create_default_context(cafile=FAKE.ca_file)
+        c = http.client.HTTPSConnection("127.0.0.1", FAKE.aws_port,
+                                        context=ctx, timeout=10)
+        c.request("POST", "/", body=b"Action=ListUsers", headers={
+            "Authorization": "AWS4-HMAC-SHA256 Credential=garbage",
+            "X-Amz-Date": "20250101T000000Z"})
+        r = c.getresponse()
+        self.assertEqual(r.status, 403)
+        self.assertIn(b"IncompleteSignature", r.read())
+        c.close()
+
+    def test_expired_signature(self):
+        old = datetime.datetime.utcnow() - datetime.timedelta(minutes=20)
+        st, h, body = raw_request("sts", "us-east-1", query_body(
+            Action="GetCallerIdentity", Version="2011-06-15"), QUERY_CT,
+            when=old)
+        self.assertEqual(st, 403)
+        self.assertIn(b"<Code>SignatureDoesNotMatch</Code>", body)
+        self.assertIn(b"Signature expired", body)
+        # 10 minutes of skew is fine
+        ok = datetime.datetime.utcnow() - datetime.timedelta(minutes=10)
+        st, h, body = raw_request("sts", "us-east-1", query_body(
+            Action="GetCallerIdentity", Version="2011-06-15"), QUERY_CT,
+            when=ok)
+        self.assertEqual(st, 200, body)
+
+    def test_signed_user_agent_and_json(self):
+        # a client that signs more headers (user-agent) still verifies
+        st, h, body = raw_request(
+            "cloudtrail", "eu-west-1", b'{"includeShadowTrails": false}',
+            dict(ct_headers("DescribeTrails"), **{"User-Agent": "dw/1"}),
+            signed_extra=("User-Agent",))
+        self.assertEqual(st, 200, body)
+        self.assertEqual(json.loads(body)["trailList"][0]["Name"],
+                         "org-trail")
+        # body tampering breaks the signature
+        self.assertEqual(raw_request("cloudtrail", "eu-west-1", b"{}",
+                                     ct_headers("DescribeTrails"),
+                                     secret="bad")[0], 403)
+
+    def test_session_token(self):
+        creds = [{"AccessKeyId": "ASIAFAKETEMP00000001",
+                  "SecretAccessKey": "tempSecret/000000000000000000000000001",
+                  "SessionToken": "FwoGZXIvYXdzEFAKETOKEN=="}]
+        f2 = dwtest.FakeAWS(dwtest.workdir("fakeaws-token"),
+                            credentials=creds)
+        try:
+            c = f2.client("sts")
+            self.assertEqual(c.get_caller_identity()["Account"], ACCT)
+            import botocore.session
+            bad = botocore.session.Session().create_client(
+                "sts", region_name="us-east-1", endpoint_url=f2.aws_url,
+                verify=f2.ca_file, aws_access_key_id=creds[0]["AccessKeyId"],
+                aws_secret_access_key=creds[0]["SecretAccessKey"],
+                aws_session_token="wrong",
+                config=Config(retries={"total_max_attempts": 1}))
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                bad.get_caller_identity()
+            self.assertEqual(code_of(cm.exception), "InvalidClientTokenId")
+            # the default key is not accepted by this instance
+            ok = botocore.session.Session().create_client(
+                "sts", region_name="us-east-1", endpoint_url=f2.aws_url,
+                verify=f2.ca_file, aws_access_key_id=FAKE.access_key,
+                aws_secret_access_key=FAKE.secret_key,
+                config=Config(retries={"total_max_attempts": 1}))
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                ok.get_caller_identity()
+            self.assertEqual(code_of(cm.exception), "InvalidClientTokenId")
+        finally:
+            f2.stop()
+
+
+class TestFaults(Base):
+    def test_throttle(self):
+        FAKE.fault(service="iam", action="ListUsers", kind="throttle")
+        iam = self.client("iam")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            iam.list_users()
+        self.assertEqual(code_of(cm.exception), "Throttling")
+        iam.list_users()   # count 1: next one is fine
+        FAKE.fault(service="cloudtrail", kind="throttle")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.client("cloudtrail", "eu-west-1").describe_trails()
+        self.assertEqual(code_of(cm.exception), "ThrottlingException")
+
+    def test_status_count(self):
+        FAKE.fault(kind="status", status=503, count=2, service="sts")
+        sts = self.client("sts")
+        for _ in range(2):
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                sts.get_caller_identity()
+            self.assertEqual(code_of(cm.exception), "ServiceUnavailable")
+            self.assertEqual(cm.exception.response["ResponseMetadata"]
+                             ["HTTPStatusCode"], 503)
+        sts.get_caller_identity()
+        FAKE.fault(kind="status", status=500, count=-1,
+                   service="cloudtrail", region="eu-west-1")
+        ct = self.client("cloudtrail", "eu-west-1")
+        for _ in range(3):
+            with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                ct.describe_trails()
+            self.assertEqual(code_of(cm.exception), "InternalFailure")
+        # region filter: us-east-1 is unaffected
+        self.client("cloudtrail", "us-east-1").describe_trails()
+        FAKE.clear_faults()
+        ct.describe_trails()
+
+    def test_accessdenied(self):
+        FAKE.fault(kind="accessdenied", action="GetAccountSummary")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.client("iam").get_account_summary()
+        self.assertEqual(code_of(cm.exception), "AccessDenied")
+        self.assertEqual(cm.exception.response["ResponseMetadata"]
+                         ["HTTPStatusCode"], 403)
+        FAKE.fault(kind="accessdenied", service="cloudtrail")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.client("cloudtrail").lookup_events()
+        self.assertEqual(code_of(cm.exception), "AccessDeniedException")
+
+    def test_slow(self):
+        FAKE.fault(kind="slow", delay=0.6, service="sts")
+        t0 = time.monotonic()
+        self.client("sts").get_caller_identity()
+        self.assertGreaterEqual(time.monotonic() - t0, 0.55)
+        FAKE.fault(kind="slow", delay=2.0, service="sts")
+        with self.assertRaises(botocore.exceptions.ReadTimeoutError):
+            self.client("sts", read_timeout=0.5).get_caller_identity()
+
+    def test_cut(self):
+        FAKE.fault(kind="cut", service="iam")
+        with self.assertRaises(Exception) as cm:
+            self.client("iam").list_users()
+        self.assertNotIsInstance(cm.exception,
+                                 botocore.exceptions.ClientError)
+        FAKE.fault(kind="cut", service="sts")
+        with self.assertRaises(http.client.IncompleteRead):
+            raw_request("sts", "us-east-1", query_body(
+                Action="GetCallerIdentity", Version="2011-06-15"), QUERY_CT)
+        self.client("iam").list_users()
+
+    def test_malformed(self):
+        FAKE.fault(kind="malformed", service="cloudtrail")
+        # botocore tolerates bad JSON (turns it into {"message": body})
+        r = self.client("cloudtrail", "eu-west-1").describe_trails()
+        self.assertNotIn("trailList", r)
+        FAKE.fault(kind="malformed", service="iam")
+        with self.assertRaises(botocore.parsers.ResponseParserError):
+            self.client("iam").list_users()
+        FAKE.fault(kind="malformed", service="iam")
+        st, h, body = raw_request("iam", "us-east-1", query_body(
+            Action="ListUsers", Version="2010-05-08"), QUERY_CT)
+        self.assertEqual(st, 200)
+        self.assertEqual(h["Content-Type"], "text/xml")
+        self.assertEqual(int(h["Content-Length"]), len(body))
+        import xml.dom.minidom
+        with self.assertRaises(Exception):
+            xml.dom.minidom.parseString(body)
+
+    def test_html(self):
+        FAKE.fault(kind="html", service="sts")
+        st, h, body = raw_request("sts", "us-east-1", query_body(
+            Action="GetCallerIdentity", Version="2011-06-15"), QUERY_CT)
+        self.assertEqual(st, 502)
+        self.assertTrue(h["Content-Type"].startswith("text/html"))
+        self.assertIn(b"502 Bad Gateway", body)
+        FAKE.fault(kind="html", service="cloudtrail")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.client("cloudtrail").describe_trails()
+        self.assertEqual(cm.exception.response["ResponseMetadata"]
+                         ["HTTPStatusCode"], 502)
+
+    def test_faults_are_recorded(self):
+        FAKE.fault(kind="throttle", service="sts")
+        with self.assertRaises(botocore.exceptions.ClientError):
+            self.client("sts").get_caller_identity()
+        r = FAKE.requests()[-1]
+        self.assertEqual(r["fault"], "throttle")
+        self.assertEqual(r["error_code"], "Throttling")
+        self.assertEqual(r["status"], 400)
+        with self.assertRaises(dwtest.ControlHTTPError):
+            FAKE.fault(kind="nonsense")
+
+
+class TestWebhook(Base):
+    def post(self, path, data, headers=None):
+        ctx = ssl.create_default_context(cafile=FAKE.ca_file)
+        req = urllib.request.Request(FAKE.webhook_url(path), data=data,
+                                     headers=headers or {
+                                         "Content-Type": "application/json"})
+        opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}),
+            urllib.request.HTTPSHandler(context=ctx))
+        try:
+            with opener.open(req, timeout=10) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+
+    def test_records_posts(self):
+        self.assertTrue(FAKE.webhook_url("slack/x").endswith("/slack/x"))
+        st, body = self.post("slack/x", b'{"text":"root login"}')
+        self.assertEqual(st, 200)
+        self.assertEqual(json.loads(body), {"ok": True})
+        posts = FAKE.webhook_posts()
+        self.assertEqual(len(posts), 1)
+        self.assertEqual(posts[0]["path"], "/slack/x")
+        self.assertEqual(json.loads(posts[0]["body"])["text"], "root login")
+        self.assertEqual(posts[0]["headers"]["Content-Type"],
+                         "application/json")
+        self.assertIsInstance(posts[0]["time"], float)
+        FAKE.clear_webhook()
+        self.assertEqual(FAKE.webhook_posts(), [])
+
+    def test_fault(self):
+        FAKE.control("POST", "/_webhook/fault", {"status": 500, "count": 2})
+        self.assertEqual(self.post("h", b"{}")[0], 500)
+        self.assertEqual(self.post("h", b"{}")[0], 500)
+        self.assertEqual(self.post("h", b"{}")[0], 200)
+        self.assertEqual([p["status"] for p in FAKE.webhook_posts()],
+                         [500, 500, 200])
+
+
+class TestActions(Base):
+    def setUp(self):
+        super().setUp()
+        FAKE.config(lookup_events_rps=0)
+
+    def lookup(self, region, eid):
+        ev = self.client("cloudtrail", region).lookup_events(
+            LookupAttributes=[{"AttributeKey": "EventId",
+                               "AttributeValue": eid}])["Events"]
+        return ev
+
+    def test_root_login(self):
+        eid = FAKE.action("root_login", success=True,
+                          source_ip="203.0.113.9", mfa_used="Yes")
+        ev = self.lookup("us-east-1", eid)
+        self.assertEqual(len(ev), 1)
+        self.assertEqual(ev[0]["EventName"], "ConsoleLogin")
+        self.assertEqual(ev[0]["EventSource"], "signin.amazonaws.com")
+        self.assertEqual(ev[0]["Username"], "root")
+        rec = json.loads(ev[0]["CloudTrailEvent"])
+        self.assertEqual(rec["userIdentity"]["type"], "Root")
+        self.assertEqual(rec["userIdentity"]["arn"],
+                         "arn:aws:iam::%s:root" % ACCT)
+        self.assertEqual(rec["sourceIPAddress"], "203.0.113.9")
+        self.assertEqual(rec["responseElements"], {"ConsoleLogin": "Success"})
+        self.assertEqual(rec["additionalEventData"]["MFAUsed"], "Yes")
+        self.assertEqual(rec["eventType"], "AwsConsoleSignIn")
+        self.assertEqual(self.lookup("eu-west-1", eid), [])
+        eid = FAKE.action("root_login", success=False)
+        rec = json.loads(self.lookup("us-east-1", eid)[0]["CloudTrailEvent"])
+        self.assertEqual(rec["responseElements"], {"ConsoleLogin": "Failure"})
+        self.assertEqual(rec["errorMessage"], "Failed authentication")
+
+    def test_deactivate_user_mfa(self):
+        eid = FAKE.action("deactivate_mfa", user="alice")
+        iam = self.client("iam")
+        self.assertEqual(iam.list_mfa_devices(UserName="alice")
+                         ["MFADevices"], [])
+        un = iam.list_virtual_mfa_devices(
+            AssignmentStatus="Unassigned")["VirtualMFADevices"]
+        self.assertEqual([d["SerialNumber"] for d in un],
+                         ["arn:aws:iam::%s:mfa/alice" % ACCT])
+        self.assertEqual(iam.get_account_summary()["SummaryMap"]
+                         ["AccountMFAEnabled"], 1)
+        ev = self.lookup("us-east-1", eid)
+        self.assertEqual(ev[0]["EventName"], "DeactivateMFADevice")
+        rec = json.loads(ev[0]["CloudTrailEvent"])
+        self.assertEqual(rec["requestParameters"]["userName"], "alice")
+        self.assertEqual(rec["userIdentity"]["type"], "IAMUser")
+        with self.assertRaises(dwtest.ControlHTTPError):
+            FAKE.action("deactivate_mfa", user="alice")   # none left
+
+    def test_deactivate_root_mfa(self):
+        eid = FAKE.action("deactivate_mfa", user="root")
+        sm = self.client("iam").get_account_summary()["SummaryMap"]
+        self.assertEqual(sm["AccountMFAEnabled"], 0)
+        rec = json.loads(self.lookup("us-east-1", eid)[0]["CloudTrailEvent"])
+        self.assertEqual(rec["userIdentity"]["type"], "Root")
+        self.assertEqual(rec["eventName"], "DeactivateMFADevice")
+
+    def test_stop_start_logging(self):
+        eid = FAKE.action("stop_logging", trail="org-trail")
+        ct = self.client("cloudtrail", "eu-west-1")
+        s = ct.get_trail_status(Name="org-trail")
+        self.assertIs(s["IsLogging"], False)
+        self.assertIn("StopLoggingTime", s)
+        ev = self.lookup("eu-west-1", eid)
+        self.assertEqual(ev[0]["EventName"], "StopLogging")
+        self.assertEqual(ev[0]["EventSource"], "cloudtrail.amazonaws.com")
+        self.assertEqual(self.lookup("us-east-1", eid), [])
+        FAKE.action("start_logging", trail="org-trail")
+        self.assertIs(ct.get_trail_status(Name="org-trail")["IsLogging"],
+                      True)
+
+    def test_delete_trail(self):
+        eid = FAKE.action("delete_trail", trail="org-trail")
+        ct = self.client("cloudtrail", "eu-west-1")
+        self.assertEqual(ct.describe_trails()["trailList"], [])
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            ct.get_trail_status(Name="org-trail")
+        self.assertEqual(code_of(cm.exception), "TrailNotFoundException")
+        self.assertEqual(self.lookup("eu-west-1", eid)[0]["EventName"],
+                         "DeleteTrail")
+
+    def test_add_user(self):
+        eid = FAKE.action("add_user", user="mallory", mfa=False)
+        iam = self.client("iam")
+        self.assertIn("mallory", [u["UserName"] for u in
+                                  iam.list_users()["Users"]])
+        self.assertEqual(iam.list_mfa_devices(UserName="mallory")
+                         ["MFADevices"], [])
+        self.assertEqual(iam.get_account_summary()["SummaryMap"]["Users"], 3)
+        self.assertEqual(self.lookup("us-east-1", eid)[0]["EventName"],
+                         "CreateUser")
+
+    def test_custom_actor_and_event(self):
+        # an IAM user called "root" is not the root user
+        actor = {"type": "IAMUser", "principalId": "AIDAFAKEROOTNAMED001",
+                 "arn": "arn:aws:iam::%s:user/root" % ACCT,
+                 "accountId": ACCT, "userName": "root"}
+        eid = FAKE.action("root_login", actor=actor)
+        ev = self.lookup("us-east-1", eid)[0]
+        self.assertEqual(ev["Username"], "root")
+        self.assertEqual(json.loads(ev["CloudTrailEvent"])
+                         ["userIdentity"]["type"], "IAMUser")
+        eid = FAKE.add_event("us-east-1", EventName="GetAccountSummary",
+                             sourceIPAddress="192.0.2.1",
+                             requestParameters={"a": 1})
+        ev = self.lookup("us-east-1", eid)[0]
+        self.assertEqual(ev["ReadOnly"], "true")
+        rec = json.loads(ev["CloudTrailEvent"])
+        self.assertEqual(rec["requestParameters"], {"a": 1})
+        self.assertEqual(rec["sourceIPAddress"], "192.0.2.1")
+
+    def test_state_roundtrip_and_reset(self):
+        st = FAKE.state()
+        st["users"] = st["users"][:1]
+        FAKE.set_state(st)
+        self.assertEqual(len(self.client("iam").list_users()["Users"]), 1)
+        FAKE.reset()
+        self.assertEqual(len(self.client("iam").list_users()["Users"]), 2)
+        self.assertEqual(FAKE.state()["events"], [])
+
+
+if __name__ == "__main__":
+    dwtest.tap_main()
