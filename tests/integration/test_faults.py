@@ -1,0 +1,158 @@
+#!/usr/bin/python3
+"""The real driftwatchd against a misbehaving AWS and a failing webhook:
+throttling, 5xx, AccessDenied, malformed, cut and HTML answers.  Retries
+happen, nothing crashes, `unknown` never resolves a finding, a check that
+stays unknown raises a "blind" alert, and no alert is lost."""
+import glob
+import json
+import os
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+import dwtest  # noqa: E402
+from dwdaemon import Daemon, alerts  # noqa: E402
+
+
+def of(fake, check, kind=None):
+    return [a for a in alerts(fake) if a.get("check") == check and
+            (kind is None or a.get("kind") == kind)]
+
+
+class Base(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.work = dwtest.workdir(cls.__name__.lower())
+        cls.fake = dwtest.FakeAWS(os.path.join(cls.work, "fake"))
+        sinks = None
+        if getattr(cls, "sinks_only_hook", False):
+            sinks = {"hook": {"type": "webhook", "min_severity": "info",
+                              "url": cls.fake.webhook_url("hook")}}
+        cls.d = Daemon(cls.fake, os.path.join(cls.work, "d"), sinks=sinks)
+        cls.d.start()
+        cls.d.wait_log("check pass done", timeout=30)
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.d.stop()
+        cls.fake.stop()
+        if code != 0:
+            raise AssertionError("driftwatchd exited %s:\n%s" %
+                                 (code, cls.d.logs()[-3000:]))
+
+    def tearDown(self):
+        self.fake.clear_faults()
+        self.assertTrue(self.d.alive(), "the daemon is still running")
+
+
+class AwsFaults(Base):
+    def test_1_throttled_lookup_is_retried(self):
+        self.fake.fault(service="cloudtrail", action="LookupEvents",
+                        region="us-east-1", kind="throttle", count=2)
+        self.fake.action("root_login", source_ip="192.0.2.10")
+        self.fake.wait_for(lambda: of(self.fake, "event.root_activity"), 20)
+        codes = [r.get("error_code") for r in self.fake.requests()
+                 if r["action"] == "LookupEvents"]
+        self.assertIn("ThrottlingException", codes)
+        self.assertEqual(len(of(self.fake, "event.root_activity")), 1)
+
+    def test_2_transient_5xx_is_retried_not_unknown(self):
+        mark = len(self.d.logs())
+        self.fake.fault(service="iam", action="GetAccountSummary",
+                        kind="status", status=503, count=1)
+        self.d.wait_log("check pass done", start=mark, timeout=20)
+        time.sleep(2.5)
+        self.assertNotIn("root.mfa: could not check", self.d.logs()[mark:])
+        n = [r for r in self.fake.requests()
+             if r["action"] == "GetAccountSummary" and r["status"] == 503]
+        self.assertGreaterEqual(len(n), 1)
+
+    def test_3_blind_then_sighted_never_false_resolve(self):
+        self.fake.action("deactivate_mfa", user="root")
+        self.fake.wait_for(lambda: of(self.fake, "root.mfa", "open"), 20)
+        self.fake.fault(service="iam", kind="accessdenied", count=-1)
+        blind = self.fake.wait_for(
+            lambda: of(self.fake, "root.mfa", "blind"), 30)
+        self.assertIn("AccessDenied", blind[0]["title"] + blind[0].get(
+            "summary", ""))
+        self.assertEqual(of(self.fake, "root.mfa", "resolve"), [],
+                         "unknown never resolves")
+        time.sleep(3)
+        self.assertEqual(len(of(self.fake, "root.mfa", "blind")), 1,
+                         "blind is said once")
+        self.fake.clear_faults()
+        self.fake.wait_for(lambda: of(self.fake, "root.mfa", "sighted"), 20)
+        self.assertEqual(len(of(self.fake, "root.mfa", "open")), 1,
+                         "the finding stayed open through the blind spell")
+        self.assertEqual(of(self.fake, "root.mfa", "resolve"), [])
+
+    def test_4_malformed_answer_is_unknown(self):
+        mark = len(self.d.logs())
+        self.fake.fault(service="cloudtrail", action="GetTrailStatus",
+                        kind="malformed", count=-1)
+        self.d.wait_log("cloudtrail.logging: could not check", start=mark,
+                        timeout=20)
+        self.assertEqual(of(self.fake, "cloudtrail.logging", "resolve"), [])
+        self.assertEqual(of(self.fake, "cloudtrail.logging", "open"), [])
+
+    def test_5_cut_and_html_answers(self):
+        mark = len(self.d.logs())
+        self.fake.fault(service="iam", action="ListUsers", kind="cut",
+                        count=-1)
+        self.d.wait_log("iam.user_mfa: could not check", start=mark,
+                        timeout=30)
+        self.fake.clear_faults()
+        mark = len(self.d.logs())
+        self.fake.fault(service="sts", kind="html", count=-1)
+        self.d.wait_log("account.identity: could not check", start=mark,
+                        timeout=30)
+        self.assertIn("HTTP 502", self.d.logs()[mark:])
+        self.assertNotIn("<html", self.d.logs()[mark:].lower())
+
+    def test_6_slow_answer_does_not_block_the_loop(self):
+        self.fake.fault(service="iam", action="ListUsers", kind="slow",
+                        delay=4.0, count=1)
+        t0 = time.monotonic()
+        self.fake.action("root_login", source_ip="192.0.2.77")
+        self.fake.wait_for(lambda: [a for a in of(self.fake,
+                           "event.root_activity")
+                           if a["event"]["source_ip"] == "192.0.2.77"], 15)
+        self.assertLess(time.monotonic() - t0, 12)
+
+
+class WebhookFaults(Base):
+    sinks_only_hook = True
+    def test_1_failing_webhook_is_retried(self):
+        self.fake.webhook_fault(status=500, count=2)
+        self.fake.action("root_login", source_ip="192.0.2.20")
+        got = self.fake.wait_for(lambda: of(self.fake, "event.root_activity"),
+                                 40)
+        self.assertEqual(len(got), 1)
+        failed = [p for p in self.fake.webhook_posts()
+                  if p["path"] == "/hook" and p.get("status") == 500]
+        self.assertEqual(len(failed), 2)
+        ids = {json.loads(p["body"])["id"] for p in failed}
+        self.assertEqual(ids, {got[0]["id"]}, "the same alert id is resent")
+
+    def test_2_outbox_survives_restart(self):
+        self.fake.webhook_fault(status=503, count=-1)
+        self.fake.action("stop_logging", trail="org-trail")
+        outbox = os.path.join(self.d.state_dir, "outbox")
+        # the event alert and the finding's open alert both wait on disk
+        self.fake.wait_for(lambda: len([f for f in glob.glob(
+            outbox + "/*.json") if ".hook." in f]) >= 2, 20)
+        self.assertEqual(self.d.stop(), 0)
+        pending = [f for f in glob.glob(outbox + "/*.json") if ".hook." in f]
+        self.assertTrue(pending, "the alert waits on disk")
+        self.fake.control("DELETE", "/_webhook/fault")
+        self.d.start()
+        self.fake.wait_for(lambda: of(self.fake, "event.cloudtrail_stopped"),
+                           30)
+        self.fake.wait_for(lambda: not [f for f in glob.glob(outbox + "/*")
+                                        if ".hook." in f], 20)
+
+
+if __name__ == "__main__":
+    dwtest.tap_main()
