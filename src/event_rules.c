@@ -200,7 +200,7 @@ event_rules_target(struct json_object *ev, enum event_class class,
     const char **key)
 {
 	struct json_object	*req;
-	const char		*s;
+	const char		*s, *t;
 	size_t			 i;
 
 	*key = NULL;
@@ -208,8 +208,13 @@ event_rules_target(struct json_object *ev, enum event_class class,
 		return NULL;
 	for (i = 0; i < 4 && event_classes[class].targets[i] != NULL; i++) {
 		*key = event_classes[class].targets[i];
-		if ((s = event_rules_str(req, *key)) != NULL)
-			return s;
+		if ((s = event_rules_str(req, *key)) == NULL)
+			continue;
+		/* a trail named by ARN: its name keeps titles short */
+		if (strncmp(s, "arn:", 4) == 0 && (t = strstr(s, ":trail/")) !=
+		    NULL && t[7] != '\0')
+			return t + 7;
+		return s;
 	}
 	*key = NULL;
 	return NULL;

@@ -10,12 +10,12 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 import dwtest  # noqa: E402
-from dwdaemon import Daemon, binary  # noqa: E402
+from dwdaemon import Daemon, command  # noqa: E402
 
 
 def run(*args, **kw):
-    return subprocess.run([binary()] + list(args), capture_output=True,
-                          text=True, timeout=60, stdin=subprocess.DEVNULL,
+    return subprocess.run(command() + list(args), capture_output=True,
+                          text=True, timeout=120, stdin=subprocess.DEVNULL,
                           **kw)
 
 

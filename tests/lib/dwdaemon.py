@@ -40,6 +40,14 @@ def binary():
     raise RuntimeError("driftwatchd not built (set DRIFTWATCHD)")
 
 
+def command():
+    """The daemon's argv prefix: under valgrind when DW_VALGRIND=1 (set by
+    `make check-valgrind`), so its errors and leaks fail the test."""
+    if os.environ.get("DW_VALGRIND") == "1":
+        return [os.path.join(TOP, "tools", "valgrind-wrap"), binary()]
+    return [binary()]
+
+
 def verify_signature(post, secret=HMAC_SECRET):
     """True when X-Driftwatch-Signature is HMAC-SHA256(secret, body)."""
     h = {k.lower(): v for k, v in post["headers"].items()}
@@ -102,10 +110,10 @@ class Daemon:
         e.pop("AWS_CA_BUNDLE", None)
         return e
 
-    def run(self, *args, timeout=60, env=None):
+    def run(self, *args, timeout=120, env=None):
         """Runs driftwatchd once (check, validate, ...) and returns the
         CompletedProcess."""
-        return subprocess.run([binary(), "-c", self.conf] + list(args),
+        return subprocess.run(command() + ["-c", self.conf] + list(args),
                               env=env or self.env(), capture_output=True,
                               text=True, timeout=timeout,
                               stdin=subprocess.DEVNULL)
@@ -113,7 +121,7 @@ class Daemon:
     def start(self, env=None):
         self.log = open(self.log_path, "a")
         self.proc = subprocess.Popen(
-            [binary(), "-c", self.conf, "run"], env=env or self.env(),
+            command() + ["-c", self.conf, "run"], env=env or self.env(),
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)
         return self.proc
 
