@@ -684,7 +684,13 @@ aws_creds_resolve(const struct aws_creds_options *opts,
 	*out = NULL;
 	creds_err(err, errlen, "%s", "");
 	memset(&paths, 0, sizeof paths);
-	if ((r = creds_from_env(out, err, errlen)) != DW_ENOTFOUND)
+	/*
+	 * As in botocore: a profile named explicitly (driftwatchd.conf's
+	 * profile=) means that profile, not whatever keys the environment
+	 * happens to hold.  $AWS_PROFILE alone does not skip them.
+	 */
+	if ((opts == NULL || opts->profile == NULL) &&
+	    (r = creds_from_env(out, err, errlen)) != DW_ENOTFOUND)
 		goto out;
 	if ((r = creds_paths_init(&paths, opts ? opts : &none)) != 0)
 		goto out;

@@ -394,7 +394,7 @@ class Fake:
         self.lock = threading.RLock()
         self.credentials = {c["AccessKeyId"]: c for c in credentials}
         self.initial_state = state
-        self.config = {"lookup_events_rps": 2, "max_skew_seconds": MAX_SKEW}
+        self.config = dict(CONFIG_DEFAULTS)
         self.reset()
 
     def reset(self):
@@ -407,8 +407,8 @@ class Fake:
             self.webhook_posts = []
             self.webhook_faults = []
             self.seq = 0
-            self.config = {"lookup_events_rps": 2,
-                           "max_skew_seconds": MAX_SKEW}
+            self.config = dict(CONFIG_DEFAULTS)
+            IAM_PAGE_CAP[0] = None
 
     @staticmethod
     def _merge_state(obj):
@@ -656,6 +656,14 @@ def _user_out(u):
             if u.get(k) is not None}
 
 
+# IAM "might return fewer results, even when there are more results
+# available" (its API reference): /_config iam_page_size makes it so, to
+# exercise a client's Marker handling without thousands of users.
+CONFIG_DEFAULTS = {"lookup_events_rps": 2, "max_skew_seconds": MAX_SKEW,
+                   "iam_page_size": None}
+IAM_PAGE_CAP = [None]
+
+
 def _paginate_iam(items, params):
     mi = params.get("MaxItems")
     if mi is None or mi == "":
@@ -675,6 +683,8 @@ def _paginate_iam(items, params):
                                maxitems,
                                "greater than or equal to 1" if maxitems < 1
                                else "less than or equal to 1000"))
+    if IAM_PAGE_CAP[0]:
+        maxitems = min(maxitems, int(IAM_PAGE_CAP[0]))
     start = 0
     marker = params.get("Marker")
     if marker:
@@ -1674,6 +1684,7 @@ class ControlHandler(BaseHandler):
                     if k not in fake.config:
                         raise ControlError(400, "unknown config key %s" % k)
                     fake.config[k] = v
+                IAM_PAGE_CAP[0] = fake.config.get("iam_page_size")
             if m in ("GET", "POST", "PUT"):
                 return dict(fake.config)
         elif p == "/_event" and m == "POST":

@@ -171,6 +171,30 @@ class Check(unittest.TestCase):
         self.assertEqual(r.returncode, 78, r.stdout + r.stderr)
         self.assertIn("credentials", r.stderr)
 
+    def test_iam_pagination(self):
+        """IAM answers two users a page: every page is read, and the one
+        user without MFA on the last page is found."""
+        st = self.fake.state()
+        users = []
+        for i in range(7):
+            name = "user%02d" % i
+            mfa = [] if i == 6 else [{
+                "SerialNumber": "arn:aws:iam::111122223333:mfa/" + name,
+                "EnableDate": "2024-01-02T03:04:05Z", "Virtual": True}]
+            users.append({"UserName": name, "UserId": "AIDA%016d" % i,
+                          "Path": "/", "CreateDate": "2024-01-02T03:04:05Z",
+                          "Arn": "arn:aws:iam::111122223333:user/" + name,
+                          "MFADevices": mfa})
+        st["users"] = users
+        self.fake.set_state(st)
+        self.fake.config(iam_page_size=2)
+        r = self.d.run("--json", "check")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        found = [f["finding"] for f in json.loads(r.stdout)["findings"]]
+        self.assertEqual(found, ["iam.user_mfa/user06"])
+        pages = [q for q in self.fake.requests() if q["action"] == "ListUsers"]
+        self.assertEqual(len(pages), 4, "7 users, 2 a page")
+
     def test_check_writes_no_state(self):
         self.d.run("check")
         self.assertFalse(os.path.exists(

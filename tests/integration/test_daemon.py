@@ -49,9 +49,15 @@ class DayInTheLife(unittest.TestCase):
         self.assertTrue(self.d.alive())
 
     def test_02_root_console_login(self):
+        t0 = time.monotonic()
         self.fake.action("root_login", source_ip="203.0.113.9",
                          user_agent="Mozilla/5.0 (test)")
         got = self.wait_alert("event.root_activity", "event")
+        took = time.monotonic() - t0
+        print("# root ConsoleLogin alerted %.2f s after it became visible "
+              "(event_poll_interval 1 s)" % took)
+        self.assertLess(took, 2 * 1 + 1.0, "within two poll intervals "
+                        "(plus a second for delivery)")
         a = got[0]
         self.assertEqual(a["severity"], "critical")
         self.assertEqual(a["event"]["source_ip"], "203.0.113.9")
@@ -94,6 +100,25 @@ class DayInTheLife(unittest.TestCase):
                          "StopLogging is read in the trail's home region")
         op = self.wait_alert("cloudtrail.logging", "open")[0]
         self.assertEqual(op["finding"], "cloudtrail.logging/org-trail")
+
+    def test_05b_event_on_a_later_page(self):
+        """An MFA removal older than 120 newer write events is on the third
+        page of LookupEvents: the poller follows NextToken to it."""
+        t = time.time()
+        self.fake.add_event("us-east-1", EventName="DeactivateMFADevice",
+                            EventSource="iam.amazonaws.com",
+                            EventTime=t - 60,
+                            requestParameters={"userName": "breakglass"},
+                            sourceIPAddress="192.0.2.55")
+        for i in range(120):
+            self.fake.add_event("us-east-1", EventName="PutObject",
+                                EventSource="s3.amazonaws.com",
+                                EventTime=t - 50 + i * 0.1)
+        got = self.fake.wait_for(lambda: [
+            a for a in by_check(self.fake, "event.mfa_removed", "event")
+            if a["event"].get("source_ip") == "192.0.2.55"], 20)
+        self.assertEqual(len(got), 1)
+        self.assertIn("breakglass", got[0]["title"])
 
     def test_06_restart_does_not_realert(self):
         before = len(alerts(self.fake))

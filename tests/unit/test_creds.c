@@ -259,10 +259,14 @@ test_precedence(void)
 	    "driftwatch does not support yet") != NULL, "precedence: %s", err);
 	setenv("AWS_ACCESS_KEY_ID", "ENVKEY", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", "ENVSECRET", 1);
-	is_int(resolve("p", "credentials", "config", &c), 0,
-	    "precedence: env first");
+	is_int(resolve("p", "credentials", "config", &c), DW_ECREDS,
+	    "precedence: a profile named in the config beats env keys");
+	setenv("AWS_PROFILE", "p", 1);
+	is_int(resolve(NULL, "credentials", "config", &c), 0,
+	    "precedence: env first when the profile comes from AWS_PROFILE");
 	IS_STR(c ? c->access_key_id : NULL, "ENVKEY",
 	    "precedence: env wins over files");
+	unsetenv("AWS_PROFILE");
 	aws_creds_free(c);
 }
 
