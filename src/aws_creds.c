@@ -35,6 +35,7 @@
 
 #include "driftwatch/aws_creds.h"
 #include "driftwatch/error.h"
+#include "driftwatch/secret.h"
 
 #define CREDS_MAX_FILE		(1024 * 1024)
 #define CREDS_REF		'\001'
@@ -105,23 +106,14 @@ creds_err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void
-creds_wipe_str(char *s)
-{
-	if (s == NULL)
-		return;
-	OPENSSL_cleanse(s, strlen(s));
-	free(s);
-}
-
 void
 aws_creds_free(struct aws_creds *c)
 {
 	if (c == NULL)
 		return;
-	creds_wipe_str(c->access_key_id);
-	creds_wipe_str(c->secret_access_key);
-	creds_wipe_str(c->session_token);
+	secret_free(c->access_key_id);
+	secret_free(c->secret_access_key);
+	secret_free(c->session_token);
 	OPENSSL_cleanse(c, sizeof *c);
 	free(c);
 }
@@ -407,7 +399,7 @@ creds_handler(void *arg, const char *section, const char *name,
 	prof->line[k] = p->lineno;
 	if (k < K_ACCESS_KEY || k > K_SESSION_TOKEN)
 		return 1;
-	creds_wipe_str(prof->value[k]);
+	secret_free(prof->value[k]);
 	if ((prof->value[k] = creds_value(p, value)) == NULL)
 		p->nomem = 1;
 	return 1;
@@ -419,7 +411,7 @@ creds_profile_clear(struct creds_profile *prof)
 	int	k;
 
 	for (k = 0; k < K_NKEYS; k++)
-		creds_wipe_str(prof->value[k]);
+		secret_free(prof->value[k]);
 }
 
 /* Shortens $HOME to "~" so the source fits its 64 bytes. */

@@ -27,6 +27,7 @@
 #include "driftwatch/sink.h"
 #include "driftwatch/error.h"
 #include "driftwatch/region.h"
+#include "driftwatch/secret.h"
 
 #define CONFIG_MAX_SIZE		(1024 * 1024)
 #define CONFIG_MAX_SECRET	(64 * 1024)
@@ -141,15 +142,6 @@ config_safe(const char *s)
 }
 
 /* Files. */
-
-static void
-config_wipe(char *s)
-{
-	if (s == NULL)
-		return;
-	OPENSSL_cleanse(s, strlen(s));
-	free(s);
-}
 
 static int
 config_read_fd(int fd, char *buf, size_t cap, size_t *len)
@@ -600,7 +592,7 @@ config_set_url(struct config_ctx *ctx, const struct config_key *k,
 		return -1;
 	if ((why = config_url_problem(v)) != NULL)
 		return config_fail(ctx, "%s: %s", k->name, why);
-	config_wipe(*(char **)field);
+	secret_free(*(char **)field);
 	if ((*(char **)field = strdup(v)) == NULL)
 		return config_nomem(ctx);
 	return 0;
@@ -621,12 +613,12 @@ config_set_url_file(struct config_ctx *ctx, const struct config_key *k,
 		config_fail(ctx, "%s %s: %s", k->name, path, why);
 		goto out;
 	}
-	config_wipe(*(char **)field);
+	secret_free(*(char **)field);
 	*(char **)field = url;
 	url = NULL;
 	r = 0;
 out:
-	config_wipe(url);
+	secret_free(url);
 	free(path);
 	return r;
 }
@@ -637,7 +629,7 @@ config_set_secret(struct config_ctx *ctx, const struct config_key *k,
 {
 	if (config_exclusive(ctx, k->name, "secret_file") != 0)
 		return -1;
-	config_wipe(*(char **)field);
+	secret_free(*(char **)field);
 	*(char **)field = NULL;
 	if (*v != '\0' && (*(char **)field = strdup(v)) == NULL)
 		return config_nomem(ctx);
@@ -653,7 +645,7 @@ config_set_secret_file(struct config_ctx *ctx, const struct config_key *k,
 
 	if (config_exclusive(ctx, k->name, "secret") == 0 &&
 	    config_secret_file(ctx, k->name, v, &path, &secret) == 0) {
-		config_wipe(*(char **)field);
+		secret_free(*(char **)field);
 		*(char **)field = secret;
 		r = 0;
 	}
@@ -976,8 +968,8 @@ config_sink_clear(struct config_sink *s)
 {
 	free(s->name);
 	free(s->type);
-	config_wipe(s->url);
-	config_wipe(s->secret);
+	secret_free(s->url);
+	secret_free(s->secret);
 	memset(s, 0, sizeof *s);
 }
 

@@ -52,6 +52,8 @@ struct daemon {
 	struct event		*sighup;
 	struct event		*sigterm;
 	struct event		*sigint;
+	struct event		*drain;		/* at stop: sends finishing */
+	int			 drain_ticks;
 	time_t			 last_pass;
 	size_t			 alerts;
 };
@@ -373,21 +375,60 @@ daemon_reload(struct daemon *d)
 	notify_ready();
 }
 
+#define DAEMON_DRAIN_TICK_MS	100
+#define DAEMON_DRAIN_TICKS	50	/* 5 s for sends already in flight */
+
+/*
+ * At stop, a send already in flight gets a few seconds to finish: cut
+ * off, the receiver may have the alert while its file stays, and the
+ * next start would send it again.  No new alert is made meanwhile.
+ */
+static void
+daemon_drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon	*d = arg;
+	struct timeval	 tv = { 0, DAEMON_DRAIN_TICK_MS * 1000 };
+
+	if (outbox_sending(d->outbox) == 0 ||
+	    ++d->drain_ticks >= DAEMON_DRAIN_TICKS) {
+		log_struct(LOG_INFO, MSGID_STOPPING, NULL, "stopped; %zu "
+		    "alert(s) stay queued for the next start",
+		    outbox_pending(d->outbox));
+		event_base_loopbreak(d->base);
+		return;
+	}
+	evtimer_add(d->drain, &tv);
+}
+
+static void
+daemon_stop(struct daemon *d, int sig)
+{
+	struct timeval	now = { 0, 0 };
+
+	if (d->drain != NULL) {		/* a second signal: stop now */
+		event_base_loopbreak(d->base);
+		return;
+	}
+	notify_stopping();
+	log_struct(LOG_INFO, MSGID_STOPPING, NULL, "stopping on signal %d; "
+	    "%zu alert send(s) in flight", sig, outbox_sending(d->outbox));
+	daemon_stop_watching(d);
+	if ((d->drain = evtimer_new(d->base, daemon_drain_cb, d)) == NULL) {
+		event_base_loopbreak(d->base);
+		return;
+	}
+	evtimer_add(d->drain, &now);
+}
+
 static void
 daemon_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon	*d = arg;
 
-	if (sig == SIGHUP) {
+	if (sig != SIGHUP)
+		daemon_stop(d, (int)sig);
+	else if (d->drain == NULL)	/* no reload while stopping */
 		daemon_reload(d);
-		return;
-	}
-	notify_stopping();
-	log_struct(LOG_INFO, MSGID_STOPPING, NULL, "stopping on signal %d; "
-	    "%zu alert(s) stay queued for the next start",
-	    (int)sig, outbox_pending(d->outbox));
-	daemon_stop_watching(d);
-	event_base_loopbreak(d->base);
 }
 
 static void
@@ -506,6 +547,8 @@ daemon_teardown(struct daemon *d)
 		event_free(d->sigterm);
 	if (d->sigint != NULL)
 		event_free(d->sigint);
+	if (d->drain != NULL)
+		event_free(d->drain);
 	if (d->base != NULL)
 		event_base_free(d->base);
 	config_free(d->cfg);

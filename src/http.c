@@ -288,6 +288,24 @@ http_header_match(const char *line, size_t len, const char *name, char **dst)
 	return 1;
 }
 
+/* Retry-After in delta-seconds; an HTTP date is left for the backoff. */
+static int
+http_retry_after(const char *data, size_t n, long *out)
+{
+	char	*v = NULL, *end;
+	long	 secs;
+
+	if (http_header_match(data, n, "retry-after", &v) < 0)
+		return -1;
+	if (v == NULL)
+		return 0;
+	secs = strtol(v, &end, 10);
+	if (end != v && *end == '\0' && secs >= 0 && secs <= 86400)
+		*out = secs;
+	free(v);
+	return 0;
+}
+
 static size_t
 http_header_cb(char *data, size_t size, size_t nitems, void *arg)
 {
@@ -300,7 +318,12 @@ http_header_cb(char *data, size_t size, size_t nitems, void *arg)
 		free(r->request_id);
 		free(r->content_type);
 		r->request_id = r->content_type = NULL;
+		r->retry_after = -1;
 		return n;
+	}
+	if (http_retry_after(data, n, &r->retry_after) < 0) {
+		x->nomem = 1;
+		return 0;
 	}
 	if (http_header_match(data, n, "x-amzn-requestid",
 	    &r->request_id) < 0 ||
@@ -497,6 +520,7 @@ http_xfer_new(struct http_client *c, const struct http_request *req,
 
 	if ((x = calloc(1, sizeof *x)) == NULL)
 		return NULL;
+	x->resp.retry_after = -1;
 	x->client = c;
 	x->cb = cb;
 	x->arg = arg;

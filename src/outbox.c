@@ -380,7 +380,8 @@ outbox_entry_log(const struct outbox_entry *e, int prio, const char *msgid,
 }
 
 static void
-outbox_entry_backoff(struct outbox_entry *e, const char *why)
+outbox_entry_backoff(struct outbox_entry *e, const char *why,
+    long retry_after)
 {
 	struct timeval	tv;
 	char		extra[96];
@@ -389,6 +390,10 @@ outbox_entry_backoff(struct outbox_entry *e, const char *why)
 
 	delay = retry_backoff(e->attempts > 60 ? 60 : (int)e->attempts,
 	    e->ob->base_s, e->ob->cap_s);
+	/* the sink's own Retry-After wins, within the cap */
+	if (retry_after >= 0 && (double)retry_after > delay)
+		delay = (double)retry_after < e->ob->cap_s ?
+		    (double)retry_after : e->ob->cap_s;
 	e->attempts++;
 	snprintf(extra, sizeof(extra), "attempt %u, retrying in %.1f s",
 	    e->attempts, delay);
@@ -483,7 +488,7 @@ outbox_entry_done_cb(const struct http_response *resp, void *arg)
 		outbox_entry_delivered(e);
 		break;
 	case OUTBOX_RETRY:
-		outbox_entry_backoff(e, why);
+		outbox_entry_backoff(e, why, resp->retry_after);
 		break;
 	case OUTBOX_PERMANENT:
 		outbox_entry_dead(e, why);
@@ -520,7 +525,7 @@ outbox_entry_send(struct outbox_entry *e)
 	int			 r;
 
 	if ((r = outbox_entry_render(e, s)) != 0) {
-		outbox_entry_backoff(e, dw_strerror(r));
+		outbox_entry_backoff(e, dw_strerror(r), -1);
 		return;
 	}
 	memset(&req, 0, sizeof(req));
@@ -537,7 +542,7 @@ outbox_entry_send(struct outbox_entry *e)
 	e->xfer = e->ob->tr.send(e->ob->tr.ctx, &req, outbox_entry_done_cb, e);
 	if (e->xfer == NULL) {
 		outbox_entry_release_msg(e);
-		outbox_entry_backoff(e, "could not start the request");
+		outbox_entry_backoff(e, "could not start the request", -1);
 	}
 }
 
@@ -628,6 +633,18 @@ size_t
 outbox_pending(const struct outbox *ob)
 {
 	return ob->nentries;
+}
+
+size_t
+outbox_sending(const struct outbox *ob)
+{
+	const struct outbox_entry	*e;
+	size_t				 n = 0;
+
+	TAILQ_FOREACH(e, &ob->entries, entry)
+		if (e->state == OUTBOX_SENDING)
+			n++;
+	return n;
 }
 
 size_t

@@ -13,6 +13,7 @@
 
 #include "driftwatch/error.h"
 #include "driftwatch/sink.h"
+#include "driftwatch/secret.h"
 
 static const struct sink_ops *const sink_backends[] = {
 	&sink_webhook_ops,
@@ -88,22 +89,13 @@ nomem:
 	return NULL;
 }
 
-static void
-sink_wipe(char *s)
-{
-	if (s == NULL)
-		return;
-	OPENSSL_cleanse(s, strlen(s));
-	free(s);
-}
-
 void
 sink_free(struct sink *s)
 {
 	if (s == NULL)
 		return;
-	sink_wipe(s->url);
-	sink_wipe(s->secret);
+	secret_free(s->url);
+	secret_free(s->secret);
 	free(s->name);
 	free(s->ca_file);
 	free(s);

@@ -46,6 +46,7 @@ struct http_response {
 	char		*request_id;	/* x-amzn-RequestId or x-amz-request-id */
 	char		*content_type;
 	int		 timed_out;
+	long		 retry_after;	/* Retry-After seconds; -1 when absent */
 	char		 error[256];	/* curl's reason when result != 0 */
 	double		 elapsed;	/* seconds */
 };

@@ -70,6 +70,8 @@ int		 outbox_post(struct outbox *, const struct alert *);
 size_t		 outbox_pending(const struct outbox *);
 /* Alerts waiting on their retry timer. */
 size_t		 outbox_backing_off(const struct outbox *);
+/* Sends in flight now: at shutdown the daemon waits briefly for them. */
+size_t		 outbox_sending(const struct outbox *);
 /* Full jitter: the n-th retry waits uniform [0, min(cap, base * 2^n)). */
 void		 outbox_set_backoff(struct outbox *, double base_s,
 		    double cap_s);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -54,6 +55,7 @@ struct fake {
 	char			 ids[MAXREQ][ALERT_ID_LEN];
 	char			 sinks[MAXREQ][SINK_NAME_MAX + 1];
 	const char		*body;		/* the fake's answer */
+	long			 retry_after;	/* sent with every answer */
 };
 
 static char	state_dir[] = "/tmp/dw-test-outbox-XXXXXX";
@@ -80,6 +82,7 @@ fake_answer(int fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	memset(&resp, 0, sizeof(resp));
+	resp.retry_after = f->retry_after;
 	resp.status = x->status;
 	resp.result = x->status == NETERR ? DW_ENET : 0;
 	if (x->status == NETERR)
@@ -155,6 +158,7 @@ setup(struct fake *f, struct event_base *base, int two, const long *script,
 	char			 err[128];
 
 	memset(f, 0, sizeof(*f));
+	f->retry_after = -1;
 	tr.send = fake_send;
 	tr.cancel = fake_cancel;
 	tr.ctx = f;
@@ -309,6 +313,31 @@ test_retry(struct event_base *base)
 		outbox_free(ob);
 		clean_dir(f.dir);
 	}
+	alert_free(a);
+}
+
+/* A 429 with Retry-After: 1 waits that second, not the tiny backoff. */
+static void
+test_retry_after(struct event_base *base)
+{
+	static const long	 script[] = { 429, 200 };
+	struct fake		 f;
+	struct outbox		*ob = setup(&f, base, 0, script, 2);
+	struct alert		*a = mkalert(SEV_HIGH, 1001);
+	struct timeval		 t0, t1;
+	double			 took;
+
+	outbox_set_backoff(ob, 0.001, 5.0);
+	f.retry_after = 1;
+	gettimeofday(&t0, NULL);
+	outbox_post(ob, a);
+	event_base_dispatch(base);
+	gettimeofday(&t1, NULL);
+	took = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_usec - t0.tv_usec) / 1e6;
+	is_int(f.nsent, 2, "429 retried");
+	ok(took >= 0.95, "Retry-After: 1 honoured (waited %.3f s)", took);
+	outbox_free(ob);
 	alert_free(a);
 }
 
@@ -612,6 +641,7 @@ main(void)
 	log_init(LOG_BACKEND_STDERR, 0);
 	test_deliver(base);
 	test_retry(base);
+	test_retry_after(base);
 	test_dead(base);
 	test_restart(base);
 	test_corrupt(base);
