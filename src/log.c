@@ -27,12 +27,26 @@ static enum log_backend	 log_backend = LOG_BACKEND_STDERR;
 static int		 log_verbose;
 static const char	*log_name = "driftwatchd";
 
+/*
+ * journald when systemd gave us a journal stream and journald listens;
+ * sd_journal_sendv() drops entries silently when its socket is absent,
+ * so look once here rather than lose every line.
+ */
+static enum log_backend
+log_choose(void)
+{
+	if (isatty(STDERR_FILENO) || getenv("JOURNAL_STREAM") == NULL)
+		return LOG_BACKEND_STDERR;
+	if (access("/run/systemd/journal/socket", W_OK) != 0)
+		return LOG_BACKEND_STDERR;
+	return LOG_BACKEND_JOURNAL;
+}
+
 void
 log_init(enum log_backend backend, int verbosity)
 {
 	if (backend == LOG_BACKEND_AUTO)
-		backend = isatty(STDERR_FILENO) || getenv("JOURNAL_STREAM") ==
-		    NULL ? LOG_BACKEND_STDERR : LOG_BACKEND_JOURNAL;
+		backend = log_choose();
 #ifndef HAVE_LIBSYSTEMD
 	backend = LOG_BACKEND_STDERR;
 #endif
@@ -91,16 +105,17 @@ log_stderr(int prio, const struct log_field *f, const char *msg)
 }
 
 #ifdef HAVE_LIBSYSTEMD
-static void
+/* 0 when journald took the entry. */
+static int
 log_journal(int prio, const char *msgid, const struct log_field *f,
     const char *msg)
 {
 	struct iovec	 iov[LOG_MAXFIELDS + 4];
 	char		*buf[LOG_MAXFIELDS + 4];
-	int		 n = 0, i;
+	int		 n = 0, i, r = -1;
 
 	if (asprintf(&buf[n], "MESSAGE=%s", msg) == -1)
-		return;
+		return -1;
 	n++;
 	if (asprintf(&buf[n], "PRIORITY=%d", prio) == -1)
 		goto out;
@@ -124,10 +139,11 @@ log_journal(int prio, const char *msgid, const struct log_field *f,
 		iov[i].iov_base = buf[i];
 		iov[i].iov_len = strlen(buf[i]);
 	}
-	sd_journal_sendv(iov, n);
+	r = sd_journal_sendv(iov, n);
 out:
 	for (i = 0; i < n; i++)
 		free(buf[i]);
+	return r < 0 ? -1 : 0;
 }
 #endif
 
@@ -145,11 +161,13 @@ log_vemit(int prio, const char *msgid, const struct log_field *f,
 		return;
 	}
 #ifdef HAVE_LIBSYSTEMD
-	if (log_backend == LOG_BACKEND_JOURNAL)
-		log_journal(prio, msgid, f, msg);
-	else
-#endif
+	/* an entry journald refused goes to stderr, not nowhere */
+	if (log_backend != LOG_BACKEND_JOURNAL ||
+	    log_journal(prio, msgid, f, msg) != 0)
 		log_stderr(prio, f, msg);
+#else
+	log_stderr(prio, f, msg);
+#endif
 	(void)msgid;
 	free(msg);
 	errno = saved;

@@ -216,5 +216,43 @@ class ReloadAndSignals(unittest.TestCase):
         self.assertEqual(self.d.stop(), 0)
 
 
+class TraceKeepsSecrets(unittest.TestCase):
+    """At the most verbose level (HTTP traces) the log still holds no
+    secret key, session token, HMAC key or webhook URL."""
+
+    TOKEN = "FQoGZXIvYXdzEXAMPLEsessiontoken/+=0123456789abcdefSECRET"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = dwtest.workdir("trace")
+        creds = [{"AccessKeyId": "ASIAFAKETEMPORARY01",
+                  "SecretAccessKey": "tempSecretKey/For+Tests000000000000002",
+                  "SessionToken": cls.TOKEN}]
+        cls.fake = dwtest.FakeAWS(os.path.join(cls.work, "fake"),
+                                  credentials=creds)
+        cls.d = Daemon(cls.fake, os.path.join(cls.work, "d"),
+                       daemon={"log_level": "trace"})
+        cls.d.start()
+        cls.d.wait_log("check pass done", timeout=30)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.stop()
+        cls.fake.stop()
+
+    def test_secrets_absent_at_trace(self):
+        self.fake.action("root_login", source_ip="203.0.113.77")
+        self.fake.wait_for(lambda: by_check(self.fake,
+                                            "event.root_activity"), 20)
+        time.sleep(1)
+        log = self.d.logs()
+        self.assertIn("<redacted>", log, "the trace ran and redacted")
+        for secret in (self.fake.secret_key, self.TOKEN, HMAC_SECRET,
+                       self.fake.webhook_url("hook"), "/hook", "/slack"):
+            self.assertNotIn(secret, log)
+        sigs = [r for r in self.fake.requests() if not r["sig_ok"]]
+        self.assertEqual(sigs, [], "session-token requests verify too")
+
+
 if __name__ == "__main__":
     dwtest.tap_main()
