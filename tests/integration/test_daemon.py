@@ -120,6 +120,29 @@ class DayInTheLife(unittest.TestCase):
         self.assertEqual(len(got), 1)
         self.assertIn("breakglass", got[0]["title"])
 
+    def test_05c_late_event_caught_by_overlap(self):
+        """CloudTrail shows events minutes late: one that happened 5 min
+        ago and shows up only now, after the cursor has passed it, is
+        still read (the overlap window) and alerted."""
+        self.fake.add_event("us-east-1", EventName="ConsoleLogin",
+                            EventSource="signin.amazonaws.com",
+                            EventTime=time.time() - 300, visible_delay=3,
+                            userIdentity={"type": "Root",
+                                          "arn": "arn:aws:iam::111122223333:"
+                                                 "root",
+                                          "accountId": "111122223333"},
+                            sourceIPAddress="192.0.2.201",
+                            responseElements={"ConsoleLogin": "Success"})
+        time.sleep(2)
+        self.assertEqual([a for a in by_check(self.fake,
+                          "event.root_activity")
+                          if a["event"]["source_ip"] == "192.0.2.201"], [],
+                         "not visible yet")
+        got = self.fake.wait_for(lambda: [
+            a for a in by_check(self.fake, "event.root_activity")
+            if a["event"]["source_ip"] == "192.0.2.201"], 15)
+        self.assertEqual(len(got), 1)
+
     def test_06_restart_does_not_realert(self):
         before_ids = {a["id"] for a in alerts(self.fake)}
         before = len(alerts(self.fake))
