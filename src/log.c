@@ -147,7 +147,7 @@ out:
 }
 #endif
 
-static void
+static void __attribute__((format(printf, 4, 0)))
 log_vemit(int prio, const char *msgid, const struct log_field *f,
     const char *fmt, va_list ap)
 {
@@ -184,7 +184,7 @@ log_struct(int prio, const char *msgid, const struct log_field *f,
 	va_end(ap);
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 log_with_errno(int prio, const char *fmt, va_list ap)
 {
 	char	*msg = NULL;

@@ -13,7 +13,7 @@
 static int tap_n;
 static int tap_failed;
 
-static int
+static int __attribute__((format(printf, 2, 0)))
 tap_okv(int cond, const char *fmt, va_list ap)
 {
 	tap_n++;

@@ -164,7 +164,7 @@ test_xml(void)
 	    " a \"aaaa\">]><x>&a;</x>";
 	xmlDoc		*doc;
 	xmlNode		*m;
-	char		*code, *msg, *t;
+	char		*code = NULL, *msg = NULL, *t;
 	int		 n = 0;
 
 	ok(aws_xml_parse(ok_doc, strlen(ok_doc), &doc) == 0, "parses an answer");
