@@ -29,6 +29,7 @@
 
 #define POLLER_MAX_WINDOW	(90 * 24 * 3600)	/* LookupEvents' reach */
 #define POLLER_LOOKUPS		2
+#define POLLER_PRUNE_SLACK	3600	/* clock steps and late pages */
 
 static const struct {
 	const char	*key;
@@ -233,6 +234,27 @@ poll_region_event(struct poll_region *pr, const struct ct_event *e)
 		    e->event_id);
 }
 
+/*
+ * An id can come back only while its event is inside some region's next
+ * window, which starts at that region's cursor minus the overlap; the
+ * oldest cursor bounds them all.  A region never read yet bounds nothing
+ * so nothing is forgotten until every region has a cursor.
+ */
+static void
+poller_prune(struct poller *p)
+{
+	time_t	oldest = 0, c;
+	size_t	i;
+
+	for (i = 0; i < p->nregions; i++) {
+		if ((c = evstate_cursor(p->ev, p->regions[i].name)) == 0)
+			return;
+		if (oldest == 0 || c < oldest)
+			oldest = c;
+	}
+	evstate_prune(p->ev, oldest - (time_t)p->o.overlap - POLLER_PRUNE_SLACK);
+}
+
 static void
 poll_region_finish(struct poll_region *pr)
 {
@@ -240,8 +262,10 @@ poll_region_finish(struct poll_region *pr)
 	struct timeval	 tv = { (time_t)p->o.interval, 0 };
 	int		 ok = pr->error == NULL;
 
-	if (ok)
+	if (ok) {
 		evstate_set_cursor(p->ev, pr->name, pr->window_end);
+		poller_prune(p);
+	}
 	if (evstate_save(p->ev) != 0)
 		log_warn("events: cannot save the event state");
 	findings_end(p->findings, pr->check, ok, pr->error, time(NULL),

@@ -239,6 +239,43 @@ class ReloadAndSignals(unittest.TestCase):
         self.assertEqual(self.d.stop(), 0)
 
 
+class EventIdsAreForgotten(unittest.TestCase):
+    """Remembered EventIds are dropped once no window can reach them, so
+    events.json does not grow for ever; the dropped event is not alerted
+    again."""
+
+    def test_old_ids_pruned_not_realerted(self):
+        work = dwtest.workdir("prune")
+        fake = dwtest.FakeAWS(os.path.join(work, "fake"))
+        d = Daemon(fake, os.path.join(work, "d"),
+                   daemon={"event_lookback": "3h"})
+        try:
+            eid = fake.add_event(
+                "us-east-1", EventName="ConsoleLogin",
+                EventSource="signin.amazonaws.com",
+                EventTime=time.time() - 2 * 3600,
+                userIdentity={"type": "Root", "accountId": "111122223333",
+                              "arn": "arn:aws:iam::111122223333:root"},
+                sourceIPAddress="192.0.2.99",
+                responseElements={"ConsoleLogin": "Success"})
+            d.start()
+            fake.wait_for(lambda: by_check(fake, "event.root_activity"), 20)
+            path = os.path.join(d.state_dir, "events.json")
+
+            def forgotten():
+                try:
+                    with open(path) as f:
+                        return eid not in f.read()
+                except FileNotFoundError:
+                    return False
+            fake.wait_for(forgotten, 15)
+            time.sleep(2.5)
+            self.assertEqual(len(by_check(fake, "event.root_activity")), 1)
+        finally:
+            d.stop()
+            fake.stop()
+
+
 class TraceKeepsSecrets(unittest.TestCase):
     """At the most verbose level (HTTP traces) the log still holds no
     secret key, session token, HMAC key or webhook URL."""

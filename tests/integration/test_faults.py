@@ -121,6 +121,25 @@ class AwsFaults(Base):
                            if a["event"]["source_ip"] == "192.0.2.77"], 15)
         self.assertLess(time.monotonic() - t0, 12)
 
+    def test_7_event_poller_goes_blind_loudly(self):
+        """Stripping cloudtrail:LookupEvents must raise an alert, not
+        silence; the events missed meanwhile are read once it recovers."""
+        self.fake.fault(service="cloudtrail", action="LookupEvents",
+                        region="us-east-1", kind="accessdenied", count=-1)
+        blind = self.fake.wait_for(
+            lambda: of(self.fake, "events.us-east-1", "blind"), 20)
+        self.assertEqual(blind[0]["severity"], "high")
+        self.fake.action("root_login", source_ip="192.0.2.123")
+        time.sleep(2)
+        self.assertEqual([a for a in of(self.fake, "event.root_activity")
+                          if a["event"]["source_ip"] == "192.0.2.123"], [])
+        self.fake.clear_faults()
+        self.fake.wait_for(lambda: of(self.fake, "events.us-east-1",
+                                      "sighted"), 20)
+        self.fake.wait_for(lambda: [
+            a for a in of(self.fake, "event.root_activity")
+            if a["event"]["source_ip"] == "192.0.2.123"], 20)
+
 
 class WebhookFaults(Base):
     sinks_only_hook = True
