@@ -105,6 +105,29 @@ def children_cpu():
 
 
 # --------------------------------------------------------------------------
+# 0. the fake's own round trip, for scale
+
+def bench_fake_latency(fake, n=30):
+    """Sequential botocore calls over one keep-alive connection."""
+    fake.reset()
+    out = {}
+    for svc, call in (("sts", lambda c: c.get_caller_identity()),
+                      ("iam", lambda c: c.list_mfa_devices(
+                          UserName="alice"))):
+        c = fake.client(svc)
+        call(c)
+        ts = []
+        for _ in range(n):
+            t0 = time.monotonic()
+            call(c)
+            ts.append(time.monotonic() - t0)
+        out[svc] = {"median_ms": round(1000 * statistics.median(ts), 1),
+                    "min_ms": round(1000 * min(ts), 1)}
+    progress("fake latency: %s" % out)
+    return out
+
+
+# --------------------------------------------------------------------------
 # 1. check pass vs. account size
 
 def bench_check(fake, work, sizes, reps):
@@ -225,6 +248,18 @@ def bench_events(fake, work, e):
         all_alerts = [a for a in alerts(fake)
                       if a.get("check") == "event.mfa_removed"]
         ids = {a.get("id") for a in all_alerts}
+        # then one new alert-worthy event while the E events are still
+        # inside the re-read overlap window: how long until it is alerted?
+        t_root = time.time()
+        fake.action("root_login", source_ip="198.51.100.77")
+        root_lat = None
+        while time.time() < t_root + 90:
+            ra = [a for a in alerts(fake)
+                  if a.get("check") == "event.root_activity"]
+            if ra:
+                root_lat = ra[0]["_post"]["time"] - t_root
+                break
+            time.sleep(0.1)
         st = fake.stats()
         pages = -(-e // LOOKUP_PAGE)
         floor = e / LOOKUP_PAGE / POLLER_RATE
@@ -254,6 +289,8 @@ def bench_events(fake, work, e):
             "non_200_lookupevents": len([r for r in reqs2
                                          if r.get("action") == "LookupEvents"
                                          and r.get("status") != 200]),
+            "root_login_after_burst_alert_s": round(root_lat, 2)
+            if root_lat is not None else None,
             "alerts_after_5s": len(all_alerts),
             "distinct_alert_ids_after_5s": len(ids),
             "daemon_alive": d.alive(),
@@ -347,15 +384,16 @@ def annotate(outfile):
     return total, fns
 
 
-def bench_callgrind(fake, work, runs):
+def bench_callgrind(fake, work, sizes):
+    """One callgrind run of `check` per entry of sizes (users)."""
     if not shutil.which("valgrind") or not shutil.which("callgrind_annotate"):
         return {"skipped": "valgrind/callgrind_annotate not installed"}
-    fake.reset()
-    fake.set_state(users_state(fake, 10))
     d = Daemon(fake, os.path.join(work, "callgrind"),
                daemon={"log_level": "info"})
     out = []
-    for i in range(runs):
+    for i, n in enumerate(sizes):
+        fake.reset()
+        fake.set_state(users_state(fake, n))
         cg = os.path.join(work, "callgrind.out.%d" % i)
         fake.clear_requests()
         t0 = time.monotonic()
@@ -375,7 +413,7 @@ def bench_callgrind(fake, work, runs):
         nreq = len(fake.requests())
         pct = (lambda x: round(100.0 * x / total, 2)
                if x and total else None)
-        res = {"exit_code": r.returncode,
+        res = {"users": n, "exit_code": r.returncode,
                "wall_s_under_valgrind": round(wall, 1),
                "Ir_total": total, "requests": nreq,
                "Ir_sigv4_sign_inclusive": sign,
@@ -391,13 +429,33 @@ def bench_callgrind(fake, work, runs):
                "SSL_new_calls": conns,
                "X509_STORE_load_file_calls": ld[1],
                "Ir_X509_STORE_load_file_inclusive": ld[0]}
-        progress("callgrind run %d: %s Ir, sigv4_sign %s (%s%%)" %
-                 (i + 1, total, sign, res["sigv4_share_pct"]))
+        progress("callgrind run %d (%d users): %s Ir, sigv4_sign %s (%s%%)" %
+                 (i + 1, n, total, sign, res["sigv4_share_pct"]))
         out.append(res)
-    irs = [r["Ir_total"] for r in out if r["Ir_total"]]
-    return {"runs": out,
-            "Ir_spread_pct": round(100.0 * (max(irs) - min(irs)) /
-                                   min(irs), 2) if irs else None}
+    res = {"runs": out}
+    small = [r for r in out if r["users"] == sizes[0] and r["Ir_total"]]
+    if len(small) > 1:
+        irs = [r["Ir_total"] for r in small]
+        sg = [r["Ir_sigv4_sign_inclusive"] for r in small]
+        res["Ir_total_spread_pct"] = round(100.0 * (max(irs) - min(irs)) /
+                                           min(irs), 2)
+        res["Ir_sigv4_sign_spread_pct"] = round(100.0 * (max(sg) - min(sg))
+                                                / min(sg), 3)
+    big = [r for r in out if r["users"] != sizes[0]]
+    if small and big and big[-1]["sigv4_sign_calls"] and \
+            small[0]["sigv4_sign_calls"] and \
+            big[-1]["sigv4_sign_calls"] != small[0]["sigv4_sign_calls"]:
+        a, b = small[0], big[-1]
+        per = ((b["Ir_sigv4_sign_inclusive"] - a["Ir_sigv4_sign_inclusive"]) /
+               (b["sigv4_sign_calls"] - a["sigv4_sign_calls"]))
+        res["Ir_per_signature_marginal"] = int(per)
+        res["Ir_sigv4_one_off"] = int(a["Ir_sigv4_sign_inclusive"] -
+                                      per * a["sigv4_sign_calls"])
+        hs = ((b["Ir_sigv4_sha256_inclusive"] -
+               a["Ir_sigv4_sha256_inclusive"]) /
+              (b["sigv4_sha256_calls"] - a["sigv4_sha256_calls"]))
+        res["Ir_per_sigv4_sha256_marginal"] = int(hs)
+    return res
 
 
 # --------------------------------------------------------------------------
@@ -416,6 +474,11 @@ def report(res):
     m = res["meta"]
     p("driftwatch benchmark  (%s, %s, %d CPUs, %s)" %
       (m["binary"], m["mode"], m["cpus"], m["date"]))
+    p()
+    fl = res["fake_latency"]
+    p("0. the fake's round trip (botocore, keep-alive, 30 sequential calls):"
+      " GetCallerIdentity %.1f ms, ListMFADevices %.1f ms (median)"
+      % (fl["sts"]["median_ms"], fl["iam"]["median_ms"]))
     p()
     p("1. check pass vs. account size  -- `driftwatchd check` via "
       "Daemon.run(), wall time incl. process start, median of %d run(s);"
@@ -447,17 +510,21 @@ def report(res):
                           e["lookupevents_until_last_alert_us_east_1"]),
              e["lookup_events_throttled"],
              e["lookupevents_per_s_after_us_east_1"],
-             "%d/%d" % (e["alerts_after_5s"], e["distinct_alert_ids_after_5s"])]
+             "%d/%d" % (e["alerts_after_5s"], e["distinct_alert_ids_after_5s"]),
+             e["root_login_after_burst_alert_s"]]
             for e in res["events"]]
     p(table(rows, ["E", "alerts", "floor s", "last page s", "1st alert s",
                    "last alert s", "spread s", "cpu s", "LookupEv (use1)",
-                   "throttled", "LE/s after", "alerts/ids +5s"]))
+                   "throttled", "LE/s after", "alerts/ids +5s",
+                   "next alert s"]))
     p("   last page s = last us-east-1 LookupEvents sent before the first "
       "alert; spread = last - first alert;")
     p("   cpu = driftwatchd CPU from adding to the last alert; LE/s after ="
       " us-east-1 LookupEvents/s in the 5 s after;")
     p("   alerts/ids +5s = mfa_removed alerts and distinct alert ids 5 s "
-      "after the last one")
+      "after the last one;")
+    p("   next alert s = then one root ConsoleLogin is added (visible at "
+      "once): seconds until its alert reached the webhook")
     p()
     i = res["idle"]
     p("3. idle cost  -- `driftwatchd run`, quiet account, poll_interval 5s, "
@@ -478,22 +545,29 @@ def report(res):
     elif "skipped" in cg:
         p("4. SigV4 cost  -- skipped: " + cg["skipped"])
     else:
-        p("4. SigV4 cost  -- valgrind --tool=callgrind on one `driftwatchd "
-          "check` (10 users), %d runs; Ir = instructions;"
-          % len(cg["runs"]))
+        p("4. SigV4 cost  -- valgrind --tool=callgrind on `driftwatchd "
+          "check`, one run per row; Ir = instructions;")
         p("   sigv4 = inclusive Ir of sigv4_sign() and its calls; TLS = "
           "inclusive Ir of SSL_do_handshake; conns = SSL_new calls")
-        p(table([[k + 1, r["Ir_total"], r["Ir_sigv4_sign_inclusive"],
+        p(table([[k + 1, r["users"], r["Ir_total"], r["Ir_sigv4_sign_inclusive"],
                   r["sigv4_share_pct"], r["sigv4_sign_calls"],
                   r["Ir_sigv4_sign_per_call"],
                   r["Ir_sigv4_sha256_inclusive"],
                   r["ssl_handshake_share_pct"], r["SSL_new_calls"],
                   r["exit_code"]]
                  for k, r in enumerate(cg["runs"])],
-                ["run", "Ir total", "Ir sigv4_sign", "sigv4 %", "signs",
+                ["run", "users", "Ir total", "Ir sigv4_sign", "sigv4 %", "signs",
                  "Ir/sign", "Ir sigv4_sha256", "TLS hs %", "conns",
                  "exit"]))
-        p("   Ir spread across runs: %s%%" % cg["Ir_spread_pct"])
+        p("   spread over the 10-user runs: Ir total %s%%, Ir sigv4_sign "
+          "%s%%" % (cg.get("Ir_total_spread_pct"),
+                    cg.get("Ir_sigv4_sign_spread_pct")))
+        if "Ir_per_signature_marginal" in cg:
+            p("   marginal (100 vs 10 users): %d Ir per signature "
+              "(%d per sigv4_sha256), plus a one-off %d Ir"
+              % (cg["Ir_per_signature_marginal"],
+                 cg["Ir_per_sigv4_sha256_marginal"],
+                 cg["Ir_sigv4_one_off"]))
     p()
 
 
@@ -531,11 +605,12 @@ def main():
     try:
         fake = dwtest.FakeAWS(os.path.join(base, "fake"))
         progress("fake AWS on 127.0.0.1:%d" % fake.aws_port)
+        res["fake_latency"] = bench_fake_latency(fake)
         res["check"] = bench_check(fake, base, sizes, reps)
         res["events"] = [bench_events(fake, base, e) for e in evs]
         res["idle"] = bench_idle(fake, base, idle_s)
         if a.callgrind or not a.no_callgrind:
-            res["callgrind"] = bench_callgrind(fake, base, 3)
+            res["callgrind"] = bench_callgrind(fake, base, (10, 10, 10, 100))
     finally:
         if fake is not None:
             fake.stop()

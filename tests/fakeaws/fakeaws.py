@@ -1187,6 +1187,9 @@ class TLSServer(http.server.ThreadingHTTPServer):
 
 class BaseHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # headers and body go out in separate writes: with Nagle on, the
+    # client's delayed ACK held every answer back ~40 ms
+    disable_nagle_algorithm = True
     timeout = 120
     server_version = "fakeaws/1.0"
     sys_version = ""
