@@ -109,7 +109,7 @@ baseline_push_key(struct baseline_ctx *ctx, const char *key)
 	char	shown[BASELINE_KEY_SHOWN + 1];
 	size_t	i;
 
-	for (i = 0; key[i] != '\0' && i < BASELINE_KEY_SHOWN; i++)
+	for (i = 0; i < BASELINE_KEY_SHOWN && key[i] != '\0'; i++)
 		shown[i] = key[i] > 0x20 && key[i] < 0x7f ? key[i] : '?';
 	shown[i] = '\0';
 	baseline_push(ctx, "%s%s%s", ctx->wlen > 0 ? "." : "", shown,

@@ -17,7 +17,10 @@ status=0
 for t in fuzz_baseline fuzz_config fuzz_event_rules fuzz_state; do
 	mkdir -p "corpus-$t"
 	echo "==> $t for ${secs}s"
-	if ./"$t" -max_total_time="$secs" -max_len=65536 "corpus-$t" >"$t.log" 2>&1; then
+	# seeds: valid inputs to start from, since the JSON and INI parsers
+	# themselves (json-c, inih) are not instrumented
+	if ./"$t" -max_total_time="$secs" -max_len=65536 "corpus-$t" \
+	    "$top/tests/fuzz/seeds/${t#fuzz_}" >"$t.log" 2>&1; then
 		grep -E '^#[0-9]+.*DONE' "$t.log" | tail -n 1
 	else
 		echo "fuzz: $t failed; see $build/$t.log"
