@@ -24,6 +24,7 @@
 #include "driftwatch/error.h"
 #include "driftwatch/http.h"
 #include "driftwatch/log.h"
+#include "driftwatch/secret.h"
 #include "driftwatch/sigv4.h"
 
 #define AWS_MAX_HEADERS		12
@@ -473,8 +474,9 @@ aws_call_send(struct aws_call *c)
 	    c)) == NULL)
 		aws_call_fail(c, DW_ENET, "cannot start the HTTP transfer");
 out:
+	/* Authorization and X-Amz-Security-Token are among them */
 	for (i = 0; i < AWS_MAX_HEADERS; i++)
-		free(owned[i]);
+		secret_free(owned[i]);
 	sigv4_result_free(&sig);
 }
 
@@ -619,8 +621,10 @@ aws_call_read(struct aws_call *c, const struct http_response *r)
 	free(c->request_id);
 	c->request_id = r->request_id ? aws_sanitise(r->request_id) : NULL;
 	c->res.status = r->status;
+	/* nothing of an earlier attempt's answer may outlive it */
+	free(c->code);
 	free(c->message);
-	c->message = NULL;
+	c->code = c->message = NULL;
 	if (r->result != 0) {
 		c->res.result = r->result;
 		c->message = strdup(r->error[0] ? r->error : dw_strerror(r->result));

@@ -9,6 +9,7 @@
 
 #include "driftwatch/aws_services.h"
 #include "driftwatch/error.h"
+#include "driftwatch/evstate.h"
 
 #define CT_PAGE_SIZE	50	/* LookupEvents' maximum */
 #define CT_MAX_EVENTS	20000	/* per lookup; more is a flood, not a poll */
@@ -137,9 +138,10 @@ ct_trails_page(const struct aws_result *r, void *acc, char **next)
 	size_t		 i;
 
 	*next = NULL;
-	if (!json_object_object_get_ex(r->json, "trailList", &list))
-		return 0;	/* AWS omits the member when there are none */
-	if (!json_object_is_type(list, json_type_array))
+	/* AWS always sends the list, empty when no trail matches: an
+	 * answer without it is no answer, not "no trail" */
+	if (!json_object_object_get_ex(r->json, "trailList", &list) ||
+	    !json_object_is_type(list, json_type_array))
 		return -1;
 	for (i = 0; i < json_object_array_length(list); i++)
 		if (ct_trail_add(acc, json_object_array_get_idx(list, i)) != 0)
@@ -227,8 +229,9 @@ ct_event_add(struct ct_ctx *ctx, json_object *e)
 	    (json_object_is_type(t, json_type_double) ||
 	    json_object_is_type(t, json_type_int)))
 		v->event_time = (time_t)floor(json_object_get_double(t));
-	return v->event_id != NULL && v->cloudtrail_event != NULL &&
-	    v->event_time > 0 ? 0 : -1;
+	/* the id names files and log lines: a hostile one fails the page */
+	return v->event_id != NULL && evstate_valid_id(v->event_id) &&
+	    v->cloudtrail_event != NULL && v->event_time > 0 ? 0 : -1;
 }
 
 static int
@@ -294,7 +297,9 @@ aws_cloudtrail_lookup_events(struct aws_client *cl, const char *region,
 	pg = ct_start(cl, region, "LookupEvents",
 	    ct_lookup_body(key, value, start, end), ct_events_page,
 	    ct_events_done, ct_ctx_new((void (*)(void))cb, arg));
-	if (pg != NULL)
+	if (pg != NULL) {
 		aws_pager_set_ratelimit(pg, rl);
+		aws_pager_set_max_pages(pg, CT_MAX_EVENTS / CT_PAGE_SIZE);
+	}
 	return pg;
 }

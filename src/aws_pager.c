@@ -132,11 +132,16 @@ aws_pager_cb(const struct aws_result *r, void *arg)
 	}
 	free(pg->token);
 	pg->token = next;
-	if (next == NULL || ++pg->pages >= pg->max_pages) {
-		if (next != NULL)
-			log_warnx("aws: %s %s: stopped after %d pages",
-			    pg->svc->signing_name, pg->op, pg->pages);
+	if (next == NULL) {
 		aws_pager_finish(pg, r);
+		return;
+	}
+	if (++pg->pages >= pg->max_pages) {
+		/* a partial list is not the list: never report it as one */
+		bad = *r;
+		bad.result = DW_ETOOBIG;
+		bad.message = "more pages than driftwatch reads in one go";
+		aws_pager_finish(pg, &bad);
 		return;
 	}
 	pg->call = NULL;

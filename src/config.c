@@ -64,6 +64,7 @@ struct config_ctx {
 	size_t			 len, off;
 	unsigned		 line;
 	int			 indented;	/* this line starts with blanks */
+	int			 inline_comment; /* " ;" or " #" after its '=' */
 	int			 prev_key;	/* inih's "continuation" state */
 	enum config_section	 sec;
 	unsigned		 sec_line[SEC_MAX];
@@ -582,13 +583,29 @@ config_set_type(struct config_ctx *ctx, const struct config_key *k,
 	return config_replace(ctx, field, v);
 }
 
+/*
+ * inih ends a value at " ;" (and we reject " #" alike): a secret that
+ * holds one would be cut short silently, and every signature or post
+ * would then fail at the receiver.
+ */
+static int
+config_no_inline_comment(struct config_ctx *ctx, const char *key,
+    const char *instead)
+{
+	if (!ctx->inline_comment)
+		return 0;
+	return config_fail(ctx, "%s: a ';' or '#' after a blank would end "
+	    "the value there; put it in %s instead", key, instead);
+}
+
 static int
 config_set_url(struct config_ctx *ctx, const struct config_key *k,
     const char *v, void *field)
 {
 	const char	*why;
 
-	if (config_exclusive(ctx, k->name, "url_file") != 0)
+	if (config_exclusive(ctx, k->name, "url_file") != 0 ||
+	    config_no_inline_comment(ctx, k->name, "url_file") != 0)
 		return -1;
 	if ((why = config_url_problem(v)) != NULL)
 		return config_fail(ctx, "%s: %s", k->name, why);
@@ -627,7 +644,8 @@ static int
 config_set_secret(struct config_ctx *ctx, const struct config_key *k,
     const char *v, void *field)
 {
-	if (config_exclusive(ctx, k->name, "secret_file") != 0)
+	if (config_exclusive(ctx, k->name, "secret_file") != 0 ||
+	    config_no_inline_comment(ctx, k->name, "secret_file") != 0)
 		return -1;
 	secret_free(*(char **)field);
 	*(char **)field = NULL;
@@ -698,7 +716,9 @@ static const struct config_key config_daemon_keys[] = {
 	{ "poll_interval", config_set_duration, CF(poll_interval), 1, DAY },
 	{ "event_poll_interval", config_set_duration,
 	    CF(event_poll_interval), 1, DAY },
-	{ "event_overlap", config_set_duration, CF(event_overlap), 1, DAY },
+	/* shorter than CloudTrail's delivery lag misses events for good */
+	{ "event_overlap", config_set_duration, CF(event_overlap),
+	    5 * MINUTE, DAY },
 	{ "event_lookback", config_set_duration, CF(event_lookback), 1,
 	    90 * DAY },
 	{ "blind_after", config_set_count, CF(blind_after), 1, 1000 },
@@ -790,7 +810,7 @@ config_sink_begin(struct config_ctx *ctx, const char *name)
 
 	if (!config_sink_name_valid(name))
 		return config_fail(ctx, "expected [sink NAME], NAME being 1 to "
-		    "64 of A-Z a-z 0-9 _ . -");
+		    "64 of A-Z a-z 0-9 _ -");
 	for (i = 0; i < cf->nsinks; i++)
 		if (strcmp(cf->sinks[i].name, name) == 0)
 			return config_fail(ctx, "sink %s is defined twice "
@@ -876,6 +896,10 @@ config_note_line(struct config_ctx *ctx, const char *line)
 
 	if (ctx->line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
 		line = s += 3;
+	e = strchr(s, '=');
+	ctx->inline_comment = e != NULL && (strstr(e, " ;") != NULL ||
+	    strstr(e, "\t;") != NULL || strstr(e, " #") != NULL ||
+	    strstr(e, "\t#") != NULL);
 	s += strspn(s, " \t\r\n\v\f");
 	ctx->indented = s != line && *s != '\0' && strchr(";#", *s) == NULL;
 	if (*s != '[' || (ctx->indented && ctx->prev_key))

@@ -336,6 +336,15 @@ daemon_reject_reload(const char *why)
 	notify_ready();
 }
 
+/* The findings store belongs to one account for its whole life. */
+static int
+daemon_same_account(const struct baseline *a, const struct baseline *b)
+{
+	if (a->account_id == NULL || b->account_id == NULL)
+		return a->account_id == b->account_id;
+	return strcmp(a->account_id, b->account_id) == 0;
+}
+
 static void
 daemon_reload(struct daemon *d)
 {
@@ -347,6 +356,15 @@ daemon_reload(struct daemon *d)
 	notify_reloading();
 	if (daemon_load_files(d->config_path, &cfg, &bl, err,
 	    sizeof(err)) != 0) {
+		daemon_reject_reload(err);
+		return;
+	}
+	if (!daemon_same_account(d->bl, bl)) {
+		snprintf(err, sizeof(err), "%s: account.id changed; the state "
+		    "in %s belongs to the old account: move it aside and "
+		    "restart", bl->path, d->cfg->state_dir);
+		config_free(cfg);
+		baseline_free(bl);
 		daemon_reject_reload(err);
 		return;
 	}
@@ -362,6 +380,7 @@ daemon_reload(struct daemon *d)
 	if (strcmp(cfg->state_dir, d->cfg->state_dir) != 0)
 		log_warnx("state_directory changes take effect at the next "
 		    "restart; still using %s", d->cfg->state_dir);
+	daemon_check_sinks(cfg);
 	daemon_stop_watching(d);
 	config_free(d->cfg);
 	baseline_free(d->bl);
@@ -498,6 +517,24 @@ daemon_open_state(struct daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
+/* Alerts nobody receives are the quietest failure: say so at load. */
+void
+daemon_check_sinks(const struct config *cfg)
+{
+	size_t	i;
+
+	if (cfg->nsinks == 0) {
+		log_warnx("%s: no sink is enabled: alerts reach only the log",
+		    cfg->path);
+		return;
+	}
+	for (i = 0; i < cfg->nsinks; i++)
+		if (cfg->sinks[i].min_severity <= SEV_HIGH)
+			return;
+	log_warnx("%s: no sink takes high alerts, so \"blind\" alerts reach "
+	    "only the log", cfg->path);
+}
+
 static int
 daemon_setup(struct daemon *d, int verbosity, char *err, size_t errlen)
 {
@@ -506,6 +543,7 @@ daemon_setup(struct daemon *d, int verbosity, char *err, size_t errlen)
 	if ((r = daemon_load_files(d->config_path, &d->cfg, &d->bl, err,
 	    errlen)) != 0)
 		return r;
+	daemon_check_sinks(d->cfg);
 	if (d->cfg->log_level > verbosity)
 		log_setverbose(d->cfg->log_level);
 	if ((d->base = event_base_new()) == NULL ||

@@ -66,6 +66,8 @@ struct findings {
 };
 
 /* The values an alert about one finding carries. */
+#define FINDINGS_SEED_MAX	1024
+
 struct findings_msg {
 	enum alert_kind		 kind;
 	enum severity		 severity;
@@ -75,6 +77,7 @@ struct findings_msg {
 	const char		*expected;
 	const char		*actual;
 	time_t			 since;
+	time_t			 basis;	/* stable id seed; 0: a random id */
 };
 
 static void
@@ -371,35 +374,79 @@ findings_alert_fill(struct findings *fs, struct alert *a, const char *check,
 	return 0;
 }
 
+/*
+ * The same transition raised again after a crash (the alert was queued,
+ * the state not yet saved) keeps its id, so receivers drop the repeat:
+ * the id hashes the key with the saved time the transition ends.
+ */
+static void
+findings_alert_id(struct alert *a, const struct findings_msg *m)
+{
+	char	seed[FINDINGS_SEED_MAX];
+
+	if (m->basis == 0)
+		return;
+	snprintf(seed, sizeof(seed), "%s@%lld", m->key, (long long)m->basis);
+	alert_set_id(a, m->kind == ALERT_OPEN ? "open" : "res", seed);
+}
+
+/*
+ * Cleaned copies of what a check observed (AWS values: names, buckets)
+ * for the alert, as the store keeps them; NULL stays NULL.
+ */
+static int
+findings_msg_clean(const struct findings_msg *m, struct findings_msg *c,
+    char **own)
+{
+	*c = *m;
+	own[0] = textclean_dup(m->title ? m->title : m->key,
+	    FINDINGS_MAXNAME);
+	own[1] = m->expected ? textclean_dup(m->expected, FINDINGS_MAXVALUE) :
+	    NULL;
+	own[2] = m->actual ? textclean_dup(m->actual, FINDINGS_MAXVALUE) :
+	    NULL;
+	c->title = own[0];
+	c->expected = own[1];
+	c->actual = own[2];
+	return own[0] == NULL || (m->expected && own[1] == NULL) ||
+	    (m->actual && own[2] == NULL) ? DW_ENOMEM : 0;
+}
+
 /* An open or resolve alert, or NULL when out of memory. */
 static struct alert *
 findings_alert(struct findings *fs, const struct findings_msg *m, time_t now)
 {
-	struct alert	*a = NULL;
-	char		*title = NULL;
-	const char	*prefix;
+	struct findings_msg	 c;
+	struct alert		*a = NULL;
+	char			*title = NULL, *own[3] = { NULL, NULL, NULL };
+	int			 i;
 
-	prefix = m->kind == ALERT_OPEN ? "Drift" : "Resolved";
-	if (asprintf(&title, "%s: %s", prefix, m->title ? m->title : m->key)
-	    == -1) {
+	if (findings_msg_clean(m, &c, own) != 0)
+		goto fail;
+	if (asprintf(&title, "%s: %s", m->kind == ALERT_OPEN ? "Drift" :
+	    "Resolved", c.title) == -1) {
 		title = NULL;
 		goto fail;
 	}
 	if ((a = alert_new(m->kind, m->severity)) == NULL)
 		goto fail;
+	findings_alert_id(a, m);
 	if (findings_alert_fill(fs, a, m->check, m->key, title, now) != 0 ||
-	    alert_set(&a->expected, m->expected) != 0 ||
-	    alert_set(&a->actual, m->actual) != 0 ||
-	    findings_summary(m, &a->summary) != 0)
+	    alert_set(&a->expected, c.expected) != 0 ||
+	    alert_set(&a->actual, c.actual) != 0 ||
+	    findings_summary(&c, &a->summary) != 0)
 		goto fail;
-	free(title);
-	return a;
+	goto out;
 fail:
 	log_warnx("%s: no memory for the %s alert; retrying next pass",
 	    m->key, alert_kind_name(m->kind));
-	free(title);
 	alert_free(a);
-	return NULL;
+	a = NULL;
+out:
+	free(title);
+	for (i = 0; i < 3; i++)
+		free(own[i]);
+	return a;
 }
 
 static void
@@ -458,11 +505,13 @@ findings_transition(struct findings *fs, const struct finding *f,
 	if (o->state == FINDING_DRIFT && f->state != FINDING_DRIFT) {
 		m.kind = ALERT_OPEN;
 		m.title = o->title;
+		/* a saved ok state dates this drift; a new finding has none */
+		m.basis = f->state == FINDING_OK ? f->first_seen : 0;
 	} else if (o->state == FINDING_OK && f->state == FINDING_DRIFT) {
 		m.kind = ALERT_RESOLVE;
 		m.title = f->title != NULL ? f->title : o->title;
 		m.severity = f->severity;
-		m.since = f->first_seen;
+		m.since = m.basis = f->first_seen;
 	} else {
 		*need = 0;
 		return NULL;
@@ -590,7 +639,7 @@ findings_gone(struct findings *fs, struct finding *f, time_t now,
 	m.title = f->title;
 	m.expected = f->expected;
 	m.actual = FINDINGS_GONE;
-	m.since = f->first_seen;
+	m.since = m.basis = f->first_seen;
 	if ((a = findings_alert(fs, &m, now)) == NULL)
 		return DW_ENOMEM;
 	findings_deliver(a, cb, arg);

@@ -348,7 +348,10 @@ outbox_describe(const struct http_response *resp, char *buf, size_t len)
 	if (resp == NULL) {
 		snprintf(buf, len, "could not start the request");
 	} else if (resp->status != 0) {
+		/* an error page may echo the request path and its token */
 		outbox_snippet(resp->body, resp->body_len, snip, sizeof(snip));
+		if (strchr(snip, '/') != NULL)
+			*snip = '\0';
 		snprintf(buf, len, "HTTP %ld%s%s", resp->status,
 		    *snip != '\0' ? ": " : "", snip);
 	} else {
@@ -851,7 +854,13 @@ outbox_load_file(struct outbox *ob, const char *name)
 	if (outbox_printf(&path, "%s/%s", ob->dir, name) == -1)
 		return DW_ENOMEM;
 	if ((r = atomicfile_read(path, OUTBOX_MAX_FILE, &buf, &len)) != 0) {
-		outbox_quarantine(path, dw_strerror(r));
+		/* only a file that is wrong is set aside; a failed read
+		 * (EMFILE, EIO) leaves it for the next load */
+		if (r == DW_ETOOBIG)
+			outbox_quarantine(path, dw_strerror(r));
+		else
+			log_warn("outbox: cannot read %s; it stays for the next "
+			    "start", path);
 		goto out;
 	}
 	if ((r = jsonparse(buf, len, &o, why, sizeof(why))) != 0) {

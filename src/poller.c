@@ -30,6 +30,7 @@
 #define POLLER_MAX_WINDOW	(90 * 24 * 3600)	/* LookupEvents' reach */
 #define POLLER_LOOKUPS		2
 #define POLLER_PRUNE_SLACK	3600	/* clock steps and late pages */
+#define POLLER_STEP		3600	/* catching up: an hour a poll */
 
 static const struct {
 	const char	*key;
@@ -58,6 +59,7 @@ struct poll_region {
 	size_t			 pending;
 	char			*error;
 	time_t			 window_end;
+	int			 catching_up;	/* window_end < now */
 	int			 healthy;
 };
 
@@ -196,19 +198,44 @@ poller_regions(const struct poller *p)
 	return p->nregions;
 }
 
-static void
+/*
+ * An event we cannot read may be the one that matters: say so loudly,
+ * as an alert of its own, rather than skip it.
+ */
+static struct alert *
 poll_region_malformed(struct poll_region *pr, const struct ct_event *e,
     const char *err)
 {
-	struct log_field	f[] = {
+	struct log_field	 f[] = {
 		{ "DRIFTWATCH_CHECK", pr->check },
 		{ "CLOUDTRAIL_EVENT_ID", e->event_id },
 		{ NULL, NULL }
 	};
+	struct alert		*a;
+	char			*title = NULL;
 
 	log_struct(LOG_ERR, MSGID_EVENT_MALFORMED, f,
 	    "events %s: cannot read CloudTrail event %s (%s): %s", pr->name,
 	    e->event_id, e->event_name ? e->event_name : "?", err);
+	if ((a = alert_new(ALERT_EVENT, SEV_HIGH)) == NULL)
+		return NULL;
+	alert_set_id(a, "evt", e->event_id);
+	if (asprintf(&title, "Unreadable CloudTrail event %s in %s",
+	    e->event_id, pr->name) == -1)
+		title = NULL;
+	if (title == NULL || alert_set(&a->check, "event.unreadable") != 0 ||
+	    alert_set(&a->finding, e->event_id) != 0 ||
+	    alert_set(&a->account, pr->poller->account_id) != 0 ||
+	    alert_set(&a->title, title) != 0 ||
+	    alert_set(&a->summary, err) != 0 ||
+	    alert_set(&a->ev.event_id, e->event_id) != 0 ||
+	    alert_set(&a->ev.event_name, e->event_name) != 0 ||
+	    alert_set(&a->ev.region, pr->name) != 0) {
+		alert_free(a);
+		a = NULL;
+	}
+	free(title);
+	return a;
 }
 
 static void
@@ -223,12 +250,13 @@ poll_region_event(struct poll_region *pr, const struct ct_event *e)
 		return;
 	r = event_rules_match(e->cloudtrail_event, strlen(e->cloudtrail_event),
 	    pr->name, p->account_id, &a, err, sizeof(err));
+	if (r == DW_ENOMEM)
+		return;		/* unmarked: the next poll reads it again */
 	if (r != 0)
-		poll_region_malformed(pr, e, err);
-	else if (a == NULL)
+		a = poll_region_malformed(pr, e, err);
+	if (a == NULL)
 		return;		/* not alert-worthy: nothing to remember */
-	else
-		p->alert_cb(a, p->alert_arg);
+	p->alert_cb(a, p->alert_arg);
 	if (evstate_mark(p->ev, e->event_id, e->event_time) != 0)
 		log_warnx("events %s: cannot remember event %s", pr->name,
 		    e->event_id);
@@ -261,6 +289,9 @@ poll_region_finish(struct poll_region *pr)
 	struct poller	*p = pr->poller;
 	struct timeval	 tv = { (time_t)p->o.interval, 0 };
 	int		 ok = pr->error == NULL;
+
+	if (ok && pr->catching_up)
+		tv.tv_sec = 0;		/* the next step at once */
 
 	if (ok) {
 		evstate_set_cursor(p->ev, pr->name, pr->window_end);
@@ -323,15 +354,24 @@ poll_region_start(struct poll_region *pr)
 	size_t		 i;
 
 	start = poll_region_window_start(pr, now);
+	/*
+	 * After a long stop the window reaches back to the last cursor:
+	 * read it an hour at a time, oldest first, so no single poll has
+	 * more pages than a lookup reads and the cursor moves step by step.
+	 */
 	pr->window_end = now;
+	if (now - start > POLLER_STEP + (time_t)p->o.overlap)
+		pr->window_end = start + POLLER_STEP + (time_t)p->o.overlap;
+	pr->catching_up = pr->window_end < now;
 	findings_begin(p->findings, pr->check);
-	log_debug("events %s: reading %lds back", pr->name,
-	    (long)(now - start));
+	log_debug("events %s: reading %lds back%s", pr->name,
+	    (long)(now - start), pr->catching_up ? " (catching up)" : "");
 	pr->pending = POLLER_LOOKUPS;
 	for (i = 0; i < POLLER_LOOKUPS; i++) {
 		pr->lookups[i].pager = aws_cloudtrail_lookup_events(p->aws,
 		    pr->name, poller_lookups[i].key, poller_lookups[i].value,
-		    start, now, pr->rl, poll_lookup_cb, &pr->lookups[i]);
+		    start, pr->window_end, pr->rl, poll_lookup_cb,
+		    &pr->lookups[i]);
 		if (pr->lookups[i].pager == NULL) {
 			struct aws_result fail = { .result = DW_ENOMEM,
 			    .message = "cannot start LookupEvents" };

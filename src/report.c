@@ -207,8 +207,9 @@ report_validate(const char *path)
 		fprintf(stderr, "%s\n", err);
 		return EXIT_CONFIG;
 	}
-	printf("%s: ok\n%s: ok (%zu trail(s))\n", cfg->path, bl->path,
-	    bl->ntrails);
+	daemon_check_sinks(cfg);
+	printf("%s: ok (%zu sink(s))\n%s: ok (%zu trail(s))\n", cfg->path,
+	    cfg->nsinks, bl->path, bl->ntrails);
 	config_free(cfg);
 	baseline_free(bl);
 	return 0;

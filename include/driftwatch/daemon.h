@@ -21,6 +21,8 @@ int	daemon_load_files(const char *config_path, struct config **,
 int	daemon_event_regions(const struct config *, const struct baseline *,
 	    char ***, size_t *);
 
+/* Warns when no sink is enabled, or none takes high alerts. */
+void	daemon_check_sinks(const struct config *);
 int	daemon_run(const char *config_path, int verbosity);
 int	report_check(const char *config_path, int json);
 int	report_validate(const char *config_path);

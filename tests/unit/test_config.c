@@ -134,7 +134,7 @@ static const char full[] =
     "baseline = base/baseline.json\n"
     "poll_interval = 30\n"
     "event_poll_interval = 2h\n"
-    "event_overlap = 90s   ; inline comment\n"
+    "event_overlap = 390s  ; inline comment\n"
     "event_lookback = 1d\n"
     "blind_after = 1000\n"
     "log_level = trace\n"
@@ -184,7 +184,7 @@ test_full(void)
 	IS_STR(cf->baseline_path, want, "relative baseline resolved");
 	is_int(cf->poll_interval, 30, "bare seconds");
 	is_int(cf->event_poll_interval, 7200, "hours");
-	is_int(cf->event_overlap, 90, "seconds, with an inline comment");
+	is_int(cf->event_overlap, 390, "seconds, with an inline comment");
 	is_int(cf->event_lookback, 86400, "days");
 	is_int(cf->blind_after, 1000, "blind_after at its maximum");
 	is_int(cf->log_level, 2, "log_level trace");
@@ -285,6 +285,11 @@ test_errors(void)
 	    "duration over its bound");
 	bad("[daemon]\nevent_overlap = 99999999999999999999\n", 2,
 	    "event_overlap", NULL, "huge duration");
+	bad("[daemon]\nevent_overlap = 1m\n", 2, "event_overlap", NULL,
+	    "an overlap shorter than CloudTrail's lag");
+	bad("[sink s]\ntype = webhook\nurl = https://h.example/x\n"
+	    "secret = abc ;def\n", 4, "secret_file", "abc", "an inline comment "
+	    "would cut the secret short");
 	bad("[sink a]\ntype = slack\nurl = https://a/\nenabled = maybe\n", 4,
 	    "enabled: expected yes or no", NULL, "bad bool");
 	bad("[sink a]\ntype = slack\nmin_severity = severe\n"

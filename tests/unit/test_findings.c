@@ -458,6 +458,37 @@ test_misc(void)
 	findings_free(fs);
 }
 
+/* A transition raised again from the same saved state keeps its id. */
+static void
+test_stable_ids(void)
+{
+	struct findings	*fs, *again;
+	struct got	 g = { { 0 }, 0 }, h = { { 0 }, 0 };
+	char		 err[256];
+
+	unlink("findings.json");
+	fs = findings_new(dir, "111122223333", 3);
+	pass(fs, "root.mfa", FINDING_OK, "enabled", T0, &g);
+	pass(fs, "root.mfa", FINDING_DRIFT, "disabled", T0 + 60, &g);
+	ok(g.n == 1 && strncmp(g.a[0]->id, "open-", 5) == 0,
+	    "an open after a saved ok state has a derived id");
+	findings_save(fs);
+	got_clear(&g);
+	/* the resolve is raised, then the daemon dies before saving */
+	pass(fs, "root.mfa", FINDING_OK, "enabled", T0 + 120, &g);
+	findings_free(fs);
+	again = findings_new(dir, "111122223333", 3);
+	is_int(findings_load(again, err, sizeof(err)), 0, "reloads");
+	pass(again, "root.mfa", FINDING_OK, "enabled", T0 + 180, &h);
+	ok(g.n == 1 && h.n == 1 && strcmp(g.a[0]->id, h.a[0]->id) == 0,
+	    "the resolve raised again after a crash keeps its id (%s)",
+	    h.n ? h.a[0]->id : "none");
+	got_clear(&g);
+	got_clear(&h);
+	findings_free(again);
+	unlink("findings.json");
+}
+
 int
 main(void)
 {
@@ -473,6 +504,7 @@ main(void)
 	test_persist();
 	test_corrupt();
 	test_misc();
+	test_stable_ids();
 	unlink("findings.json");
 	rmdir(dir);
 	return done_testing();
