@@ -195,6 +195,21 @@ class Check(unittest.TestCase):
         pages = [q for q in self.fake.requests() if q["action"] == "ListUsers"]
         self.assertEqual(len(pages), 4, "7 users, 2 a page")
 
+    def test_too_many_pages_is_unknown_not_ok(self):
+        """A list cut at driftwatch's page limit is not the list: 205
+        users at one a page is more than 200 pages, so iam.user_mfa is
+        unknown (exit 2), never "ok" on a partial list."""
+        st = self.fake.state()
+        st["users"] = [{"UserName": "u%03d" % i, "UserId": "AIDA%016d" % i,
+                        "Path": "/", "CreateDate": "2024-01-02T03:04:05Z",
+                        "Arn": "arn:aws:iam::111122223333:user/u%03d" % i,
+                        "MFADevices": []} for i in range(205)]
+        self.fake.set_state(st)
+        self.fake.config(iam_page_size=1)
+        r = self.d.run("check")
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertRegex(r.stdout, r"iam\.user_mfa\s+unknown")
+
     def test_check_writes_no_state(self):
         self.d.run("check")
         self.assertFalse(os.path.exists(

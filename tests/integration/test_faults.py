@@ -140,6 +140,23 @@ class AwsFaults(Base):
             a for a in of(self.fake, "event.root_activity")
             if a["event"]["source_ip"] == "192.0.2.123"], 20)
 
+    def test_8_unreadable_event_is_an_alert(self):
+        st = self.fake.state()
+        st["events"].append({
+            "EventId": "0b9e4d1c-7f00-4c7a-9d55-unreadable01",
+            "EventName": "DeactivateMFADevice", "ReadOnly": "false",
+            "EventTime": time.time() - 30, "EventSource": "iam.amazonaws.com",
+            "Username": "admin", "Resources": [], "region": "us-east-1",
+            "CloudTrailEvent": '{"eventVersion": "1.08", "userIdent'})
+        self.fake.set_state(st)
+        got = self.fake.wait_for(lambda: of(self.fake, "event.unreadable"),
+                                 20)
+        self.assertIn("0b9e4d1c-7f00-4c7a-9d55-unreadable01",
+                      got[0]["title"])
+        time.sleep(2)
+        self.assertEqual(len(of(self.fake, "event.unreadable")), 1,
+                         "said once, not every poll")
+
 
 class WebhookFaults(Base):
     sinks_only_hook = True
