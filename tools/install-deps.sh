@@ -7,7 +7,7 @@ PACKAGES="build-essential autoconf automake pkg-config
 libevent-dev libcurl4-openssl-dev libssl-dev libjson-c-dev libsystemd-dev
 libxml2-dev libinih-dev
 python3 python3-botocore awscli openssl ca-certificates
-valgrind systemd groff-base"
+valgrind systemd groff-base man-db"
 
 missing=""
 for p in $PACKAGES; do
