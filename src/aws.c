@@ -49,7 +49,7 @@ struct aws_client {
 	double			 backoff_base;
 	double			 backoff_cap;
 	struct retry_bucket	 bucket;
-	LIST_HEAD(, aws_call)	 calls;
+	LIST_HEAD(aws_calls, aws_call) calls;
 };
 
 struct aws_call {

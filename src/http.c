@@ -62,8 +62,8 @@ struct http_client {
 	struct event_base	*base;
 	CURLM			*multi;
 	struct event		*timer;
-	TAILQ_HEAD(, http_xfer)	 xfers;
-	LIST_HEAD(, http_sock)	 socks;
+	TAILQ_HEAD(http_xfers, http_xfer) xfers;
+	LIST_HEAD(http_socks, http_sock) socks;
 	size_t			 active;
 	int			 dispatching;
 	int			 dead;
