@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,16 +180,21 @@ findings_free(struct findings *fs)
 
 /* --- the two sorted arrays ------------------------------------------- */
 
-/* Index of key, or where it would go; *found says which. */
+/*
+ * Both arrays hold pointers to structs sorted by a string member at
+ * offset off: the index of key, or where it would go; *found says which.
+ */
 static size_t
-findings_search(const struct findings *fs, const char *key, int *found)
+findings_bsearch(void *const *v, size_t n, size_t off, const char *key,
+    int *found)
 {
-	size_t	lo = 0, hi = fs->nf, mid;
+	size_t	lo = 0, hi = n, mid;
 	int	cmp;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if ((cmp = strcmp(key, fs->f[mid]->key)) == 0) {
+		cmp = strcmp(key, *(char *const *)((const char *)v[mid] + off));
+		if (cmp == 0) {
 			*found = 1;
 			return mid;
 		}
@@ -202,25 +208,18 @@ findings_search(const struct findings *fs, const char *key, int *found)
 }
 
 static size_t
+findings_search(const struct findings *fs, const char *key, int *found)
+{
+	return findings_bsearch((void *const *)fs->f, fs->nf,
+	    offsetof(struct finding, key), key, found);
+}
+
+static size_t
 findings_check_search(const struct findings *fs, const char *check,
     int *found)
 {
-	size_t	lo = 0, hi = fs->nc, mid;
-	int	cmp;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if ((cmp = strcmp(check, fs->c[mid]->check)) == 0) {
-			*found = 1;
-			return mid;
-		}
-		if (cmp < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	*found = 0;
-	return lo;
+	return findings_bsearch((void *const *)fs->c, fs->nc,
+	    offsetof(struct findings_check, check), check, found);
 }
 
 /* array with room for one more of n pointers, or NULL (array kept). */

@@ -11,6 +11,7 @@
 
 #include "driftwatch/baseline.h"
 #include "driftwatch/error.h"
+#include "srcpath.h"
 #include "tap.h"
 
 static char	err[512];
@@ -264,25 +265,15 @@ test_huge(void)
 static void
 test_example_file(void)
 {
-	const char	*srcdir = getenv("srcdir");
-	const char	*tries[] = { "etc/baseline.json",
-	    "../../etc/baseline.json" };
 	char		 path[PATH_MAX];
 	struct baseline	*b = NULL;
-	size_t		 i;
-	int		 rc = -1;
+	int		 rc;
 
-	if (srcdir == NULL)
-		srcdir = ".";
-	for (i = 0; i < 2 && rc != 0; i++) {
-		snprintf(path, sizeof path, "%s/%s", srcdir, tries[i]);
-		if (access(path, R_OK) == 0)
-			rc = baseline_load(path, &b, err, sizeof err);
-	}
-	if (rc == -1) {
-		ok(0, "etc/baseline.json not found from srcdir %s", srcdir);
+	if (srcpath("etc/baseline.json", path, sizeof(path)) != 0) {
+		ok(0, "etc/baseline.json not found from $srcdir");
 		return;
 	}
+	rc = baseline_load(path, &b, err, sizeof err);
 	if (!ok(rc == 0 && b != NULL, "example %s loads", path))
 		diag("err: %s", err);
 	ok(b != NULL && b->ntrails == 1 && b->account_id != NULL &&

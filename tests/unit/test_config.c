@@ -12,6 +12,7 @@
 
 #include "driftwatch/config.h"
 #include "driftwatch/error.h"
+#include "srcpath.h"
 #include "tap.h"
 
 static char	tmpdir[1024];
@@ -396,25 +397,15 @@ test_limits(void)
 static void
 test_example(void)
 {
-	const char	*srcdir = getenv("srcdir");
-	const char	*tries[] = { "etc/driftwatchd.conf",
-	    "../../etc/driftwatchd.conf" };
 	char		 path[PATH_MAX];
 	struct config	*cf = NULL;
-	size_t		 i;
-	int		 rc = -1;
+	int		 rc;
 
-	if (srcdir == NULL)
-		srcdir = ".";
-	for (i = 0; i < 2 && rc != 0; i++) {
-		snprintf(path, sizeof path, "%s/%s", srcdir, tries[i]);
-		if (access(path, R_OK) == 0)
-			rc = config_load(path, &cf, err, sizeof err);
-	}
-	if (rc == -1) {
-		ok(0, "etc/driftwatchd.conf not found from srcdir %s", srcdir);
+	if (srcpath("etc/driftwatchd.conf", path, sizeof(path)) != 0) {
+		ok(0, "etc/driftwatchd.conf not found from $srcdir");
 		return;
 	}
+	rc = config_load(path, &cf, err, sizeof err);
 	if (!ok(rc == 0 && cf != NULL, "example %s loads", path))
 		diag("err: %s", err);
 	ok(cf != NULL && cf->nsinks == 0 && cf->poll_interval == 300,
