@@ -48,6 +48,7 @@ struct aws_client {
 	int			 max_attempts;
 	double			 backoff_base;
 	double			 backoff_cap;
+	long			 clock_offset;	/* AWS time - host time, s */
 	struct retry_bucket	 bucket;
 	LIST_HEAD(aws_calls, aws_call) calls;
 };
@@ -175,6 +176,12 @@ size_t
 aws_client_retry_tokens(const struct aws_client *cl)
 {
 	return cl->bucket.tokens;
+}
+
+time_t
+aws_client_now(const struct aws_client *cl)
+{
+	return time(NULL) + cl->clock_offset;
 }
 
 static void

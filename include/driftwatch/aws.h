@@ -75,6 +75,12 @@ void			 aws_client_set_creds(struct aws_client *,
 			    struct aws_creds *);
 const struct aws_creds	*aws_client_creds(const struct aws_client *);
 size_t			 aws_client_retry_tokens(const struct aws_client *);
+/*
+ * The time by AWS's clock: the host clock corrected by the offset read
+ * from the Date header of AWS's answers (the SDKs' clock-skew
+ * correction).  Use it for signing and for CloudTrail time windows.
+ */
+time_t			 aws_client_now(const struct aws_client *);
 
 struct aws_call;
 
