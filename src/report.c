@@ -119,10 +119,16 @@ report_json(struct report *r, struct check_pass *p, struct findings *f)
 	json_object_put(r->out);
 }
 
+/*
+ * Drift is read from the findings, not the check table: a check that
+ * saw drift and then could not finish is "unknown" there, yet the drift
+ * it saw is real and is what the caller must act on.
+ */
 static int
-report_exit(struct check_pass *p)
+report_exit(struct check_pass *p, struct findings *f)
 {
-	if (check_pass_count_status(p, CHECK_DRIFT) > 0)
+	if (findings_open_count(f) > 0 ||
+	    check_pass_count_status(p, CHECK_DRIFT) > 0)
 		return EXIT_DRIFT;
 	if (check_pass_count_status(p, CHECK_UNKNOWN) > 0 ||
 	    check_pass_count_status(p, CHECK_PENDING) > 0)
@@ -159,7 +165,7 @@ report_run(struct report *r, struct config *cfg, struct baseline *bl)
 		report_json(r, p, f);
 	else
 		report_text(p, f);
-	code = report_exit(p);
+	code = report_exit(p, f);
 out:
 	check_pass_free(p);
 	findings_free(f);
