@@ -19,6 +19,7 @@
 #include <json-c/json.h>
 
 #include "driftwatch/aws.h"
+#include "driftwatch/aws_proto.h"
 #include "driftwatch/aws_creds.h"
 #include "driftwatch/aws_retry.h"
 #include "driftwatch/error.h"
@@ -28,6 +29,7 @@
 #include "driftwatch/sigv4.h"
 
 #define AWS_MAX_HEADERS		12
+#define AWS_MAX_WANT		(AWS_PROTO_MAX_HEADERS + 2)
 #define AWS_SNIPPET		120
 
 enum aws_call_state {
@@ -60,9 +62,8 @@ struct aws_call {
 	char				*op;
 	char				*url;
 	char				*host;
-	char				*body;
-	size_t				 body_len;
-	char				*target;	/* JSON only */
+	struct aws_wire			 wire;
+	const char			*want[AWS_MAX_WANT];
 	struct aws_ratelimit		*rl;
 	struct event			*timer;
 	struct http_xfer		*xfer;
@@ -78,17 +79,6 @@ struct aws_call {
 	char				*message;
 	char				*request_id;
 	LIST_ENTRY(aws_call)		 entry;
-};
-
-const struct aws_service aws_service_iam = {
-	"IAM", "iam", "iam", AWS_PROTO_QUERY, "2010-05-08", NULL, 1
-};
-const struct aws_service aws_service_sts = {
-	"STS", "sts", "sts", AWS_PROTO_QUERY, "2011-06-15", NULL, 0
-};
-const struct aws_service aws_service_cloudtrail = {
-	"CloudTrail", "cloudtrail", "cloudtrail", AWS_PROTO_JSON, NULL,
-	"com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101", 0
 };
 
 static void	aws_call_attempt(struct aws_call *);
@@ -197,8 +187,7 @@ aws_call_free(struct aws_call *c)
 	free(c->op);
 	free(c->url);
 	free(c->host);
-	free(c->body);
-	free(c->target);
+	aws_wire_clear(&c->wire);
 	free(c->code);
 	free(c->message);
 	free(c->request_id);
@@ -227,38 +216,12 @@ aws_call_arm(struct aws_call *c, double seconds)
 	evtimer_add(c->timer, &tv);
 }
 
-/* Host as curl will send it: the port only when it is not the default. */
-static int
-aws_call_host(struct aws_call *c)
-{
-	CURLU	*u;
-	char	*host = NULL, *port = NULL, *scheme = NULL;
-	int	 r = DW_EINVAL;
-
-	if ((u = curl_url()) == NULL)
-		return DW_ENOMEM;
-	if (curl_url_set(u, CURLUPART_URL, c->url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK)
-		goto out;
-	if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK)
-		r = asprintf(&c->host, "%s:%s", host, port);
-	else
-		r = asprintf(&c->host, "%s", host);
-	r = r == -1 ? DW_ENOMEM : 0;
-out:
-	curl_free(host);
-	curl_free(port);
-	curl_free(scheme);
-	curl_url_cleanup(u);
-	return r;
-}
-
 static struct aws_call *
 aws_call_new(struct aws_client *cl, const struct aws_service *svc,
     const char *region, const char *op, aws_cb cb, void *arg)
 {
 	struct aws_call	*c;
+	char		 err[160] = "";
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
@@ -271,37 +234,49 @@ aws_call_new(struct aws_client *cl, const struct aws_service *svc,
 	if ((c->region = strdup(region)) == NULL ||
 	    (c->op = strdup(op)) == NULL ||
 	    (c->timer = evtimer_new(cl->base, aws_call_timer_cb, c)) == NULL ||
-	    aws_endpoint_url(svc, region, cl->endpoint_url, &c->url) != 0 ||
-	    aws_call_host(c) != 0) {
-		log_warnx("aws: cannot set up %s %s in %s", svc->signing_name,
-		    op, region);
+	    aws_endpoint_url(svc, region, cl->endpoint_url, &c->url, err,
+	    sizeof(err)) != 0 ||
+	    aws_endpoint_host(c->url, &c->host) != 0) {
+		log_warnx("aws: cannot set up %s %s in %s%s%s",
+		    svc->signing_name, op, region, *err ? ": " : "", err);
 		aws_call_free(c);
 		return NULL;
 	}
 	return c;
 }
 
-/* Form encoding as the SDKs send it: RFC 3986 unreserved kept. */
-static int
-aws_query_append(char **body, const char *name, const char *value)
+/* The response headers this call reads: Date, and the protocol's. */
+static void
+aws_call_want(struct aws_call *c)
 {
-	char	*n, *v, *nb = NULL;
-	int	 r;
+	const char *const	*ph = c->svc->protocol->headers;
+	size_t			 i, n = 0;
 
-	n = curl_easy_escape(NULL, name, 0);
-	v = curl_easy_escape(NULL, value, 0);
-	if (n == NULL || v == NULL)
-		r = -1;
-	else
-		r = asprintf(&nb, "%s%s%s=%s", *body ? *body : "",
-		    *body ? "&" : "", n, v);
-	curl_free(n);
-	curl_free(v);
-	if (r == -1)
-		return DW_ENOMEM;
-	free(*body);
-	*body = nb;
-	return 0;
+	c->want[n++] = "Date";
+	for (i = 0; ph[i] != NULL && n < AWS_MAX_WANT - 1; i++)
+		c->want[n++] = ph[i];
+	c->want[n] = NULL;
+}
+
+struct aws_call *
+aws_call_start(struct aws_client *cl, const struct aws_service *svc,
+    const char *region, const struct aws_operation *op,
+    const struct aws_input *in, aws_cb cb, void *arg)
+{
+	struct aws_call	*c;
+	int		 r;
+
+	if ((c = aws_call_new(cl, svc, region, op->name, cb, arg)) == NULL)
+		return NULL;
+	if ((r = svc->protocol->build(svc, op, in, &c->wire)) != 0) {
+		log_warnx("aws: cannot build %s %s: %s", svc->signing_name,
+		    op->name, dw_strerror(r));
+		aws_call_free(c);
+		return NULL;
+	}
+	aws_call_want(c);
+	aws_call_arm(c, 0);
+	return c;
 }
 
 struct aws_call *
@@ -309,24 +284,10 @@ aws_query(struct aws_client *cl, const struct aws_service *svc,
     const char *region, const char *action, const struct aws_param *p,
     size_t np, aws_cb cb, void *arg)
 {
-	struct aws_call	*c;
-	size_t		 i;
-	int		 r;
+	struct aws_operation	op = { action, NULL, NULL, NULL };
+	struct aws_input	in = { p, np, NULL };
 
-	if ((c = aws_call_new(cl, svc, region, action, cb, arg)) == NULL)
-		return NULL;
-	r = aws_query_append(&c->body, "Action", action);
-	if (r == 0)
-		r = aws_query_append(&c->body, "Version", svc->api_version);
-	for (i = 0; r == 0 && i < np; i++)
-		r = aws_query_append(&c->body, p[i].name, p[i].value);
-	if (r != 0) {
-		aws_call_free(c);
-		return NULL;
-	}
-	c->body_len = strlen(c->body);
-	aws_call_arm(c, 0);
-	return c;
+	return aws_call_start(cl, svc, region, &op, &in, cb, arg);
 }
 
 struct aws_call *
@@ -334,22 +295,10 @@ aws_json(struct aws_client *cl, const struct aws_service *svc,
     const char *region, const char *operation, json_object *body,
     aws_cb cb, void *arg)
 {
-	struct aws_call	*c;
-	const char	*s;
+	struct aws_operation	op = { operation, NULL, NULL, NULL };
+	struct aws_input	in = { NULL, 0, body };
 
-	if ((c = aws_call_new(cl, svc, region, operation, cb, arg)) == NULL)
-		return NULL;
-	s = body != NULL ? json_object_to_json_string_ext(body,
-	    JSON_C_TO_STRING_PLAIN) : "{}";
-	if ((c->body = strdup(s)) == NULL ||
-	    asprintf(&c->target, "%s.%s", svc->target_prefix, operation) == -1) {
-		c->target = NULL;
-		aws_call_free(c);
-		return NULL;
-	}
-	c->body_len = strlen(c->body);
-	aws_call_arm(c, 0);
-	return c;
+	return aws_call_start(cl, svc, region, &op, &in, cb, arg);
 }
 
 static double
@@ -412,27 +361,25 @@ aws_call_sign(struct aws_call *c, struct sigv4_result *sig,
 	h[n].name = "Host";
 	h[n++].value = c->host;
 	h[n].name = "Content-Type";
-	h[n++].value = c->svc->protocol == AWS_PROTO_QUERY ?
-	    "application/x-www-form-urlencoded; charset=utf-8" :
-	    "application/x-amz-json-1.1";
-	if (c->target != NULL) {
+	h[n++].value = c->wire.content_type;
+	if (c->wire.target != NULL) {
 		h[n].name = "X-Amz-Target";
-		h[n++].value = c->target;
+		h[n++].value = c->wire.target;
 	}
 	memset(&req, 0, sizeof(req));
-	req.method = "POST";
-	req.path = "/";
+	req.method = c->wire.method;
+	req.path = c->wire.path;
 	req.headers = h;
 	req.nheaders = n;
-	req.body = (const unsigned char *)c->body;
-	req.body_len = c->body_len;
+	req.body = (const unsigned char *)c->wire.body;
+	req.body_len = c->wire.body_len;
 	cr.access_key_id = creds->access_key_id;
 	cr.secret_access_key = creds->secret_access_key;
 	cr.session_token = creds->session_token;
 	memset(&p, 0, sizeof(p));
 	p.region = aws_endpoint_signing_region(c->svc, c->region);
 	p.service = c->svc->signing_name;
-	p.when = time(NULL);
+	p.when = aws_client_now(c->client);
 	p.normalize_path = 1;
 	if ((r = sigv4_sign(&req, &cr, &p, sig)) != 0)
 		return r;
@@ -448,6 +395,19 @@ aws_call_sign(struct aws_call *c, struct sigv4_result *sig,
 	return 0;
 }
 
+/* The endpoint plus the operation's path ("/" adds nothing). */
+static const char *
+aws_call_url(struct aws_call *c, char **owned)
+{
+	if (strcmp(c->wire.path, "/") == 0)
+		return c->url;
+	if (asprintf(owned, "%s%s", c->url, c->wire.path) == -1) {
+		*owned = NULL;
+		return NULL;
+	}
+	return *owned;
+}
+
 static void
 aws_call_send(struct aws_call *c)
 {
@@ -455,7 +415,7 @@ aws_call_send(struct aws_call *c)
 	struct http_request	 hr;
 	const char		*hdrs[AWS_MAX_HEADERS];
 	char			*owned[AWS_MAX_HEADERS];
-	char			 name[96];
+	char			 name[96], *url = NULL;
 	int			 r, i;
 
 	memset(&sig, 0, sizeof(sig));
@@ -467,11 +427,12 @@ aws_call_send(struct aws_call *c)
 	snprintf(name, sizeof(name), "%s %s %s", c->svc->signing_name,
 	    c->region, c->op);
 	memset(&hr, 0, sizeof(hr));
-	hr.method = "POST";
-	hr.url = c->url;
+	hr.method = c->wire.method;
+	hr.url = aws_call_url(c, &url);
 	hr.headers = hdrs;
-	hr.body = c->body;
-	hr.body_len = c->body_len;
+	hr.body = c->wire.body;
+	hr.body_len = c->wire.body_len;
+	hr.want_headers = c->want;
 	hr.ca_file = aws_endpoint_ca_bundle(c->client->ca_bundle);
 	hr.timeout_ms = c->client->timeout_ms;
 	hr.max_response = c->client->max_response;
@@ -481,6 +442,7 @@ aws_call_send(struct aws_call *c)
 	    c)) == NULL)
 		aws_call_fail(c, DW_ENET, "cannot start the HTTP transfer");
 out:
+	free(url);
 	/* Authorization and X-Amz-Security-Token are among them */
 	for (i = 0; i < AWS_MAX_HEADERS; i++)
 		secret_free(owned[i]);
@@ -544,58 +506,22 @@ aws_sanitise(const char *s)
 }
 
 static void
-aws_call_error_xml(struct aws_call *c, const struct http_response *r)
-{
-	xmlDoc	*doc;
-	char	*code = NULL, *msg = NULL;
-
-	if (aws_xml_parse(r->body, r->body_len, &doc) != 0)
-		return;
-	if (aws_xml_error(doc, &code, &msg) == 0) {
-		c->code = aws_sanitise(code);
-		c->message = aws_sanitise(msg);
-	}
-	xmlFree(code);
-	xmlFree(msg);
-	xmlFreeDoc(doc);
-}
-
-static void
-aws_call_error_json(struct aws_call *c, const struct http_response *r)
-{
-	json_object	*o, *v;
-	const char	*type, *hash;
-
-	if ((o = json_tokener_parse(r->body)) == NULL)
-		return;
-	if (json_object_is_type(o, json_type_object) &&
-	    json_object_object_get_ex(o, "__type", &v) &&
-	    json_object_is_type(v, json_type_string)) {
-		type = json_object_get_string(v);
-		if ((hash = strrchr(type, '#')) != NULL)
-			type = hash + 1;
-		c->code = aws_sanitise(type);
-		if (json_object_object_get_ex(o, "message", &v) ||
-		    json_object_object_get_ex(o, "Message", &v))
-			c->message = aws_sanitise(json_object_get_string(v));
-	}
-	json_object_put(o);
-}
-
-static void
 aws_call_read_error(struct aws_call *c, const struct http_response *r)
 {
-	char	*snip, *msg = NULL;
+	char	*snip, *code = NULL, *msg = NULL;
 
 	free(c->code);
 	free(c->message);
 	c->code = c->message = NULL;
-	if (c->svc->protocol == AWS_PROTO_QUERY)
-		aws_call_error_xml(c, r);
-	else
-		aws_call_error_json(c, r);
-	if (c->code != NULL)
+	c->svc->protocol->read_error(r, &code, &msg);
+	if (code != NULL) {
+		c->code = aws_sanitise(code);
+		c->message = aws_sanitise(msg);
+		free(code);
+		free(msg);
 		return;
+	}
+	free(msg);
 	/* neither shape: a proxy page, or another protocol's error */
 	snip = aws_snippet(r->body, r->body_len);
 	if (asprintf(&msg, "HTTP %ld with an unrecognised body: %s",
@@ -603,23 +529,6 @@ aws_call_read_error(struct aws_call *c, const struct http_response *r)
 		msg = NULL;
 	free(snip);
 	c->message = msg;
-}
-
-static int
-aws_call_parse_body(struct aws_call *c, const struct http_response *r)
-{
-	json_object	*o;
-
-	if (c->svc->protocol == AWS_PROTO_QUERY)
-		return aws_xml_parse(r->body, r->body_len, &c->res.xml);
-	if ((o = json_tokener_parse(r->body)) == NULL)
-		return DW_EPARSE;
-	if (!json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		return DW_EPARSE;
-	}
-	c->res.json = o;
-	return 0;
 }
 
 static void
@@ -638,7 +547,8 @@ aws_call_read(struct aws_call *c, const struct http_response *r)
 	} else if (r->status < 200 || r->status > 299) {
 		c->res.result = DW_EAWS;
 		aws_call_read_error(c, r);
-	} else if ((c->res.result = aws_call_parse_body(c, r)) != 0) {
+	} else if ((c->res.result = c->svc->protocol->read_success(r,
+	    &c->res)) != 0) {
 		c->message = strdup("malformed body in a successful answer");
 	}
 	c->res.code = c->code;
@@ -659,6 +569,21 @@ aws_call_should_retry(struct aws_call *c, enum retry_class rc)
 	return 1;
 }
 
+/* 1 when this answer's Date moved the client's clock offset. */
+static int
+aws_call_clock(struct aws_call *c, const struct http_response *r)
+{
+	struct aws_client	*cl = c->client;
+
+	if (!aws_clock_update(&cl->clock_offset, http_response_header(r,
+	    "Date"), time(NULL)))
+		return 0;
+	log_warnx("aws: the host clock is %ld s %s AWS's (Date of a %s "
+	    "answer); signing with AWS's time", labs(cl->clock_offset),
+	    cl->clock_offset > 0 ? "behind" : "ahead of", c->svc->signing_name);
+	return 1;
+}
+
 static void
 aws_call_http_cb(const struct http_response *r, void *arg)
 {
@@ -669,6 +594,9 @@ aws_call_http_cb(const struct http_response *r, void *arg)
 	c->xfer = NULL;
 	aws_call_read(c, r);
 	rc = retry_classify(c->res.result, r->status, c->code, r->timed_out);
+	if (aws_call_clock(c, r) && c->res.result != 0 &&
+	    aws_clock_skew_error(c->code))
+		rc = RETRY_TRANSIENT;	/* signed at the wrong time: again */
 	if (c->res.result == 0) {
 		retry_bucket_success(&c->client->bucket, c->retried,
 		    c->last_class);

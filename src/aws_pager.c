@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "driftwatch/aws.h"
+#include "driftwatch/aws_proto.h"
 #include "driftwatch/error.h"
 #include "driftwatch/log.h"
 
@@ -18,7 +19,7 @@ struct aws_pager {
 	struct aws_client		*client;
 	const struct aws_service	*svc;
 	char				*region;
-	char				*op;
+	struct aws_operation		 op;		/* strings owned */
 	struct aws_param		 params[PAGER_MAX_PARAMS + 1];
 	char				*owned[2 * PAGER_MAX_PARAMS];
 	size_t				 nparams;
@@ -51,7 +52,10 @@ aws_pager_free(struct aws_pager *pg)
 		pg->acc_free(pg->acc);
 	free(pg->token);
 	free(pg->region);
-	free(pg->op);
+	free((char *)pg->op.name);
+	free((char *)pg->op.http_method);
+	free((char *)pg->op.uri);
+	free((char *)pg->op.input_token);
 	free(pg);
 }
 
@@ -81,12 +85,22 @@ aws_pager_set_max_pages(struct aws_pager *pg, int n)
 	pg->max_pages = n;
 }
 
+static int
+aws_pager_dup(const char **dst, const char *src)
+{
+	if (src == NULL)
+		return 0;
+	*dst = strdup(src);
+	return *dst != NULL ? 0 : DW_ENOMEM;
+}
+
 static struct aws_pager *
 aws_pager_new(struct aws_client *cl, const struct aws_service *svc,
-    const char *region, const char *op, aws_page_fn page,
+    const char *region, const struct aws_operation *op, aws_page_fn page,
     aws_pager_done_fn done, void *acc)
 {
 	struct aws_pager	*pg;
+	const char		*tok;
 
 	if ((pg = calloc(1, sizeof(*pg))) == NULL)
 		return NULL;
@@ -96,8 +110,13 @@ aws_pager_new(struct aws_client *cl, const struct aws_service *svc,
 	pg->done = done;
 	pg->acc = acc;
 	pg->max_pages = PAGER_DEFAULT_PAGES;
+	tok = op->input_token != NULL ? op->input_token :
+	    svc->protocol->input_token;
 	if ((pg->region = strdup(region)) == NULL ||
-	    (pg->op = strdup(op)) == NULL) {
+	    aws_pager_dup(&pg->op.name, op->name) != 0 ||
+	    aws_pager_dup(&pg->op.http_method, op->http_method) != 0 ||
+	    aws_pager_dup(&pg->op.uri, op->uri) != 0 ||
+	    aws_pager_dup(&pg->op.input_token, tok) != 0) {
 		aws_pager_free(pg);
 		return NULL;
 	}
@@ -156,54 +175,78 @@ aws_pager_cb(const struct aws_result *r, void *arg)
 static int
 aws_pager_next(struct aws_pager *pg)
 {
-	size_t	n = pg->nparams;
+	struct aws_input	in;
+	size_t			n = pg->nparams;
 
-	if (pg->svc->protocol == AWS_PROTO_QUERY) {
+	memset(&in, 0, sizeof(in));
+	if (pg->body != NULL) {
+		if (pg->token != NULL)
+			json_object_object_add(pg->body, pg->op.input_token,
+			    json_object_new_string(pg->token));
+		in.json = pg->body;
+	} else {
 		if (pg->token != NULL) {
-			pg->params[n].name = "Marker";
+			pg->params[n].name = pg->op.input_token;
 			pg->params[n++].value = pg->token;
 		}
-		pg->call = aws_query(pg->client, pg->svc, pg->region, pg->op,
-		    pg->params, n, aws_pager_cb, pg);
-	} else {
-		if (pg->token != NULL)
-			json_object_object_add(pg->body, "NextToken",
-			    json_object_new_string(pg->token));
-		pg->call = aws_json(pg->client, pg->svc, pg->region, pg->op,
-		    pg->body, aws_pager_cb, pg);
+		in.params = pg->params;
+		in.nparams = n;
 	}
+	pg->call = aws_call_start(pg->client, pg->svc, pg->region, &pg->op,
+	    &in, aws_pager_cb, pg);
 	if (pg->call == NULL)
 		return DW_ENOMEM;
 	aws_call_set_ratelimit(pg->call, pg->rl);
 	return 0;
 }
 
-/* The first call is made at once; its answer comes from the loop. */
-struct aws_pager *
-aws_pager_query(struct aws_client *cl, const struct aws_service *svc,
-    const char *region, const char *action, const struct aws_param *p,
-    size_t np, aws_page_fn page, aws_pager_done_fn done, void *acc)
+static int
+aws_pager_copy_params(struct aws_pager *pg, const struct aws_param *p,
+    size_t np)
 {
-	struct aws_pager	*pg;
-	size_t			 i;
+	size_t	i;
 
 	if (np > PAGER_MAX_PARAMS)
-		return NULL;
-	if ((pg = aws_pager_new(cl, svc, region, action, page, done,
-	    acc)) == NULL)
-		return NULL;
+		return DW_EINVAL;
 	for (i = 0; i < np; i++) {
 		pg->owned[2 * i] = strdup(p[i].name);
 		pg->owned[2 * i + 1] = strdup(p[i].value);
-		if (pg->owned[2 * i] == NULL || pg->owned[2 * i + 1] == NULL) {
-			aws_pager_free(pg);
-			return NULL;
-		}
+		if (pg->owned[2 * i] == NULL || pg->owned[2 * i + 1] == NULL)
+			return DW_ENOMEM;
 		pg->params[i].name = pg->owned[2 * i];
 		pg->params[i].value = pg->owned[2 * i + 1];
 	}
 	pg->nparams = np;
-	if (aws_pager_next(pg) != 0) {
+	return 0;
+}
+
+static int
+aws_pager_copy_body(struct aws_pager *pg, json_object *body)
+{
+	if (body != NULL)
+		json_object_deep_copy(body, &pg->body, NULL);
+	else
+		pg->body = json_object_new_object();
+	return pg->body != NULL ? 0 : DW_ENOMEM;
+}
+
+/* The first call is made at once; its answer comes from the loop. */
+struct aws_pager *
+aws_pager_start(struct aws_client *cl, const struct aws_service *svc,
+    const char *region, const struct aws_operation *op,
+    const struct aws_input *in, aws_page_fn page, aws_pager_done_fn done,
+    void *acc)
+{
+	struct aws_pager	*pg;
+	int			 r;
+
+	if ((pg = aws_pager_new(cl, svc, region, op, page, done, acc)) == NULL)
+		return NULL;
+	if (svc->protocol->json_input)
+		r = aws_pager_copy_body(pg, in->json);
+	else
+		r = aws_pager_copy_params(pg, in->params, in->nparams);
+	if (r != 0 || aws_pager_next(pg) != 0) {
 		aws_pager_free(pg);
 		return NULL;
 	}
@@ -211,21 +254,23 @@ aws_pager_query(struct aws_client *cl, const struct aws_service *svc,
 }
 
 struct aws_pager *
+aws_pager_query(struct aws_client *cl, const struct aws_service *svc,
+    const char *region, const char *action, const struct aws_param *p,
+    size_t np, aws_page_fn page, aws_pager_done_fn done, void *acc)
+{
+	struct aws_operation	op = { action, NULL, NULL, NULL };
+	struct aws_input	in = { p, np, NULL };
+
+	return aws_pager_start(cl, svc, region, &op, &in, page, done, acc);
+}
+
+struct aws_pager *
 aws_pager_json(struct aws_client *cl, const struct aws_service *svc,
-    const char *region, const char *op, json_object *body,
+    const char *region, const char *operation, json_object *body,
     aws_page_fn page, aws_pager_done_fn done, void *acc)
 {
-	struct aws_pager	*pg;
+	struct aws_operation	op = { operation, NULL, NULL, NULL };
+	struct aws_input	in = { NULL, 0, body };
 
-	if ((pg = aws_pager_new(cl, svc, region, op, page, done, acc)) == NULL)
-		return NULL;
-	if (body != NULL)
-		json_object_deep_copy(body, &pg->body, NULL);
-	else
-		pg->body = json_object_new_object();
-	if (pg->body == NULL || aws_pager_next(pg) != 0) {
-		aws_pager_free(pg);
-		return NULL;
-	}
-	return pg;
+	return aws_pager_start(cl, svc, region, &op, &in, page, done, acc);
 }

@@ -28,6 +28,7 @@
 #include "driftwatch/error.h"
 #include "driftwatch/region.h"
 #include "driftwatch/secret.h"
+#include "driftwatch/urlcheck.h"
 
 #define CONFIG_MAX_SIZE		(1024 * 1024)
 #define CONFIG_MAX_SECRET	(64 * 1024)
@@ -284,47 +285,6 @@ config_secret_file(struct config_ctx *ctx, const char *key, const char *v,
 	return config_read_secret(ctx, key, *path, out);
 }
 
-/* URLs: https://, or http:// to this host only. */
-
-static int
-config_loopback(const char *host)
-{
-	struct in_addr	a;
-
-	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
-		return 1;
-	if (inet_pton(AF_INET, host, &a) != 1)
-		return 0;
-	return (ntohl(a.s_addr) >> 24) == 127;
-}
-
-/* NULL if url is acceptable, else what is wrong with it. */
-static const char *
-config_url_problem(const char *url)
-{
-	CURLU		*u;
-	char		*scheme = NULL, *host = NULL;
-	const char	*why = NULL;
-
-	if (strpbrk(url, " \t\r\n\v\f") != NULL)
-		return "expected a URL without blanks";
-	if ((u = curl_url()) == NULL)
-		return "out of memory";
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
-		why = "expected a URL like https://host/path";
-	else if (strcasecmp(scheme, "https") == 0)
-		why = NULL;
-	else if (strcasecmp(scheme, "http") != 0 || !config_loopback(host))
-		why = "expected an https:// URL (http:// only to 127.0.0.0/8, "
-		    "localhost or [::1])";
-	curl_free(scheme);
-	curl_free(host);
-	curl_url_cleanup(u);
-	return why;
-}
-
 /* Value parsers. */
 
 static int
@@ -546,7 +506,7 @@ config_set_endpoint(struct config_ctx *ctx, const struct config_key *k,
 {
 	const char	*why;
 
-	if (*v != '\0' && (why = config_url_problem(v)) != NULL)
+	if (*v != '\0' && (why = urlcheck_problem(v)) != NULL)
 		return config_fail(ctx, "%s: %s", k->name, why);
 	return config_replace(ctx, field, *v == '\0' ? NULL : v);
 }
@@ -607,7 +567,7 @@ config_set_url(struct config_ctx *ctx, const struct config_key *k,
 	if (config_exclusive(ctx, k->name, "url_file") != 0 ||
 	    config_no_inline_comment(ctx, k->name, "url_file") != 0)
 		return -1;
-	if ((why = config_url_problem(v)) != NULL)
+	if ((why = urlcheck_problem(v)) != NULL)
 		return config_fail(ctx, "%s: %s", k->name, why);
 	secret_free(*(char **)field);
 	if ((*(char **)field = strdup(v)) == NULL)
@@ -626,7 +586,7 @@ config_set_url_file(struct config_ctx *ctx, const struct config_key *k,
 	if (config_exclusive(ctx, k->name, "url") != 0 ||
 	    config_secret_file(ctx, k->name, v, &path, &url) != 0)
 		goto out;
-	if ((why = config_url_problem(url)) != NULL) {
+	if ((why = urlcheck_problem(url)) != NULL) {
 		config_fail(ctx, "%s %s: %s", k->name, path, why);
 		goto out;
 	}

@@ -132,6 +132,10 @@ daemon_aws_new(struct event_base *base, struct http_client *http,
 	struct aws_client		*aws;
 	char				 why[768];
 
+	if (aws_endpoint_check_env(why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "%s", why);
+		return NULL;
+	}
 	memset(&co, 0, sizeof(co));
 	co.profile = cfg->aws_profile;
 	co.credentials_file = cfg->aws_credentials_file;

@@ -196,6 +196,29 @@ http_client_destroy(struct http_client *c)
 }
 
 static void
+http_wanted_clear(struct http_response *r)
+{
+	size_t	i;
+
+	for (i = 0; i < HTTP_WANT_MAX; i++) {
+		free(r->wanted[i]);
+		r->wanted[i] = NULL;
+	}
+}
+
+const char *
+http_response_header(const struct http_response *r, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; r->wanted_names != NULL && i < HTTP_WANT_MAX &&
+	    r->wanted_names[i] != NULL; i++)
+		if (strcasecmp(r->wanted_names[i], name) == 0)
+			return r->wanted[i];
+	return NULL;
+}
+
+static void
 http_xfer_free(struct http_xfer *x)
 {
 	if (!x->calling) {
@@ -210,6 +233,7 @@ http_xfer_free(struct http_xfer *x)
 	free(x->resp.body);
 	free(x->resp.request_id);
 	free(x->resp.content_type);
+	http_wanted_clear(&x->resp);
 	free(x);
 }
 
@@ -306,6 +330,19 @@ http_retry_after(const char *data, size_t n, long *out)
 	return 0;
 }
 
+static int
+http_header_wanted(struct http_response *r, const char *data, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; r->wanted_names != NULL && i < HTTP_WANT_MAX &&
+	    r->wanted_names[i] != NULL; i++)
+		if (http_header_match(data, n, r->wanted_names[i],
+		    &r->wanted[i]) < 0)
+			return -1;
+	return 0;
+}
+
 static size_t
 http_header_cb(char *data, size_t size, size_t nitems, void *arg)
 {
@@ -319,7 +356,12 @@ http_header_cb(char *data, size_t size, size_t nitems, void *arg)
 		free(r->content_type);
 		r->request_id = r->content_type = NULL;
 		r->retry_after = -1;
+		http_wanted_clear(r);
 		return n;
+	}
+	if (http_header_wanted(r, data, n) < 0) {
+		x->nomem = 1;
+		return 0;
 	}
 	if (http_retry_after(data, n, &r->retry_after) < 0) {
 		x->nomem = 1;
@@ -521,6 +563,7 @@ http_xfer_new(struct http_client *c, const struct http_request *req,
 	if ((x = calloc(1, sizeof *x)) == NULL)
 		return NULL;
 	x->resp.retry_after = -1;
+	x->resp.wanted_names = req->want_headers;
 	x->client = c;
 	x->cb = cb;
 	x->arg = arg;

@@ -20,6 +20,28 @@ jsonparse_trailing(const char *buf, size_t len, size_t off)
 	return 0;
 }
 
+/*
+ * json-c 0.16's strict mode still takes a single-quoted object key
+ * ({'a':1}).  A quote outside every string is never JSON: the offset
+ * of the first, or len.
+ */
+static size_t
+jsonparse_stray_quote(const char *buf, size_t len)
+{
+	size_t	i;
+	int	instr = 0;
+
+	for (i = 0; i < len; i++) {
+		if (instr && buf[i] == '\\')
+			i++;
+		else if (buf[i] == '"')
+			instr = !instr;
+		else if (!instr && buf[i] == '\'')
+			return i;
+	}
+	return len;
+}
+
 int
 jsonparse(const char *buf, size_t len, struct json_object **out, char *err,
     size_t errlen)
@@ -33,6 +55,11 @@ jsonparse(const char *buf, size_t len, struct json_object **out, char *err,
 	*out = NULL;
 	if (len > (size_t)INT32_MAX) {
 		snprintf(err, errlen, "document too large");
+		return DW_EPARSE;
+	}
+	if ((off = jsonparse_stray_quote(buf, len)) < len) {
+		snprintf(err, errlen, "malformed JSON at byte %zu: a quote "
+		    "outside a string", off);
 		return DW_EPARSE;
 	}
 	if ((tok = json_tokener_new_ex(JSONPARSE_DEPTH)) == NULL) {

@@ -18,25 +18,64 @@ struct http_client;
 struct aws_creds;
 struct aws_ratelimit;
 
-enum aws_protocol {
-	AWS_PROTO_QUERY,	/* form-encoded POST, XML answer: IAM, STS, SNS */
-	AWS_PROTO_JSON,		/* JSON 1.1 with X-Amz-Target: CloudTrail, Config */
+struct aws_protocol;	/* aws_proto.h: one per wire protocol */
+
+/* The partitions driftwatch knows, by region prefix (aws_endpoint.c). */
+enum aws_partition {
+	AWS_PARTITION_AWS,		/* amazonaws.com */
+	AWS_PARTITION_CN,		/* cn-*: amazonaws.com.cn */
+	AWS_PARTITION_US_GOV,		/* us-gov-*: amazonaws.com */
+	AWS_NPARTITIONS,
 };
 
-/* A static description of one service. */
+/*
+ * Where a global service lives in one partition: its one host, and the
+ * region its requests are signed for.  host NULL: the service is
+ * regional there, at https://<prefix>.<region>.<dns suffix>.
+ */
+struct aws_global_endpoint {
+	const char	*host;
+	const char	*signing_region;
+};
+
+/*
+ * A static description of one service (the table is aws_service.c),
+ * checked against botocore's endpoint resolver by the test suite.
+ */
 struct aws_service {
-	const char		*id;		/* SDK id: AWS_ENDPOINT_URL_<ID> */
-	const char		*signing_name;
-	const char		*endpoint_prefix;
-	enum aws_protocol	 protocol;
-	const char		*api_version;	/* Query "Version" */
-	const char		*target_prefix;	/* JSON X-Amz-Target prefix */
-	int			 global;	/* one endpoint for the partition */
+	const char			*id;		/* SDK id: AWS_ENDPOINT_URL_<ID> */
+	const char			*signing_name;
+	const char			*endpoint_prefix;
+	const struct aws_protocol	*protocol;
+	const char			*api_version;	/* Query "Version" */
+	const char			*target_prefix;	/* JSON X-Amz-Target prefix */
+	struct aws_global_endpoint	 global[AWS_NPARTITIONS];
 };
 
-extern const struct aws_service aws_service_iam;
-extern const struct aws_service aws_service_sts;
+extern const struct aws_service aws_service_account;
 extern const struct aws_service aws_service_cloudtrail;
+extern const struct aws_service aws_service_config;
+extern const struct aws_service aws_service_iam;
+extern const struct aws_service aws_service_organizations;
+extern const struct aws_service aws_service_sns;
+extern const struct aws_service aws_service_sts;
+extern const struct aws_service aws_service_tax;
+/* Every service above, NULL-terminated, and one by its SDK id. */
+extern const struct aws_service *const aws_services[];
+const struct aws_service	*aws_service_find(const char *id);
+
+/*
+ * One operation: its name, and for REST protocols its HTTP method and
+ * URI (from the service model's "http" trait).  Pagers send the next
+ * page's token as input_token ("Marker", "NextToken", "nextToken");
+ * NULL takes the protocol's usual name.
+ */
+struct aws_operation {
+	const char	*name;
+	const char	*http_method;	/* REST only; NULL: POST */
+	const char	*uri;		/* REST only */
+	const char	*input_token;
+};
 
 struct aws_client_options {
 	const char	*endpoint_url;	/* the config file's; env wins */
@@ -55,7 +94,7 @@ struct aws_result {
 	const char	*code;		/* AWS error code, e.g. "AccessDenied" */
 	const char	*message;	/* sanitised; never a secret */
 	xmlDoc		*xml;		/* Query answers; borrowed */
-	json_object	*json;		/* JSON answers; borrowed */
+	json_object	*json;		/* JSON and REST-JSON answers; borrowed */
 	int		 attempts;
 };
 
@@ -64,6 +103,13 @@ typedef void	(*aws_cb)(const struct aws_result *, void *);
 struct aws_param {
 	const char	*name;
 	const char	*value;
+};
+
+/* What a call sends: Query parameters, or a JSON body (borrowed). */
+struct aws_input {
+	const struct aws_param	*params;
+	size_t			 nparams;
+	json_object		*json;		/* NULL sends "{}" */
 };
 
 struct aws_client	*aws_client_new(struct event_base *,
@@ -84,6 +130,13 @@ time_t			 aws_client_now(const struct aws_client *);
 
 struct aws_call;
 
+/*
+ * Starts a call of any protocol; the answer comes from the loop.  NULL:
+ * setup failed (logged).  The input is copied.
+ */
+struct aws_call	*aws_call_start(struct aws_client *, const struct aws_service *,
+		    const char *region, const struct aws_operation *,
+		    const struct aws_input *, aws_cb, void *);
 /* A Query call: Action and Version are added. NULL: setup failed (logged). */
 struct aws_call	*aws_query(struct aws_client *, const struct aws_service *,
 		    const char *region, const char *action,
@@ -104,11 +157,32 @@ const char	*aws_result_describe(const struct aws_result *);
 int		 aws_result_denied(const struct aws_result *);
 
 /* Endpoints (aws_endpoint.c). */
+enum aws_partition aws_partition_of(const char *region);
+/*
+ * The URL a call goes to: AWS_ENDPOINT_URL_<ID>, AWS_ENDPOINT_URL, the
+ * configured URL, else the service's default.  DW_EINVAL with err set
+ * when an override is not https:// (or http:// to this host).
+ */
 int		 aws_endpoint_url(const struct aws_service *, const char *region,
-		    const char *configured, char **);
+		    const char *configured, char **, char *err, size_t errlen);
 const char	*aws_endpoint_signing_region(const struct aws_service *,
 		    const char *region);
 const char	*aws_endpoint_ca_bundle(const char *configured);
+/* The Host header curl sends for url (no default port); malloc'd. */
+int		 aws_endpoint_host(const char *url, char **);
+/* Every endpoint override in the environment is acceptable: 0, or
+ * DW_EINVAL with err naming the variable. */
+int		 aws_endpoint_check_env(char *err, size_t errlen);
+
+/*
+ * Clock skew (aws_clock.c).  aws_clock_update() moves *offset (AWS time
+ * minus host time) to what an answer's Date header says when they
+ * differ by more than a few seconds, and returns 1 when it did.
+ * aws_clock_skew_error() is 1 for the codes AWS gives a request signed
+ * at the wrong time.
+ */
+int		 aws_clock_update(long *offset, const char *date, time_t now);
+int		 aws_clock_skew_error(const char *code);
 
 /* Response helpers (aws_xml.c): namespace-blind paths like "A/B/member". */
 xmlNode		*aws_xml_find(xmlNode *, const char *path);
@@ -140,6 +214,12 @@ struct aws_pager	*aws_pager_json(struct aws_client *,
 			    const struct aws_service *, const char *region,
 			    const char *operation, json_object *body,
 			    aws_page_fn, aws_pager_done_fn, void *acc);
+/* Any protocol; the input is copied. */
+struct aws_pager	*aws_pager_start(struct aws_client *,
+			    const struct aws_service *, const char *region,
+			    const struct aws_operation *,
+			    const struct aws_input *, aws_page_fn,
+			    aws_pager_done_fn, void *acc);
 void			 aws_pager_set_ratelimit(struct aws_pager *,
 			    struct aws_ratelimit *);
 void			 aws_pager_set_max_pages(struct aws_pager *, int);

@@ -63,6 +63,26 @@ struct aws_pager *aws_iam_list_mfa_devices(struct aws_client *,
 struct aws_pager *aws_iam_list_virtual_mfa_devices(struct aws_client *,
 		    const char *assignment, iam_mfas_cb, void *);
 
+/* Account (REST-JSON, global: region only picks the partition) */
+struct account_contact {
+	char	*type;		/* AlternateContactType */
+	char	*name;
+	char	*title;
+	char	*email;
+	char	*phone;
+};
+typedef void	(*account_contact_cb)(const struct aws_result *,
+		    const struct account_contact *, void *);
+/*
+ * GetAlternateContact for "BILLING", "OPERATIONS" or "SECURITY", with
+ * no AccountId: the caller's own account (the management account may
+ * not name itself).  A contact that is not set is an error result with
+ * code "ResourceNotFoundException"; the contact is NULL on any error.
+ */
+struct aws_pager *aws_account_get_alternate_contact(struct aws_client *,
+		    const char *region, const char *type, account_contact_cb,
+		    void *);
+
 /* CloudTrail */
 struct ct_trail {
 	char	*name;

@@ -24,6 +24,7 @@ struct http_xfer;
 #define HTTP_DEFAULT_TIMEOUT_MS		30000
 #define HTTP_DEFAULT_CONNECT_MS		10000
 #define HTTP_DEFAULT_MAX_RESPONSE	(8u * 1024 * 1024)
+#define HTTP_WANT_MAX			8	/* response headers asked for */
 
 struct http_request {
 	const char		*method;	/* "GET", "POST", ... */
@@ -36,6 +37,13 @@ struct http_request {
 	long			 connect_timeout_ms;
 	size_t			 max_response;	/* 0: HTTP_DEFAULT_MAX_RESPONSE */
 	const char		*log_name;	/* names the transfer in logs */
+	/*
+	 * Response headers the caller reads, by name (any case),
+	 * NULL-terminated, at most HTTP_WANT_MAX; the strings must
+	 * outlive the transfer.  Their values come back in
+	 * http_response.wanted[], in the same order.
+	 */
+	const char *const	*want_headers;
 };
 
 struct http_response {
@@ -49,7 +57,13 @@ struct http_response {
 	long		 retry_after;	/* Retry-After seconds; -1 when absent */
 	char		 error[256];	/* curl's reason when result != 0 */
 	double		 elapsed;	/* seconds */
+	const char *const *wanted_names;	/* the request's want_headers */
+	char		*wanted[HTTP_WANT_MAX];	/* their values, or NULL */
 };
+
+/* The value of a header asked for in want_headers, or NULL. */
+const char		*http_response_header(const struct http_response *,
+			    const char *name);
 
 typedef void	(*http_cb)(const struct http_response *, void *);
 

@@ -171,6 +171,16 @@ class Check(unittest.TestCase):
         self.assertEqual(r.returncode, 78, r.stdout + r.stderr)
         self.assertIn("credentials", r.stderr)
 
+    def test_plain_http_endpoint_from_env_refused(self):
+        """AWS_ENDPOINT_URL* is held to the config file's rule: a signed
+        request never crosses a network in the clear."""
+        for var in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_IAM"):
+            env = self.d.env()
+            env[var] = "http://iam.example.com"
+            r = self.d.run("check", env=env)
+            self.assertEqual(r.returncode, 78, r.stdout + r.stderr)
+            self.assertIn(var + ": expected an https:// URL", r.stderr)
+
     def test_iam_pagination(self):
         """IAM answers two users a page: every page is read, and the one
         user without MFA on the last page is found."""

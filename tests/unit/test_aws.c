@@ -7,8 +7,12 @@
 
 #include <libxml/parser.h>
 
+#include <json-c/json.h>
+
 #include "driftwatch/aws.h"
+#include "driftwatch/aws_proto.h"
 #include "driftwatch/aws_retry.h"
+#include "driftwatch/http.h"
 #include "driftwatch/error.h"
 #include "tap.h"
 
@@ -108,45 +112,250 @@ test_ratelimit(void)
 static void
 test_endpoints(void)
 {
-	char	*u = NULL;
+	char	*u = NULL, err[160];
 
 	unsetenv("AWS_ENDPOINT_URL");
 	unsetenv("AWS_ENDPOINT_URL_IAM");
 	unsetenv("AWS_ENDPOINT_URL_CLOUDTRAIL");
 	unsetenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-	aws_endpoint_url(&aws_service_iam, "eu-west-1", NULL, &u);
+	aws_endpoint_url(&aws_service_iam, "eu-west-1", NULL, &u, err,
+	    sizeof(err));
 	IS_STR(u, "https://iam.amazonaws.com", "IAM is global");
 	free(u);
 	IS_STR(aws_endpoint_signing_region(&aws_service_iam, "eu-west-1"),
 	    "us-east-1", "IAM is signed for us-east-1");
-	aws_endpoint_url(&aws_service_cloudtrail, "eu-west-1", NULL, &u);
+	aws_endpoint_url(&aws_service_cloudtrail, "eu-west-1", NULL, &u, err,
+	    sizeof(err));
 	IS_STR(u, "https://cloudtrail.eu-west-1.amazonaws.com",
 	    "CloudTrail is regional");
 	free(u);
-	aws_endpoint_url(&aws_service_sts, "cn-north-1", NULL, &u);
+	aws_endpoint_url(&aws_service_sts, "cn-north-1", NULL, &u, err,
+	    sizeof(err));
 	IS_STR(u, "https://sts.cn-north-1.amazonaws.com.cn", "China partition");
 	free(u);
 	aws_endpoint_url(&aws_service_iam, "us-east-1", "https://cfg.example/",
-	    &u);
+	    &u, err, sizeof(err));
 	IS_STR(u, "https://cfg.example", "config endpoint_url, slash trimmed");
 	free(u);
 	setenv("AWS_ENDPOINT_URL", "https://env.example", 1);
 	aws_endpoint_url(&aws_service_iam, "us-east-1", "https://cfg.example",
-	    &u);
+	    &u, err, sizeof(err));
 	IS_STR(u, "https://env.example", "AWS_ENDPOINT_URL beats the config");
 	free(u);
 	setenv("AWS_ENDPOINT_URL_CLOUDTRAIL", "https://ct.example", 1);
-	aws_endpoint_url(&aws_service_cloudtrail, "us-east-1", NULL, &u);
+	aws_endpoint_url(&aws_service_cloudtrail, "us-east-1", NULL, &u, err,
+	    sizeof(err));
 	IS_STR(u, "https://ct.example", "AWS_ENDPOINT_URL_<SERVICE> wins");
 	free(u);
 	setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true", 1);
-	aws_endpoint_url(&aws_service_cloudtrail, "us-east-1", NULL, &u);
+	aws_endpoint_url(&aws_service_cloudtrail, "us-east-1", NULL, &u, err,
+	    sizeof(err));
 	IS_STR(u, "https://cloudtrail.us-east-1.amazonaws.com",
 	    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS keeps the default");
 	free(u);
 	unsetenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
 	unsetenv("AWS_ENDPOINT_URL");
 	unsetenv("AWS_ENDPOINT_URL_CLOUDTRAIL");
+	setenv("AWS_ENDPOINT_URL_IAM", "http://iam.example", 1);
+	is_int(aws_endpoint_url(&aws_service_iam, "us-east-1", NULL, &u, err,
+	    sizeof(err)), DW_EINVAL, "plain http from the environment refused");
+	ok(strstr(err, "AWS_ENDPOINT_URL_IAM: expected an https://") == err,
+	    "the error names the variable: %s", err);
+	is_int(aws_endpoint_check_env(err, sizeof(err)), DW_EINVAL,
+	    "the start-up check sees it too");
+	setenv("AWS_ENDPOINT_URL_IAM", "http://127.0.0.1:4566", 1);
+	is_int(aws_endpoint_url(&aws_service_iam, "us-east-1", NULL, &u, err,
+	    sizeof(err)), 0, "http to this host is allowed");
+	free(u);
+	unsetenv("AWS_ENDPOINT_URL_IAM");
+	setenv("AWS_ENDPOINT_URL", "ftp://x", 1);
+	is_int(aws_endpoint_check_env(err, sizeof(err)), DW_EINVAL,
+	    "AWS_ENDPOINT_URL is held to the rule");
+	unsetenv("AWS_ENDPOINT_URL");
+	is_int(aws_endpoint_check_env(err, sizeof(err)), 0, "nothing set: fine");
+	aws_endpoint_url(&aws_service_account, "eu-west-1", NULL, &u, err,
+	    sizeof(err));
+	IS_STR(u, "https://account.us-east-1.amazonaws.com",
+	    "Account is global in aws");
+	free(u);
+	IS_STR(aws_endpoint_signing_region(&aws_service_account, "us-gov-east-1"),
+	    "us-gov-east-1", "Account is regional in aws-us-gov");
+	ok(aws_service_find("Config Service") == &aws_service_config &&
+	    aws_service_find("sns") == &aws_service_sns &&
+	    aws_service_find("nope") == NULL, "services found by id or name");
+}
+
+static void
+test_host(void)
+{
+	char	*h;
+
+	aws_endpoint_host("https://h.example:443", &h);
+	IS_STR(h, "h.example", "https default port is not signed");
+	free(h);
+	aws_endpoint_host("https://h.example:8443", &h);
+	IS_STR(h, "h.example:8443", "another port is");
+	free(h);
+	aws_endpoint_host("http://127.0.0.1:80", &h);
+	IS_STR(h, "127.0.0.1", "http default port is not signed");
+	free(h);
+	aws_endpoint_host("http://127.0.0.1:443", &h);
+	IS_STR(h, "127.0.0.1:443", "443 is not http's default");
+	free(h);
+}
+
+static void
+test_clock(void)
+{
+	long	off = 0;
+	time_t	now = 1800000000;	/* 2027-01-15T08:00:00Z */
+
+	is_int(aws_clock_update(&off, "Fri, 15 Jan 2027 08:00:02 GMT", now), 0,
+	    "two seconds is noise");
+	is_int(off, 0, "offset kept");
+	is_int(aws_clock_update(&off, "Fri, 15 Jan 2027 08:20:00 GMT", now), 1,
+	    "twenty minutes moves it");
+	is_int(off, 1200, "AWS is 1200 s ahead");
+	is_int(aws_clock_update(&off, "Fri, 15 Jan 2027 08:20:01 GMT", now), 0,
+	    "and it stays");
+	is_int(aws_clock_update(&off, "garbage", now), 0, "a bad Date is ignored");
+	is_int(aws_clock_update(&off, NULL, now), 0, "no Date is ignored");
+	ok(aws_clock_skew_error("RequestTimeTooSkewed") &&
+	    aws_clock_skew_error("InvalidSignatureException") &&
+	    !aws_clock_skew_error("AccessDenied") && !aws_clock_skew_error(NULL),
+	    "skew error codes");
+}
+
+/* A response as the HTTP layer hands it up. */
+static void
+resp_init(struct http_response *r, long status, const char *body,
+    const char *const *names, const char *errtype)
+{
+	memset(r, 0, sizeof(*r));
+	r->status = status;
+	r->body = (char *)body;
+	r->body_len = strlen(body);
+	r->wanted_names = names;
+	r->wanted[1] = (char *)errtype;
+}
+
+static void
+test_proto_errors(void)
+{
+	static const char *const names[] = { "Date", "x-amzn-ErrorType", NULL };
+	struct http_response	 r;
+	char			*code = NULL, *msg = NULL;
+
+	resp_init(&r, 404, "{\"message\":\"No contact of the inputted "
+	    "alternate contact type found.\"}", names,
+	    "ResourceNotFoundException:http://internal.amazon.com/coral/"
+	    "com.amazon.account/");
+	aws_proto_restjson.read_error(&r, &code, &msg);
+	IS_STR(code, "ResourceNotFoundException", "REST-JSON: code from header");
+	IS_STR(msg, "No contact of the inputted alternate contact type found.",
+	    "REST-JSON: message from the body");
+	free(code); free(msg); code = msg = NULL;
+	resp_init(&r, 404, "{\"__type\":\"com.amazonaws.account#"
+	    "ResourceNotFoundException\",\"Message\":\"gone\"}", names, NULL);
+	aws_proto_restjson.read_error(&r, &code, &msg);
+	IS_STR(code, "ResourceNotFoundException", "REST-JSON: namespaced __type");
+	IS_STR(msg, "gone", "REST-JSON: Message");
+	free(code); free(msg); code = msg = NULL;
+	resp_init(&r, 403, "{\"code\":\"AccessDeniedException\","
+	    "\"__type\":\"x#Other\"}", names, NULL);
+	aws_proto_restjson.read_error(&r, &code, &msg);
+	IS_STR(code, "AccessDeniedException", "REST-JSON: code beats __type");
+	free(code); free(msg); code = msg = NULL;
+	resp_init(&r, 502, "<html>bad gateway</html>", names, NULL);
+	aws_proto_restjson.read_error(&r, &code, &msg);
+	ok(code == NULL && msg == NULL, "REST-JSON: a proxy page is no error");
+	resp_init(&r, 400, "{\"__type\":\"com.amazonaws.cloudtrail.v20131101#"
+	    "TrailNotFoundException\",\"message\":\"m\"}", names,
+	    "Ignored:x");
+	aws_proto_json11.read_error(&r, &code, &msg);
+	IS_STR(code, "TrailNotFoundException", "JSON 1.1: __type, header unused");
+	free(code); free(msg); code = msg = NULL;
+	resp_init(&r, 400, "{\"__type\":\"A\"} trailing", names, NULL);
+	aws_proto_json11.read_error(&r, &code, &msg);
+	ok(code == NULL, "JSON: a body with trailing garbage is not read");
+	resp_init(&r, 400, "<ErrorResponse><Error><Code>Throttling</Code>"
+	    "<Message>Rate exceeded</Message></Error></ErrorResponse>", names,
+	    NULL);
+	aws_proto_query.read_error(&r, &code, &msg);
+	IS_STR(code, "Throttling", "Query: code");
+	IS_STR(msg, "Rate exceeded", "Query: message");
+	free(code); free(msg);
+}
+
+static void
+test_proto_success(void)
+{
+	static const char *const bad[] = {
+		"{\"a\":1} x", "{'a':1}", "{\"a\":1,}", "[1]", "{\"a\":",
+		"\"s\"", NULL,
+	};
+	struct http_response	 r;
+	struct aws_result	 res;
+	size_t			 i;
+
+	for (i = 0; bad[i] != NULL; i++) {
+		memset(&res, 0, sizeof(res));
+		resp_init(&r, 200, bad[i], NULL, NULL);
+		is_int(aws_proto_json11.read_success(&r, &res), DW_EPARSE,
+		    "JSON answer refused: %s", bad[i]);
+		ok(res.json == NULL, "nothing kept");
+	}
+	memset(&res, 0, sizeof(res));
+	resp_init(&r, 200, "", NULL, NULL);
+	is_int(aws_proto_restjson.read_success(&r, &res), 0,
+	    "an empty REST-JSON answer is an empty object");
+	json_object_put(res.json);
+	memset(&res, 0, sizeof(res));
+	resp_init(&r, 200, "{\"AlternateContact\":{}}\n", NULL, NULL);
+	is_int(aws_proto_restjson.read_success(&r, &res), 0, "a good answer");
+	json_object_put(res.json);
+}
+
+static void
+test_proto_build(void)
+{
+	static const struct aws_operation get = { "GetAlternateContact",
+	    "POST", "/getAlternateContact", NULL };
+	static const struct aws_operation bare = { "X", NULL, NULL, NULL };
+	struct aws_param	 p[] = { { "UserName", "a b+c" } };
+	struct aws_input	 in = { p, 1, NULL };
+	struct aws_wire		 w;
+	json_object		*o = json_object_new_object();
+
+	memset(&w, 0, sizeof(w));
+	is_int(aws_proto_query.build(&aws_service_iam, &bare, &in, &w), 0,
+	    "Query builds");
+	IS_STR(w.body, "Action=X&Version=2010-05-08&UserName=a%20b%2Bc",
+	    "Query body, RFC 3986 encoded");
+	IS_STR(w.path, "/", "Query path");
+	aws_wire_clear(&w);
+	json_object_object_add(o, "AlternateContactType",
+	    json_object_new_string("BILLING"));
+	in.params = NULL;
+	in.nparams = 0;
+	in.json = o;
+	is_int(aws_proto_restjson.build(&aws_service_account, &get, &in, &w),
+	    0, "REST-JSON builds");
+	IS_STR(w.path, "/getAlternateContact", "REST-JSON path from the model");
+	IS_STR(w.body, "{\"AlternateContactType\":\"BILLING\"}",
+	    "REST-JSON body");
+	IS_STR(w.content_type, "application/json", "REST-JSON content type");
+	ok(w.target == NULL, "no X-Amz-Target");
+	aws_wire_clear(&w);
+	is_int(aws_proto_restjson.build(&aws_service_account, &bare, &in, &w),
+	    DW_EINVAL, "REST-JSON needs a URI");
+	is_int(aws_proto_json11.build(&aws_service_cloudtrail, &bare, &in, &w),
+	    0, "JSON 1.1 builds");
+	IS_STR(w.target, "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.X",
+	    "X-Amz-Target");
+	IS_STR(w.content_type, "application/x-amz-json-1.1", "JSON 1.1 type");
+	aws_wire_clear(&w);
+	json_object_put(o);
 }
 
 static void
@@ -206,6 +415,11 @@ main(void)
 	test_backoff();
 	test_ratelimit();
 	test_endpoints();
+	test_host();
+	test_clock();
+	test_proto_errors();
+	test_proto_success();
+	test_proto_build();
 	test_xml();
 	xmlCleanupParser();
 	return done_testing();
