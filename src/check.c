@@ -12,8 +12,7 @@
 #include "driftwatch/check.h"
 #include "driftwatch/error.h"
 #include "driftwatch/log.h"
-
-#define CHECK_MAX	32
+#include "driftwatch/xmalloc.h"
 
 static const struct check_family *check_families[] = {
 	&check_family_account,
@@ -41,7 +40,7 @@ struct check_pass {
 	void			*arg;
 	struct event		*done_timer;
 	struct check_run	*runs[NFAMILIES];
-	struct check_result	 results[CHECK_MAX];
+	struct check_result	*results;
 	size_t			 nresults;
 	size_t			 pending;
 	int			 started;
@@ -57,8 +56,7 @@ check_pass_new(struct event_base *base, struct aws_client *aws,
 {
 	struct check_pass	*p;
 
-	if ((p = calloc(1, sizeof(*p))) == NULL)
-		return NULL;
+	p = xcalloc(1, sizeof(*p));
 	p->base = base;
 	p->aws = aws;
 	p->bl = bl;
@@ -68,10 +66,8 @@ check_pass_new(struct event_base *base, struct aws_client *aws,
 	p->alert_arg = alert_arg;
 	p->done = done;
 	p->arg = arg;
-	if ((p->done_timer = evtimer_new(base, check_pass_done_cb, p)) == NULL) {
-		free(p);
-		return NULL;
-	}
+	p->done_timer = xnonnull(evtimer_new(base, check_pass_done_cb, p),
+	    "evtimer_new");
 	return p;
 }
 
@@ -89,6 +85,7 @@ check_pass_free(struct check_pass *p)
 		free(p->results[i].id);
 		free(p->results[i].error);
 	}
+	free(p->results);
 	event_free(p->done_timer);
 	free(p);
 }
@@ -148,21 +145,18 @@ check_result(struct check_pass *p, const char *check)
 	for (i = 0; i < p->nresults; i++)
 		if (strcmp(p->results[i].id, check) == 0)
 			return &p->results[i];
-	if (p->nresults == CHECK_MAX)
-		return NULL;
-	if ((p->results[p->nresults].id = strdup(check)) == NULL)
-		return NULL;
+	p->results = xreallocarray(p->results, p->nresults + 1,
+	    sizeof(*p->results));
+	p->results[p->nresults].id = xstrdup(check);
 	p->results[p->nresults].status = CHECK_PENDING;
+	p->results[p->nresults].error = NULL;
 	return &p->results[p->nresults++];
 }
 
 void
 check_begin(struct check_pass *p, const char *check)
 {
-	if (check_result(p, check) == NULL) {
-		log_warnx("check %s: cannot record its result", check);
-		return;
-	}
+	(void)check_result(p, check);
 	findings_begin(p->findings, check);
 	p->pending++;
 }
@@ -172,9 +166,10 @@ check_observe(struct check_pass *p, const struct finding_obs *obs)
 {
 	struct check_result	*r;
 
-	if (obs->state == FINDING_DRIFT &&
-	    (r = check_result(p, obs->check)) != NULL)
+	if (obs->state == FINDING_DRIFT) {
+		r = check_result(p, obs->check);
 		r->status = CHECK_DRIFT;
+	}
 	findings_observe(p->findings, obs, time(NULL), p->alert_cb,
 	    p->alert_arg);
 }
@@ -185,12 +180,10 @@ check_end(struct check_pass *p, const char *check, int complete,
 {
 	struct check_result	*r = check_result(p, check);
 
-	if (r == NULL)
-		return;
 	if (!complete) {
 		r->status = CHECK_UNKNOWN;
 		free(r->error);
-		r->error = error != NULL ? strdup(error) : NULL;
+		r->error = error != NULL ? xstrdup(error) : NULL;
 		log_warnx("check %s: could not check: %s", check,
 		    error ? error : "unknown error");
 	} else if (r->status == CHECK_PENDING)

@@ -10,6 +10,7 @@
 #include "driftwatch/baseline.h"
 #include "driftwatch/check.h"
 #include "driftwatch/error.h"
+#include "driftwatch/xmalloc.h"
 
 #define CHECK_ID	"account.identity"
 
@@ -61,8 +62,7 @@ check_account_start(struct check_pass *p)
 
 	if (check_pass_baseline(p)->account_id == NULL)
 		return NULL;
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return NULL;
+	r = xcalloc(1, sizeof(*r));
 	r->run.free = check_account_run_free;
 	r->pass = p;
 	check_begin(p, CHECK_ID);

@@ -12,6 +12,7 @@
 #include "driftwatch/baseline.h"
 #include "driftwatch/check.h"
 #include "driftwatch/error.h"
+#include "driftwatch/xmalloc.h"
 
 #define CHECK_TRAIL	"cloudtrail.trail"
 #define CHECK_LOGGING	"cloudtrail.logging"
@@ -53,7 +54,7 @@ static void
 check_ct_error(char **slot, const char *why)
 {
 	if (*slot == NULL)
-		*slot = strdup(why);
+		*slot = xstrdup(why);
 }
 
 static void
@@ -214,14 +215,12 @@ check_ct_start(struct check_pass *p)
 	struct check_ct_run		*r;
 	size_t			 i;
 
-	if (bl->ntrails == 0 || (r = calloc(1, sizeof(*r))) == NULL)
+	if (bl->ntrails == 0)
 		return NULL;
+	r = xcalloc(1, sizeof(*r));
 	r->run.free = check_ct_run_free;
 	r->pass = p;
-	if ((r->trails = calloc(bl->ntrails, sizeof(*r->trails))) == NULL) {
-		free(r);
-		return NULL;
-	}
+	r->trails = xcalloc(bl->ntrails, sizeof(*r->trails));
 	r->ntrails = r->pending = bl->ntrails;
 	check_begin(p, CHECK_TRAIL);
 	check_begin(p, CHECK_LOGGING);

@@ -10,6 +10,7 @@
 #include "driftwatch/baseline.h"
 #include "driftwatch/check.h"
 #include "driftwatch/error.h"
+#include "driftwatch/xmalloc.h"
 
 #define CHECK_ID	"iam.user_mfa"
 #define IAM_PARALLEL	4
@@ -54,7 +55,7 @@ static void
 check_iam_fail(struct check_iam_run *r, const char *why)
 {
 	if (r->error == NULL)
-		r->error = strdup(why);
+		r->error = xstrdup(why);
 }
 
 static void	check_iam_fill(struct check_iam_run *);
@@ -112,22 +113,16 @@ check_iam_fill(struct check_iam_run *r)
 		check_end(r->pass, CHECK_ID, r->error == NULL, r->error);
 }
 
-static int
+static void
 check_iam_keep_users(struct check_iam_run *r, const struct iam_users *u)
 {
 	const struct baseline	*bl = check_pass_baseline(r->pass);
 	size_t			 i;
 
-	if ((r->users = calloc(u->n + 1, sizeof(char *))) == NULL)
-		return DW_ENOMEM;
-	for (i = 0; i < u->n; i++) {
-		if (baseline_user_mfa_exempt(bl, u->v[i].name))
-			continue;
-		if ((r->users[r->nusers] = strdup(u->v[i].name)) == NULL)
-			return DW_ENOMEM;
-		r->nusers++;
-	}
-	return 0;
+	r->users = xcalloc(u->n + 1, sizeof(char *));
+	for (i = 0; i < u->n; i++)
+		if (!baseline_user_mfa_exempt(bl, u->v[i].name))
+			r->users[r->nusers++] = xstrdup(u->v[i].name);
 }
 
 static void
@@ -141,10 +136,7 @@ check_iam_users_cb(const struct aws_result *res, const struct iam_users *u,
 		check_end(r->pass, CHECK_ID, 0, aws_result_describe(res));
 		return;
 	}
-	if (check_iam_keep_users(r, u) != 0) {
-		check_end(r->pass, CHECK_ID, 0, "out of memory");
-		return;
-	}
+	check_iam_keep_users(r, u);
 	check_iam_fill(r);
 }
 
@@ -155,8 +147,7 @@ check_iam_start(struct check_pass *p)
 
 	if (check_pass_baseline(p)->iam_user_mfa != TRI_TRUE)
 		return NULL;
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return NULL;
+	r = xcalloc(1, sizeof(*r));
 	r->run.free = check_iam_run_free;
 	r->pass = p;
 	check_begin(p, CHECK_ID);

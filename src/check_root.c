@@ -8,6 +8,7 @@
 #include "driftwatch/baseline.h"
 #include "driftwatch/check.h"
 #include "driftwatch/error.h"
+#include "driftwatch/xmalloc.h"
 
 struct check_root_run {
 	struct check_run	 run;
@@ -75,8 +76,7 @@ check_root_start(struct check_pass *p)
 
 	if (bl->root_mfa == TRI_UNSET && bl->root_access_keys == TRI_UNSET)
 		return NULL;
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return NULL;
+	r = xcalloc(1, sizeof(*r));
 	r->run.free = check_root_run_free;
 	r->pass = p;
 	r->want_mfa = bl->root_mfa;

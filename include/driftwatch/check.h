@@ -30,7 +30,11 @@ struct check_run {
 
 struct check_family {
 	const char		*name;
-	/* Starts the family's checks; NULL when it has nothing to check. */
+	/*
+	 * Starts the family's checks.  NULL means only that the baseline
+	 * asks for none of them: a call that cannot start ends its check
+	 * unknown, and running out of memory aborts (xmalloc.h).
+	 */
 	struct check_run	*(*start)(struct check_pass *);
 };
 
