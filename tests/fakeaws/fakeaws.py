@@ -35,6 +35,7 @@ import hmac
 import http.server
 import json
 import os
+import re
 import signal
 import socket
 import ssl
@@ -86,6 +87,12 @@ def log(msg):
 # --------------------------------------------------------------------------
 # time helpers
 
+def aws_now():
+    """AWS's clock: the host's plus the offset a test set (POST /_clock)."""
+    fake = FAKE
+    return time.time() + (fake.clock_offset if fake is not None else 0.0)
+
+
 def iso(t):
     """epoch -> '2024-01-02T03:04:05Z'"""
     return datetime.datetime.fromtimestamp(
@@ -120,6 +127,9 @@ class AWSError(Exception):
         self.message = message
         self.status = status
         self.sender = sender
+        # REST-JSON: where the code goes ("header", "type", "both"), None =
+        # the /_config default
+        self.style = None
 
 
 class ControlError(Exception):
@@ -153,11 +163,23 @@ class Service:
     code_unknown_key = "InvalidClientTokenId"
     code_throttle = "Throttling"
     code_access_denied = "AccessDenied"
+    code_missing_auth = "MissingAuthenticationToken"
+    code_bad_signature = "SignatureDoesNotMatch"
+    code_expired_token = "ExpiredToken"
+    code_validation = "ValidationError"
+    # (code, HTTP status) for a request signed too far from AWS's clock
+    skew_error = ("SignatureDoesNotMatch", 403)
+    # a "status" fault takes its code from the model's error shapes
+    status_codes_from_model = False
 
-    def __init__(self, name, model_name=None):
+    def __init__(self, name, model_name=None, **codes):
         self.name = name
         self.model_name = model_name or name
         self.ops = {}
+        for k, v in codes.items():
+            if not hasattr(self, k):
+                raise TypeError("unknown service attribute %s" % k)
+            setattr(self, k, v)
 
     @property
     def model(self):
@@ -169,8 +191,33 @@ class Service:
             return fn
         return deco
 
+    def error(self, shape_name, message):
+        """An AWSError for one of the model's error shapes: its code and
+        HTTP status come from the model."""
+        shape = self.model.shape_for(shape_name)
+        meta = shape.metadata.get("error") or {}
+        return AWSError(shape.error_code or shape_name, message,
+                        meta.get("httpStatusCode", 400),
+                        sender=bool(meta.get("senderFault")))
+
+    def model_error_for_status(self, status):
+        """The error code the model gives HTTP `status`, or None."""
+        for shape in self.model.error_shapes:
+            if (shape.metadata.get("error") or {}).get(
+                    "httpStatusCode") == status:
+                return shape.error_code or shape.name
+        return None
+
+    def access_denied_message(self, caller_arn, action):
+        return ("User: %s is not authorized to perform: %s:%s on resource: *"
+                % (caller_arn, self.name, action))
+
+    def throttle_error(self, message):
+        return AWSError(self.code_throttle, message, 400)
+
     # parse(handler, body) -> (action, params); render(action, result, rid)
-    # -> (status, content_type, body bytes); render_error(err, rid) -> same
+    # -> (status, content_type, body bytes, headers); render_error(err,
+    # rid) -> same
     def unknown_action(self, action):
         raise NotImplementedError
 
@@ -208,7 +255,7 @@ class QueryService(Service):
         body = ('<%sResponse xmlns="%s">\n  %s\n  <ResponseMetadata>\n'
                 '    <RequestId>%s</RequestId>\n  </ResponseMetadata>\n'
                 '</%sResponse>\n' % (action, self.xmlns, inner, rid, action))
-        return 200, "text/xml", body.encode()
+        return 200, "text/xml", body.encode(), {}
 
     def render_error(self, err, rid):
         body = ('<ErrorResponse xmlns="%s">\n  <Error>\n    <Type>%s</Type>\n'
@@ -216,7 +263,7 @@ class QueryService(Service):
                 '  <RequestId>%s</RequestId>\n</ErrorResponse>\n' % (
                     self.xmlns, "Sender" if err.sender else "Receiver",
                     xml_escape(err.code), xml_escape(err.message), rid))
-        return err.status, "text/xml", body.encode()
+        return err.status, "text/xml", body.encode(), {}
 
     def unknown_action(self, action):
         if not action:
@@ -232,6 +279,9 @@ class JsonService(Service):
     code_unknown_key = "UnrecognizedClientException"
     code_throttle = "ThrottlingException"
     code_access_denied = "AccessDeniedException"
+    code_expired_token = "ExpiredTokenException"
+    code_validation = "ValidationException"
+    skew_error = ("InvalidSignatureException", 400)
     content_type = "application/x-amz-json-1.1"
 
     @property
@@ -257,14 +307,226 @@ class JsonService(Service):
         return action, params
 
     def render(self, action, result, rid):
-        return 200, self.content_type, json.dumps(result or {}).encode()
+        return 200, self.content_type, json.dumps(result or {}).encode(), {}
 
     def render_error(self, err, rid):
         body = json.dumps({"__type": err.code, "message": err.message})
-        return err.status, self.content_type, body.encode()
+        return err.status, self.content_type, body.encode(), {}
 
     def unknown_action(self, action):
         raise AWSError("UnknownOperationException", "")
+
+
+# errors the Coral framework raises (not the service's model): their
+# x-amzn-ErrorType / __type carry the framework's namespace
+CORAL_FRAMEWORK_ERRORS = ("UnknownOperationException",
+                          "UnrecognizedClientException",
+                          "InvalidSignatureException",
+                          "IncompleteSignatureException",
+                          "MissingAuthenticationTokenException",
+                          "ExpiredTokenException", "SerializationException",
+                          "InternalFailure", "ServiceUnavailable")
+REST_JSON_ERROR_STYLES = ("header", "type", "both")
+
+
+class RestJsonService(Service):
+    """REST-JSON (Account, Tax Settings): the operation is the method and
+    path of the model's http.requestUri, the input a JSON body; an error is
+    {"message": ...} with its code in the x-amzn-ErrorType header, in a
+    namespaced "__type", or both (AWSError.style, else /_config
+    rest_json_error_style)."""
+    protocol = "rest-json"
+    code_unknown_key = "UnrecognizedClientException"
+    code_access_denied = "AccessDeniedException"
+    code_missing_auth = "MissingAuthenticationTokenException"
+    code_bad_signature = "InvalidSignatureException"
+    code_expired_token = "ExpiredTokenException"
+    code_validation = "ValidationException"
+    skew_error = ("InvalidSignatureException", 403)
+    status_codes_from_model = True
+    content_type = "application/json"
+
+    def __init__(self, name, coral_namespace, model_name=None, **codes):
+        super().__init__(name, model_name, **codes)
+        self.coral_namespace = coral_namespace
+        self._routes = None
+
+    def _throttle_shape(self):
+        for shape in self.model.error_shapes:
+            if (shape.metadata.get("retryable") or {}).get("throttling"):
+                return shape
+        return None
+
+    @property
+    def code_throttle(self):
+        shape = self._throttle_shape()
+        return shape.error_code or shape.name if shape else \
+            "ThrottlingException"
+
+    def throttle_error(self, message):
+        shape = self._throttle_shape()
+        if shape is None:
+            return super().throttle_error(message)
+        return self.error(shape.name, message)
+
+    def access_denied_message(self, caller_arn, action):
+        return "User: %s is not authorized to perform: %s:%s" % (
+            caller_arn, self.name, action)
+
+    def routes(self):
+        """[(operation, method, path regex)] from the model's requestUri"""
+        if self._routes is None:
+            out = []
+            for name in self.model.operation_names:
+                http = self.model.operation_model(name).http
+                path = http["requestUri"].split("?", 1)[0]
+                parts = re.split(r"\{(\w+)\+?\}", path)
+                rx = "".join(re.escape(x) if i % 2 == 0 else
+                             "(?P<%s>[^/]+)" % x
+                             for i, x in enumerate(parts))
+                out.append((name, http["method"], re.compile(rx)))
+            self._routes = out
+        return self._routes
+
+    def matches(self, req):
+        path = urllib.parse.urlsplit(req.path).path
+        return any(rx.fullmatch(path) for _, _, rx in self.routes())
+
+    def parse(self, req, body):
+        u = urllib.parse.urlsplit(req.path)
+        for name, method, rx in self.routes():
+            m = rx.fullmatch(u.path)
+            if m and method == req.command:
+                return name, self._params(name, m, u.query, body)
+        return "?%s %s" % (req.command, u.path), {}
+
+    def _params(self, name, match, query, body):
+        params = {}
+        if body.strip():
+            try:
+                params = json.loads(body.decode("utf-8"))
+            except (ValueError, UnicodeDecodeError):
+                raise AWSError("SerializationException",
+                               "Unable to parse the request body as JSON")
+            if not isinstance(params, dict):
+                raise AWSError("SerializationException",
+                               "Expected a JSON object as the request body")
+        shape = self.model.operation_model(name).input_shape
+        qs = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
+        for mname, mshape in (shape.members.items() if shape else ()):
+            loc = mshape.serialization.get("location")
+            wire = mshape.serialization.get("name", mname)
+            if loc == "uri":
+                params[mname] = urllib.parse.unquote(match.group(wire))
+            elif loc == "querystring" and wire in qs:
+                params[mname] = qs[wire]
+        return params
+
+    def render(self, action, result, rid):
+        opm = self.model.operation_model(action)
+        status = opm.http.get("responseCode", 200)
+        if opm.output_shape is None:
+            return status, self.content_type, b"", {}
+        return status, self.content_type, json.dumps(result or {}).encode(), {}
+
+    def render_error(self, err, rid):
+        style = err.style or (FAKE.config.get("rest_json_error_style")
+                              if FAKE else None) or "header"
+        modelled = err.code not in CORAL_FRAMEWORK_ERRORS
+        body = {"message": err.message}
+        hdrs = {}
+        if style in ("header", "both"):
+            hdrs["x-amzn-ErrorType"] = \
+                "%s:http://internal.amazon.com/coral/%s/" % (
+                    err.code, self.coral_namespace if modelled
+                    else "com.amazon.coral.service")
+        if style in ("type", "both"):
+            body["__type"] = "%s#%s" % (
+                "com.amazonaws." + self.model.metadata["endpointPrefix"]
+                if modelled else "com.amazon.coral.service", err.code)
+        return err.status, self.content_type, json.dumps(body).encode(), hdrs
+
+    def unknown_action(self, action):
+        raise AWSError("UnknownOperationException", "", 404)
+
+
+# --------------------------------------------------------------------------
+# input validation from the model, worded as AWS's (Coral's) validator
+
+def _wire_name(mname):
+    return mname[:1].lower() + mname[1:]
+
+
+def _constraint_violation(shape, value):
+    """What `value` breaks of `shape`'s constraints, or None."""
+    meta = shape.metadata
+    t = shape.type_name
+    if t == "string":
+        if not isinstance(value, str):
+            return "Member must be a string"
+        if shape.enum and value not in shape.enum:
+            return "Member must satisfy enum value set: [%s]" % \
+                ", ".join(shape.enum)
+        if "min" in meta and len(value) < meta["min"]:
+            return "Member must have length greater than or equal to %d" \
+                % meta["min"]
+        if "max" in meta and len(value) > meta["max"]:
+            return "Member must have length less than or equal to %d" \
+                % meta["max"]
+        pat = meta.get("pattern")
+        if pat and not re.fullmatch(pat, value, re.ASCII | re.DOTALL):
+            return "Member must satisfy regular expression pattern: %s" % pat
+    elif t in ("integer", "long"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "Member must be a number"
+        if "min" in meta and value < meta["min"]:
+            return "Member must have value greater than or equal to %d" \
+                % meta["min"]
+        if "max" in meta and value > meta["max"]:
+            return "Member must have value less than or equal to %d" \
+                % meta["max"]
+    return None
+
+
+def validate_input(svc, action, params):
+    """Checks the top-level members of `action`'s input against the model
+    (required, enum, length, pattern, range); raises the protocol's
+    validation error listing every violation."""
+    shape = svc.model.operation_model(action).input_shape
+    errs = []
+    for mname, mshape in shape.members.items():
+        value = params.get(mname)
+        if value is None:
+            if mname in shape.required_members:
+                errs.append("Value null at '%s' failed to satisfy "
+                            "constraint: Member must not be null"
+                            % _wire_name(mname))
+            continue
+        why = _constraint_violation(mshape, value)
+        if why:
+            shown = "" if mshape.metadata.get("sensitive") else \
+                " '%s'" % value
+            errs.append("Value%s at '%s' failed to satisfy constraint: %s"
+                        % (shown, _wire_name(mname), why))
+    if errs:
+        raise AWSError(svc.code_validation, "%d validation error%s "
+                       "detected: %s" % (len(errs), "s" if len(errs) > 1
+                                         else "", "; ".join(errs)))
+
+
+def query_integers(svc, action, params):
+    """Query parameters arrive as strings: the model's integer members
+    become ints (a non-number is left for validate_input to name)."""
+    shape = svc.model.operation_model(action).input_shape
+    out = dict(params)
+    for mname, mshape in shape.members.items():
+        if mshape.type_name in ("integer", "long") and \
+                isinstance(out.get(mname), str):
+            try:
+                out[mname] = int(out[mname])
+            except ValueError:
+                pass
+    return out
 
 
 def xml_serialize(shape, value, name):
@@ -322,6 +584,7 @@ def register(svc):
 IAM = register(QueryService("iam"))
 STS = register(QueryService("sts"))
 CLOUDTRAIL = register(JsonService("cloudtrail"))
+ACCOUNT = register(RestJsonService("account", "com.amazon.account"))
 
 
 # --------------------------------------------------------------------------
@@ -383,6 +646,28 @@ def default_state():
             },
         }],
         "events": [],
+        # Account Management: the management account reads its own
+        # contacts without AccountId; member accounts' under their id
+        "is_management_account": True,
+        "alternate_contacts": default_alternate_contacts(),
+        "member_accounts": {},
+    }
+
+
+def default_alternate_contacts():
+    return {
+        "BILLING": {"Name": "Dana Whitfield",
+                    "Title": "Finance Operations Lead",
+                    "EmailAddress": "aws-billing@example.com",
+                    "PhoneNumber": "+1 206-555-0142"},
+        "OPERATIONS": {"Name": "Sam Okafor",
+                       "Title": "Site Reliability Manager",
+                       "EmailAddress": "aws-ops@example.com",
+                       "PhoneNumber": "+1 206-555-0178"},
+        "SECURITY": {"Name": "Priya Raman",
+                     "Title": "Head of Security",
+                     "EmailAddress": "security@example.com",
+                     "PhoneNumber": "+1 206-555-0199"},
     }
 
 
@@ -408,7 +693,13 @@ class Fake:
             self.webhook_faults = []
             self.seq = 0
             self.config = dict(CONFIG_DEFAULTS)
+            self.clock_offset = 0.0
             IAM_PAGE_CAP[0] = None
+
+    def credential(self, access_key):
+        """The credential `access_key` names (borrowed), or None."""
+        with self.lock:
+            return self.credentials.get(access_key)
 
     @staticmethod
     def _merge_state(obj):
@@ -660,7 +951,7 @@ def _user_out(u):
 # available" (its API reference): /_config iam_page_size makes it so, to
 # exercise a client's Marker handling without thousands of users.
 CONFIG_DEFAULTS = {"lookup_events_rps": 2, "max_skew_seconds": MAX_SKEW,
-                   "iam_page_size": None}
+                   "iam_page_size": None, "rest_json_error_style": "header"}
 IAM_PAGE_CAP = [None]
 
 
@@ -825,6 +1116,92 @@ def iam_list_virtual_mfa_devices(ctx, params):
 def sts_get_caller_identity(ctx, params):
     return {"UserId": ctx.caller["UserId"], "Account": ctx.account,
             "Arn": ctx.caller["Arn"]}
+
+
+# --------------------------------------------------------------------------
+# Account (REST-JSON)
+
+STANDALONE_MSG = ("The management account can only be managed using the "
+                  "standalone context from the management account.")
+NO_CONTACT_MSG = "No contact of the inputted alternate contact type found."
+CONTACT_FIELDS = ("Name", "Title", "EmailAddress", "PhoneNumber")
+
+
+def caller_identity(ctx):
+    """The CloudTrail userIdentity of the request's caller."""
+    c = ctx.caller
+    if c.get("AssumedRole"):
+        return {"type": "AssumedRole", "principalId": c["UserId"],
+                "arn": c["Arn"], "accountId": ctx.account,
+                "accessKeyId": ctx.access_key}
+    ui = {"type": "IAMUser", "principalId": c.get("UserId"),
+          "arn": c["Arn"], "accountId": ctx.account,
+          "accessKeyId": ctx.access_key}
+    if c.get("UserName"):
+        ui["userName"] = c["UserName"]
+    return ui
+
+
+def _contacts_of(ctx, params):
+    """The alternate-contacts dict the request names (borrowed): the
+    caller's own account without AccountId; as AWS documents, the
+    management account cannot name itself, and only the management
+    account may name a member account."""
+    st = ctx.state
+    aid = params.get("AccountId")
+    if aid is None:
+        return st.setdefault("alternate_contacts", {})
+    deny = ctx.svc.access_denied_message(ctx.caller["Arn"], ctx.action)
+    if not st.get("is_management_account"):
+        raise ctx.svc.error("AccessDeniedException", deny)
+    if aid == ctx.account:
+        raise ctx.svc.error("AccessDeniedException",
+                            "%s (%s)" % (deny, STANDALONE_MSG))
+    member = (st.get("member_accounts") or {}).get(aid)
+    if member is None:
+        raise ctx.svc.error("AccessDeniedException", deny)
+    return member.setdefault("alternate_contacts", {})
+
+
+def _contact_event(ctx, name, params):
+    rp = {k: v for k, v in params.items() if k not in CONTACT_FIELDS}
+    ctx.fake.add_event({"region": "us-east-1", "EventName": name,
+                        "EventSource": "account.amazonaws.com",
+                        "userIdentity": caller_identity(ctx),
+                        "requestParameters": rp, "responseElements": None})
+
+
+@ACCOUNT.op("GetAlternateContact")
+def account_get_alternate_contact(ctx, params):
+    validate_input(ctx.svc, ctx.action, params)
+    kind = params["AlternateContactType"]
+    c = _contacts_of(ctx, params).get(kind)
+    if not c:
+        raise ctx.svc.error("ResourceNotFoundException", NO_CONTACT_MSG)
+    out = {k: c[k] for k in CONTACT_FIELDS if c.get(k) is not None}
+    out["AlternateContactType"] = kind
+    return {"AlternateContact": out}
+
+
+@ACCOUNT.op("PutAlternateContact")
+def account_put_alternate_contact(ctx, params):
+    validate_input(ctx.svc, ctx.action, params)
+    contacts = _contacts_of(ctx, params)
+    contacts[params["AlternateContactType"]] = {
+        k: params[k] for k in CONTACT_FIELDS}
+    _contact_event(ctx, "PutAlternateContact", params)
+    return None
+
+
+@ACCOUNT.op("DeleteAlternateContact")
+def account_delete_alternate_contact(ctx, params):
+    validate_input(ctx.svc, ctx.action, params)
+    contacts = _contacts_of(ctx, params)
+    if not contacts.get(params["AlternateContactType"]):
+        raise ctx.svc.error("ResourceNotFoundException", NO_CONTACT_MSG)
+    del contacts[params["AlternateContactType"]]
+    _contact_event(ctx, "DeleteAlternateContact", params)
+    return None
 
 
 # --------------------------------------------------------------------------
@@ -1085,8 +1462,23 @@ def parse_authorization(value):
     return a
 
 
-def verify_signature(req, auth, body, cred, max_skew):
-    """raises AWSError on failure"""
+EXPIRED_TOKEN_MSG = "The security token included in the request is expired"
+
+
+def check_credential(svc, cred, headers):
+    """The key must be known, its session token sent, and (temporary
+    credentials) not expired by AWS's clock; raises AWSError as AWS does."""
+    if cred is None:
+        raise AWSError(svc.code_unknown_key, INVALID_TOKEN_MSG, 403)
+    if cred.get("SessionToken") and headers.get(
+            "X-Amz-Security-Token") != cred["SessionToken"]:
+        raise AWSError(svc.code_unknown_key, INVALID_TOKEN_MSG, 403)
+    exp = cred.get("Expiration")
+    if exp is not None and aws_now() >= exp:
+        raise AWSError(svc.code_expired_token, EXPIRED_TOKEN_MSG, 403)
+
+
+def _amz_date(req, auth):
     signed = auth.signed_headers
     for need in ("host", "x-amz-date"):
         if need not in signed:
@@ -1106,39 +1498,48 @@ def verify_signature(req, auth, body, cred, max_skew):
         raise AWSError("IncompleteSignature",
                        "Date must be in ISO-8601 'basic format'. Got '%s'."
                        % amzdate, 403)
-    now = time.time()
-    fmt = "%Y%m%dT%H%M%SZ"
+    return amzdate, t
+
+
+def check_skew(svc, amzdate, t, max_skew):
+    """X-Amz-Date within max_skew of AWS's clock (aws_now()), else the
+    error the service's protocol answers."""
+    now = aws_now()
 
     def f(x):
         return datetime.datetime.fromtimestamp(
-            x, datetime.timezone.utc).strftime(fmt)
+            x, datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     mins = int(max_skew // 60)
+    code, status = svc.skew_error
     if t < now - max_skew:
-        raise AWSError("SignatureDoesNotMatch",
-                       "Signature expired: %s is now earlier than %s "
+        raise AWSError(code, "Signature expired: %s is now earlier than %s "
                        "(%s - %d min.)" % (amzdate, f(now - max_skew),
-                                           f(now), mins), 403)
+                                           f(now), mins), status)
     if t > now + max_skew:
-        raise AWSError("SignatureDoesNotMatch",
-                       "Signature not yet current: %s is still later than "
-                       "%s (%s + %d min.)" % (amzdate, f(now + max_skew),
-                                              f(now), mins), 403)
+        raise AWSError(code, "Signature not yet current: %s is still later "
+                       "than %s (%s + %d min.)" % (
+                           amzdate, f(now + max_skew), f(now), mins), status)
+
+
+def verify_signature(req, auth, body, cred, max_skew, svc):
+    """raises AWSError on failure"""
+    amzdate, t = _amz_date(req, auth)
+    check_skew(svc, amzdate, t, max_skew)
+    bad = svc.code_bad_signature
     if auth.date != amzdate[:8]:
-        raise AWSError("SignatureDoesNotMatch",
-                       "Credential should be scoped to a valid date: "
+        raise AWSError(bad, "Credential should be scoped to a valid date: "
                        "'%s' != '%s'" % (auth.date, amzdate[:8]), 403)
     headers = {}
-    for h in signed:
+    for h in auth.signed_headers:
         vals = req.headers.get_all(h)
         if vals is None:
-            raise AWSError("SignatureDoesNotMatch", SIG_MISMATCH_MSG, 403)
+            raise AWSError(bad, SIG_MISMATCH_MSG, 403)
         headers[h] = ",".join(" ".join(v.split()) for v in vals)
     if "x-amz-content-sha256" in headers:
         if headers["x-amz-content-sha256"] != hashlib.sha256(
                 body).hexdigest():
-            raise AWSError("SignatureDoesNotMatch",
-                           "The provided 'x-amz-content-sha256' header does "
-                           "not match what was computed.", 403)
+            raise AWSError(bad, "The provided 'x-amz-content-sha256' header "
+                           "does not match what was computed.", 403)
     url = "https://%s%s" % (headers.get("host", "localhost"), req.path)
     areq = botocore.awsrequest.AWSRequest(method=req.command, url=url,
                                           data=body, headers=headers)
@@ -1151,7 +1552,7 @@ def verify_signature(req, auth, body, cred, max_skew):
     sts = signer.string_to_sign(areq, creq)
     expect = signer.signature(sts, areq)
     if not hmac.compare_digest(expect.encode(), auth.signature.encode()):
-        raise AWSError("SignatureDoesNotMatch", SIG_MISMATCH_MSG, 403)
+        raise AWSError(bad, SIG_MISMATCH_MSG, 403)
 
 
 # --------------------------------------------------------------------------
@@ -1239,6 +1640,26 @@ class Ctx:
     pass
 
 
+def status_fault_error(svc, fault):
+    """The AWSError a "status" fault answers: its code from the fault, the
+    service model (REST-JSON, SNS) or AWS's common errors."""
+    st = int(fault.get("status", 500))
+    code = fault.get("code")
+    if not code and svc.status_codes_from_model:
+        code = svc.model_error_for_status(st)
+    code = code or {
+        500: "InternalFailure", 502: "BadGateway",
+        503: "ServiceUnavailable", 504: "GatewayTimeout",
+        400: svc.code_validation, 403: svc.code_access_denied,
+        404: "NoSuchEntity"}.get(st, "InternalFailure")
+    msg = fault.get("message") or {
+        "InternalFailure": "The request processing has failed because of "
+                           "an unknown error, exception or failure.",
+        "ServiceUnavailable": "Service Unavailable"}.get(
+            code, "Injected fault")
+    return AWSError(code, msg, st, sender=st < 500)
+
+
 class AWSHandler(BaseHandler):
     def do_POST(self):
         self.handle_aws()
@@ -1261,89 +1682,121 @@ class AWSHandler(BaseHandler):
                "error_code": None, "access_key": None, "fault": None,
                "throttled": False, "method": self.command,
                "path": self.path}
-        svc = None
+        self.svc = None
         fault = None
         try:
-            try:
-                auth = parse_authorization(self.headers.get("Authorization"))
-            except AWSError:
-                rec["sig_ok"] = False
-                raise
-            rec["service"], rec["region"] = auth.service, auth.region
-            rec["access_key"] = auth.access_key
-            svc = SERVICES.get(auth.service)
-            if svc is None:
-                rec["sig_ok"] = False
-                raise AWSError("InvalidClientTokenId" if not
-                               self.headers.get("X-Amz-Target") else
-                               "UnrecognizedClientException",
-                               "fakeaws does not serve service '%s'"
-                               % auth.service, 400)
-            action, params = svc.parse(self, body)
-            rec["action"] = action
-            with fake.lock:
-                cred = fake.credentials.get(auth.access_key)
-                skew = fake.config.get("max_skew_seconds", MAX_SKEW)
-            if cred is None:
-                rec["sig_ok"] = False
-                raise AWSError(svc.code_unknown_key, INVALID_TOKEN_MSG, 403)
-            if cred.get("SessionToken") and self.headers.get(
-                    "X-Amz-Security-Token") != cred["SessionToken"]:
-                rec["sig_ok"] = False
-                raise AWSError(svc.code_unknown_key, INVALID_TOKEN_MSG, 403)
-            try:
-                verify_signature(self, auth, body, cred, skew)
-            except AWSError:
-                rec["sig_ok"] = False
-                raise
-            rec["sig_ok"] = True
-            handler = svc.ops.get(action)
-            ctx = Ctx()
-            ctx.service, ctx.region, ctx.action = svc.name, auth.region, action
-            ctx.fake = fake
-            with fake.lock:
-                ctx.account = cred.get("Account") or \
-                    fake.state["account_id"]
-                caller = dict(fake.state["caller"])
-            for k in ("UserName", "UserId", "Arn"):
-                if cred.get(k):
-                    caller[k] = cred[k]
-            ctx.caller = caller
-            fault = fake.take_fault(svc.name, action, auth.region)
-            if fault:
-                rec["fault"] = fault["kind"]
-                self.pre_fault(svc, action, fault, ctx)
-            if handler is None:
-                svc.unknown_action(action)
-            if svc.name == "cloudtrail" and action == "LookupEvents":
-                if not fake.admit(ctx.account, ctx.region):
-                    rec["throttled"] = True
-                    raise AWSError("ThrottlingException", "Rate exceeded")
-            with fake.lock:
-                ctx.state = fake.state
-                result = handler(ctx, params)
-                status, ctype, out = svc.render(action, result, rid)
+            ctx = self.authenticate(fake, rec, body)
+            fault = self.run_operation(fake, rec, ctx)
+            status, ctype, out, hdrs = ctx.answer
         except AWSError as e:
-            if svc is None:
-                svc = CLOUDTRAIL if self.headers.get("X-Amz-Target") else \
-                    (STS if rec["service"] == "sts" else IAM)
             rec["error_code"] = e.code
-            status, ctype, out = svc.render_error(e, rid)
+            status, ctype, out, hdrs = self.error_service(rec).render_error(
+                e, rid)
         except Exception:
             log("internal error:\n" + traceback.format_exc())
             e = AWSError("InternalFailure",
                          "The request processing has failed because of an "
                          "unknown error, exception or failure.", 500, False)
-            svc = svc or IAM
             rec["error_code"] = e.code
-            status, ctype, out = svc.render_error(e, rid)
-        hdrs = {"x-amzn-RequestId": rid}
-        if fault and fault["kind"] == "cut" and status == 200:
+            status, ctype, out, hdrs = self.error_service(rec).render_error(
+                e, rid)
+        hdrs = dict(hdrs, **{"x-amzn-RequestId": rid})
+        self.answer(fake, rec, fault, status, ctype, out, hdrs)
+
+    def error_service(self, rec):
+        """The service whose error shape answers: the one signed for, else
+        a guess from the request's shape."""
+        if self.svc is not None:
+            return self.svc
+        if self.headers.get("X-Amz-Target"):
+            return CLOUDTRAIL
+        for svc in SERVICES.values():
+            if isinstance(svc, RestJsonService) and svc.matches(self):
+                return svc
+        return STS if rec["service"] == "sts" else IAM
+
+    def authenticate(self, fake, rec, body):
+        """Parses and verifies the request; returns its Ctx. Raises
+        AWSError as AWS answers an unsigned or badly signed request."""
+        try:
+            auth = parse_authorization(self.headers.get("Authorization"))
+        except AWSError as e:
+            rec["sig_ok"] = False
+            svc = self.error_service(rec)
+            if e.code == "MissingAuthenticationToken":
+                e.code = svc.code_missing_auth
+            raise
+        rec["service"], rec["region"] = auth.service, auth.region
+        rec["access_key"] = auth.access_key
+        svc = SERVICES.get(auth.service)
+        if svc is None:
+            rec["sig_ok"] = False
+            raise AWSError("InvalidClientTokenId" if not
+                           self.headers.get("X-Amz-Target") else
+                           "UnrecognizedClientException",
+                           "fakeaws does not serve service '%s'"
+                           % auth.service, 400)
+        self.svc = svc
+        action, params = svc.parse(self, body)
+        rec["action"] = action
+        with fake.lock:
+            cred = fake.credential(auth.access_key)
+            skew = fake.config.get("max_skew_seconds", MAX_SKEW)
+        try:
+            check_credential(svc, cred, self.headers)
+            verify_signature(self, auth, body, cred, skew, svc)
+        except AWSError:
+            rec["sig_ok"] = False
+            raise
+        rec["sig_ok"] = True
+        return self.make_ctx(fake, rec, svc, auth, cred, action, params)
+
+    def make_ctx(self, fake, rec, svc, auth, cred, action, params):
+        ctx = Ctx()
+        ctx.service, ctx.region, ctx.action = svc.name, auth.region, action
+        ctx.svc, ctx.params, ctx.rec = svc, params, rec
+        ctx.fake = fake
+        ctx.access_key = auth.access_key
+        with fake.lock:
+            ctx.account = cred.get("Account") or fake.state["account_id"]
+            caller = dict(fake.state["caller"])
+        if cred.get("AssumedRole"):
+            caller = {"Arn": cred["Arn"], "UserId": cred["UserId"],
+                      "AssumedRole": True}
+        for k in ("UserName", "UserId", "Arn"):
+            if cred.get(k):
+                caller[k] = cred[k]
+        ctx.caller = caller
+        return ctx
+
+    def run_operation(self, fake, rec, ctx):
+        """Applies a queued fault, runs the handler; sets ctx.answer.
+        Returns the fault taken (or None)."""
+        svc, action = ctx.svc, ctx.action
+        fault = fake.take_fault(svc.name, action, ctx.region)
+        if fault:
+            rec["fault"] = fault["kind"]
+            self.pre_fault(svc, action, fault, ctx)
+        handler = svc.ops.get(action)
+        if handler is None:
+            svc.unknown_action(action)
+        if svc.name == "cloudtrail" and action == "LookupEvents":
+            if not fake.admit(ctx.account, ctx.region):
+                rec["throttled"] = True
+                raise AWSError("ThrottlingException", "Rate exceeded")
+        with fake.lock:
+            ctx.state = fake.state
+            result = handler(ctx, ctx.params)
+            ctx.answer = svc.render(action, result, rec["id"])
+        return fault
+
+    def answer(self, fake, rec, fault, status, ctype, out, hdrs):
+        if fault and fault["kind"] == "cut" and status < 300:
             rec["status"] = status
             fake.count(rec)
             self.send_cut(status, ctype, out, hdrs)
             return
-        if fault and fault["kind"] == "malformed" and status == 200:
+        if fault and fault["kind"] == "malformed" and status < 300:
             out = out[:max(1, len(out) // 2)] + b"\x00<<garbage>>{"
         if fault and fault["kind"] == "html":
             status, ctype, out = 502, "text/html", HTML_502
@@ -1359,29 +1812,21 @@ class AWSHandler(BaseHandler):
         kind = fault["kind"]
         if kind == "slow":
             time.sleep(float(fault.get("delay", 3.0)))
-        elif kind == "throttle":
-            raise AWSError(svc.code_throttle,
-                           fault.get("message") or "Rate exceeded", 400)
+            return
+        if kind == "throttle":
+            e = svc.throttle_error(fault.get("message") or "Rate exceeded")
+            e.code = fault.get("code") or e.code
+            e.status = int(fault.get("status") or e.status)
         elif kind == "accessdenied":
-            raise AWSError(
-                fault.get("code") or svc.code_access_denied,
-                fault.get("message") or
-                "User: %s is not authorized to perform: %s:%s on resource: "
-                "*" % (ctx.caller["Arn"], svc.name, action), 403)
+            e = AWSError(fault.get("code") or svc.code_access_denied,
+                         fault.get("message") or svc.access_denied_message(
+                             ctx.caller["Arn"], action), 403)
         elif kind == "status":
-            st = int(fault.get("status", 500))
-            code = fault.get("code") or {
-                500: "InternalFailure", 502: "BadGateway",
-                503: "ServiceUnavailable", 504: "GatewayTimeout",
-                400: "ValidationError", 403: "AccessDenied",
-                404: "NoSuchEntity"}.get(st, "InternalFailure")
-            msg = fault.get("message") or {
-                "InternalFailure": "The request processing has failed "
-                                   "because of an unknown error, exception "
-                                   "or failure.",
-                "ServiceUnavailable": "Service Unavailable"}.get(
-                    code, "Injected fault")
-            raise AWSError(code, msg, st, sender=st < 500)
+            e = status_fault_error(svc, fault)
+        else:
+            return
+        e.style = fault.get("error_style")
+        raise e
 
     def send_cut(self, status, ctype, body, hdrs):
         self.send_response(status)
@@ -1618,6 +2063,48 @@ def act_add_user(fake, body):
     return fake.add_event(ev)
 
 
+def _contact_type(body):
+    kind = body.get("type")
+    if kind not in ("BILLING", "OPERATIONS", "SECURITY"):
+        raise ControlError(400, "type must be BILLING, OPERATIONS or "
+                           "SECURITY")
+    return kind
+
+
+def _contact_action(fake, body, evname, contact):
+    st = fake.state
+    kind = _contact_type(body)
+    contacts = st.setdefault("alternate_contacts", {})
+    if contact is None:
+        if not contacts.get(kind):
+            raise ControlError(409, "no %s contact is set" % kind)
+        del contacts[kind]
+    else:
+        contacts[kind] = contact
+    ev = {"region": "us-east-1", "EventName": evname,
+          "EventSource": "account.amazonaws.com",
+          "userIdentity": _actor(fake, body,
+                                 default_actor(st["account_id"])),
+          "requestParameters": {"alternateContactType": kind},
+          "responseElements": None}
+    ev.update(_ev_common(body))
+    return fake.add_event(ev)
+
+
+def act_delete_alternate_contact(fake, body):
+    return _contact_action(fake, body, "DeleteAlternateContact", None)
+
+
+def act_put_alternate_contact(fake, body):
+    old = (fake.state.get("alternate_contacts") or {}).get(
+        _contact_type(body)) or {}
+    contact = {k: body.get(k, old.get(k)) for k in CONTACT_FIELDS}
+    missing = [k for k, v in contact.items() if not v]
+    if missing:
+        raise ControlError(400, "missing %s" % ", ".join(missing))
+    return _contact_action(fake, body, "PutAlternateContact", contact)
+
+
 ACTIONS = {
     "root_login": act_root_login,
     "deactivate_mfa": act_deactivate_mfa,
@@ -1626,7 +2113,22 @@ ACTIONS = {
     "start_logging": lambda f, b: _trail_action(f, b, "StartLogging"),
     "delete_trail": lambda f, b: _trail_action(f, b, "DeleteTrail"),
     "add_user": act_add_user,
+    "delete_alternate_contact": act_delete_alternate_contact,
+    "put_alternate_contact": act_put_alternate_contact,
 }
+
+def check_contacts(body):
+    """A PUT /_contacts body: {TYPE: {Name, Title, EmailAddress,
+    PhoneNumber}} (a type left out is unset)."""
+    if not isinstance(body, dict):
+        raise ControlError(400, "contacts must be an object")
+    for kind, c in body.items():
+        _contact_type({"type": kind})
+        if not isinstance(c, dict) or set(c) - set(CONTACT_FIELDS):
+            raise ControlError(400, "%s: an object with %s" % (
+                kind, ", ".join(CONTACT_FIELDS)))
+    return copy.deepcopy(body)
+
 
 FAULT_KINDS = ("throttle", "status", "accessdenied", "slow", "cut",
                "malformed", "html")
@@ -1686,6 +2188,11 @@ class ControlHandler(BaseHandler):
                 for k, v in body.items():
                     if k not in fake.config:
                         raise ControlError(400, "unknown config key %s" % k)
+                    if k == "rest_json_error_style" and \
+                            v not in REST_JSON_ERROR_STYLES:
+                        raise ControlError(400, "rest_json_error_style must "
+                                           "be one of %s" % ", ".join(
+                                               REST_JSON_ERROR_STYLES))
                     fake.config[k] = v
                 IAM_PAGE_CAP[0] = fake.config.get("iam_page_size")
             if m in ("GET", "POST", "PUT"):
@@ -1707,6 +2214,10 @@ class ControlHandler(BaseHandler):
                 if kind not in FAULT_KINDS:
                     raise ControlError(400, "kind must be one of %s" %
                                        ", ".join(FAULT_KINDS))
+                if body.get("error_style") not in \
+                        (None,) + REST_JSON_ERROR_STYLES:
+                    raise ControlError(400, "error_style must be one of %s"
+                                       % ", ".join(REST_JSON_ERROR_STYLES))
                 f = dict(body)
                 f["count"] = int(body.get("count", 1))
                 fake.faults.append(f)
@@ -1744,6 +2255,11 @@ class ControlHandler(BaseHandler):
             if m == "DELETE":
                 fake.webhook_faults = []
                 return {"ok": True}
+        elif p == "/_contacts":
+            if m == "PUT":
+                fake.state["alternate_contacts"] = check_contacts(body)
+            if m in ("GET", "PUT"):
+                return fake.state.get("alternate_contacts") or {}
         elif p == "/_health" and m == "GET":
             return {"ok": True, "pid": os.getpid()}
         return None

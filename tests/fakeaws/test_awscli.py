@@ -182,6 +182,41 @@ class TestAwsCli(unittest.TestCase):
         r = aws("cloudtrail", "lookup-events", "--page-size", "1")
         self.assertEqual([e["EventId"] for e in r["Events"]], ids[::-1])
 
+    def test_account_get_alternate_contact(self):
+        for kind in ("BILLING", "OPERATIONS", "SECURITY"):
+            c = aws("account", "get-alternate-contact",
+                    "--alternate-contact-type", kind)["AlternateContact"]
+            self.assertEqual(c["AlternateContactType"], kind)
+            self.assertEqual(set(c), {"AlternateContactType", "Name",
+                                      "Title", "EmailAddress",
+                                      "PhoneNumber"})
+        FAKE.put_contact("SECURITY", EmailAddress="soc@example.org")
+        c = aws("account", "get-alternate-contact",
+                "--alternate-contact-type", "SECURITY")["AlternateContact"]
+        self.assertEqual(c["EmailAddress"], "soc@example.org")
+        self.assertEqual(FAKE.requests()[-1]["path"], "/getAlternateContact")
+        self.assertTrue(all(q["sig_ok"] for q in FAKE.requests()))
+
+    def test_account_errors(self):
+        FAKE.delete_contact("BILLING")
+        r = aws("account", "get-alternate-contact",
+                "--alternate-contact-type", "BILLING", check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(b"(ResourceNotFoundException)", r.stderr)
+        self.assertIn(b"No contact of the inputted alternate contact type "
+                      b"found.", r.stderr)
+        # the code in a namespaced __type only: the CLI still names it
+        FAKE.config(rest_json_error_style="type")
+        r = aws("account", "get-alternate-contact",
+                "--alternate-contact-type", "SECURITY", "--account-id",
+                ACCT, check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(b"(AccessDeniedException)", r.stderr)
+        self.assertIn(b"standalone context", r.stderr)
+        aws("account", "delete-alternate-contact",
+            "--alternate-contact-type", "OPERATIONS")
+        self.assertNotIn("OPERATIONS", FAKE.contacts())
+
     def test_bad_secret_fails(self):
         r = aws("sts", "get-caller-identity", check=False,
                 extra_env={"AWS_SECRET_ACCESS_KEY": "wrong"})

@@ -311,6 +311,283 @@ class TestCloudTrail(Base):
         self.assertIn("x-amzn-RequestId", h)
 
 
+ACCOUNT_JSON = {"Content-Type": "application/json"}
+
+
+def account_raw(path, obj, **kw):
+    return raw_request("account", "us-east-1", json.dumps(obj).encode(),
+                       ACCOUNT_JSON, path=path, **kw)
+
+
+class TestAccount(Base):
+    def acct(self, **kw):
+        return self.client("account", **kw)
+
+    def raises(self, call, code, status):
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            call()
+        self.assertEqual(code_of(cm.exception), code)
+        md = cm.exception.response["ResponseMetadata"]
+        self.assertEqual(md["HTTPStatusCode"], status)
+        return cm.exception.response
+
+    def test_get_each_contact(self):
+        a = self.acct()
+        seen = {}
+        for kind in ("BILLING", "OPERATIONS", "SECURITY"):
+            r = a.get_alternate_contact(AlternateContactType=kind)
+            c = r["AlternateContact"]
+            self.assertEqual(c["AlternateContactType"], kind)
+            for k in ("Name", "Title", "EmailAddress", "PhoneNumber"):
+                self.assertTrue(c[k], (kind, k))
+            seen[kind] = c["EmailAddress"]
+        self.assertEqual(len(set(seen.values())), 3)
+        self.assertEqual(seen["SECURITY"], "security@example.com")
+        self.assertEqual(FAKE.requests()[-1]["path"], "/getAlternateContact")
+        self.assertEqual(FAKE.requests()[-1]["method"], "POST")
+        self.assertTrue(all(q["sig_ok"] for q in FAKE.requests()))
+
+    def test_unset_contact_is_not_found(self):
+        eid = FAKE.delete_contact("SECURITY")
+        r = self.raises(lambda: self.acct().get_alternate_contact(
+            AlternateContactType="SECURITY"), "ResourceNotFoundException",
+            404)
+        self.assertEqual(r["Error"]["Message"],
+                         "No contact of the inputted alternate contact type "
+                         "found.")
+        self.assertEqual(
+            r["ResponseMetadata"]["HTTPHeaders"]["x-amzn-errortype"],
+            "ResourceNotFoundException:http://internal.amazon.com/coral/"
+            "com.amazon.account/")
+        # the others are untouched; the deletion is in CloudTrail
+        self.acct().get_alternate_contact(AlternateContactType="BILLING")
+        FAKE.config(lookup_events_rps=0)
+        ev = self.client("cloudtrail").lookup_events(LookupAttributes=[{
+            "AttributeKey": "EventId", "AttributeValue": eid}])["Events"]
+        self.assertEqual(ev[0]["EventName"], "DeleteAlternateContact")
+        self.assertEqual(ev[0]["EventSource"], "account.amazonaws.com")
+        with self.assertRaises(dwtest.ControlHTTPError):
+            FAKE.delete_contact("SECURITY")     # already unset
+        with self.assertRaises(dwtest.ControlHTTPError):
+            FAKE.delete_contact("NOPE")
+
+    def test_change_contact_through_control(self):
+        FAKE.put_contact("OPERATIONS", EmailAddress="Ops-Oncall@Example.com")
+        c = self.acct().get_alternate_contact(
+            AlternateContactType="OPERATIONS")["AlternateContact"]
+        self.assertEqual(c["EmailAddress"], "Ops-Oncall@Example.com")
+        self.assertEqual(c["Name"], "Sam Okafor")      # kept
+        FAKE.set_contacts({"BILLING": {
+            "Name": "B", "Title": "T", "EmailAddress": "b@example.com",
+            "PhoneNumber": "+1 555 0100"}})
+        self.assertEqual(sorted(FAKE.contacts()), ["BILLING"])
+        self.raises(lambda: self.acct().get_alternate_contact(
+            AlternateContactType="OPERATIONS"), "ResourceNotFoundException",
+            404)
+        with self.assertRaises(dwtest.ControlHTTPError):
+            FAKE.set_contacts({"BILLING": {"Name": "x", "Bogus": 1}})
+
+    def test_put_and_delete_through_the_api(self):
+        a = self.acct()
+        r = a.put_alternate_contact(
+            AlternateContactType="SECURITY", Name="Mallory",
+            Title="Not Security", EmailAddress="mallory@example.net",
+            PhoneNumber="+44 20 7946 0000")
+        self.assertEqual(r["ResponseMetadata"]["HTTPStatusCode"], 200)
+        self.assertEqual(FAKE.contacts()["SECURITY"]["Name"], "Mallory")
+        a.delete_alternate_contact(AlternateContactType="BILLING")
+        self.assertNotIn("BILLING", FAKE.contacts())
+        self.raises(lambda: a.delete_alternate_contact(
+            AlternateContactType="BILLING"), "ResourceNotFoundException",
+            404)
+        names = [e["EventName"] for e in FAKE.state()["events"]]
+        self.assertEqual(names, ["PutAlternateContact",
+                                 "DeleteAlternateContact"])
+        rec = json.loads(FAKE.state()["events"][0]["CloudTrailEvent"])
+        self.assertEqual(rec["userIdentity"]["arn"],
+                         "arn:aws:iam::%s:user/driftwatch" % ACCT)
+        self.assertNotIn("Mallory", json.dumps(rec["requestParameters"]))
+
+    def test_validation(self):
+        import botocore.session
+        c = botocore.session.Session().create_client(
+            "account", region_name="us-east-1", endpoint_url=FAKE.aws_url,
+            verify=FAKE.ca_file, aws_access_key_id=FAKE.access_key,
+            aws_secret_access_key=FAKE.secret_key,
+            config=Config(parameter_validation=False,
+                          retries={"total_max_attempts": 1}))
+        r = self.raises(lambda: c.get_alternate_contact(
+            AlternateContactType="LEGAL"), "ValidationException", 400)
+        self.assertIn("Member must satisfy enum value set: [BILLING, "
+                      "OPERATIONS, SECURITY]", r["Error"]["Message"])
+        r = self.raises(lambda: c.get_alternate_contact(),
+                        "ValidationException", 400)
+        self.assertIn("Value null at 'alternateContactType'",
+                      r["Error"]["Message"])
+        r = self.raises(lambda: c.get_alternate_contact(
+            AlternateContactType="BILLING", AccountId="12345"),
+            "ValidationException", 400)
+        self.assertIn("'accountId'", r["Error"]["Message"])
+        # sensitive values are not echoed back
+        r = self.raises(lambda: c.put_alternate_contact(
+            AlternateContactType="BILLING", Name="N", Title="T",
+            EmailAddress="not-an-address", PhoneNumber="+1 555"),
+            "ValidationException", 400)
+        self.assertIn("'emailAddress'", r["Error"]["Message"])
+        self.assertNotIn("not-an-address", r["Error"]["Message"])
+        self.assertEqual(FAKE.contacts()["BILLING"]["Name"],
+                         "Dana Whitfield")
+
+    def test_account_id(self):
+        a = self.acct()
+        r = self.raises(lambda: a.get_alternate_contact(
+            AlternateContactType="SECURITY", AccountId=ACCT),
+            "AccessDeniedException", 403)
+        self.assertEqual(
+            r["Error"]["Message"],
+            "User: arn:aws:iam::%s:user/driftwatch is not authorized to "
+            "perform: account:GetAlternateContact (The management account "
+            "can only be managed using the standalone context from the "
+            "management account.)" % ACCT)
+        self.raises(lambda: a.get_alternate_contact(
+            AlternateContactType="SECURITY", AccountId="444455556666"),
+            "AccessDeniedException", 403)
+        FAKE.set_state({"member_accounts": {"444455556666": {
+            "alternate_contacts": {"SECURITY": {
+                "Name": "M", "Title": "T", "EmailAddress": "m@example.com",
+                "PhoneNumber": "+1 555 0101"}}}}})
+        c = a.get_alternate_contact(AlternateContactType="SECURITY",
+                                    AccountId="444455556666")
+        self.assertEqual(c["AlternateContact"]["Name"], "M")
+        self.raises(lambda: a.get_alternate_contact(
+            AlternateContactType="BILLING", AccountId="444455556666"),
+            "ResourceNotFoundException", 404)
+        # a member account may not name any account, even its own
+        FAKE.set_state({"is_management_account": False})
+        r = self.raises(lambda: a.get_alternate_contact(
+            AlternateContactType="SECURITY", AccountId=ACCT),
+            "AccessDeniedException", 403)
+        self.assertNotIn("standalone", r["Error"]["Message"])
+        a.get_alternate_contact(AlternateContactType="SECURITY")
+
+    def test_error_styles(self):
+        FAKE.delete_contact("BILLING")
+
+        def get():
+            return account_raw("/getAlternateContact",
+                               {"AlternateContactType": "BILLING"})
+        st, h, body = get()
+        self.assertEqual(st, 404)
+        self.assertEqual(h["Content-Type"], "application/json")
+        self.assertEqual(json.loads(body), {
+            "message": "No contact of the inputted alternate contact type "
+                       "found."})
+        self.assertTrue(h["x-amzn-ErrorType"].startswith(
+            "ResourceNotFoundException:"))
+        FAKE.config(rest_json_error_style="type")
+        st, h, body = get()
+        self.assertNotIn("x-amzn-ErrorType", h)
+        self.assertEqual(json.loads(body)["__type"],
+                         "com.amazonaws.account#ResourceNotFoundException")
+        r = self.raises(lambda: self.acct().get_alternate_contact(
+            AlternateContactType="BILLING"), "ResourceNotFoundException", 404)
+        FAKE.config(rest_json_error_style="both")
+        st, h, body = get()
+        self.assertIn("x-amzn-ErrorType", h)
+        self.assertIn("__type", json.loads(body))
+        with self.assertRaises(dwtest.ControlHTTPError):
+            FAKE.config(rest_json_error_style="xml")
+        # per fault
+        FAKE.config(rest_json_error_style="header")
+        FAKE.fault(service="account", kind="accessdenied",
+                   error_style="type")
+        st, h, body = get()
+        self.assertEqual(st, 403)
+        self.assertNotIn("x-amzn-ErrorType", h)
+        self.assertEqual(json.loads(body)["__type"],
+                         "com.amazonaws.account#AccessDeniedException")
+        self.assertEqual(get()[0], 404)     # the fault is spent
+        with self.assertRaises(dwtest.ControlHTTPError):
+            FAKE.fault(kind="throttle", error_style="nope")
+
+    def test_signature_and_routing(self):
+        st, h, body = account_raw("/getAlternateContact",
+                                  {"AlternateContactType": "SECURITY"})
+        self.assertEqual(st, 200, body)
+        self.assertEqual(json.loads(body)["AlternateContact"]["Name"],
+                         "Priya Raman")
+        self.assertIn("x-amzn-RequestId", h)
+        st, h, body = account_raw("/getAlternateContact",
+                                  {"AlternateContactType": "SECURITY"},
+                                  secret="wrong")
+        self.assertEqual(st, 403)
+        self.assertTrue(h["x-amzn-ErrorType"].startswith(
+            "InvalidSignatureException:"))
+        self.assertIn("signature we calculated", json.loads(body)["message"])
+        st, h, body = account_raw("/getAlternateContact", {},
+                                  access_key="AKIDUNKNOWN000000000")
+        self.assertEqual(st, 403)
+        self.assertTrue(h["x-amzn-ErrorType"].startswith(
+            "UnrecognizedClientException:"))
+        st, h, body = account_raw("/frobnicate", {})
+        self.assertEqual(st, 404)
+        self.assertTrue(h["x-amzn-ErrorType"].startswith(
+            "UnknownOperationException:http://internal.amazon.com/coral/"
+            "com.amazon.coral.service/"))
+        st, h, body = account_raw("/getAlternateContact", {}, method="GET")
+        self.assertEqual(st, 404)
+        st, h, body = raw_request("account", "us-east-1", b"[1,2",
+                                  ACCOUNT_JSON, path="/getAlternateContact")
+        self.assertEqual(st, 400)
+        self.assertTrue(h["x-amzn-ErrorType"].startswith(
+            "SerializationException:"))
+        st, h, body = account_raw("/getAlternateContact", {}, sign=False)
+        self.assertEqual(st, 403)
+        self.assertTrue(h["x-amzn-ErrorType"].startswith(
+            "MissingAuthenticationTokenException:"))
+        self.assertEqual(h["Content-Type"], "application/json")
+
+    def test_faults(self):
+        a = self.acct()
+        get = lambda: a.get_alternate_contact(   # noqa: E731
+            AlternateContactType="SECURITY")
+        FAKE.fault(service="account", kind="throttle")
+        self.raises(get, "TooManyRequestsException", 429)
+        FAKE.fault(service="account", kind="accessdenied")
+        r = self.raises(get, "AccessDeniedException", 403)
+        self.assertEqual(r["Error"]["Message"],
+                         "User: arn:aws:iam::%s:user/driftwatch is not "
+                         "authorized to perform: account:GetAlternateContact"
+                         % ACCT)
+        FAKE.fault(service="account", kind="status", status=500)
+        self.raises(get, "InternalServerException", 500)
+        FAKE.fault(service="account", kind="status", status=503)
+        self.raises(get, "ServiceUnavailable", 503)
+        FAKE.fault(service="account", kind="html")
+        self.raises(get, "502", 502)
+        # botocore reads a cut JSON body as no output at all
+        FAKE.fault(service="account", kind="cut")
+        self.assertNotIn("AlternateContact", get())
+        FAKE.fault(service="account", kind="cut")
+        with self.assertRaises(http.client.IncompleteRead):
+            account_raw("/getAlternateContact",
+                        {"AlternateContactType": "SECURITY"})
+        FAKE.fault(service="account", kind="malformed")
+        st, h, body = account_raw("/getAlternateContact",
+                                  {"AlternateContactType": "SECURITY"})
+        self.assertEqual(st, 200)
+        self.assertEqual(int(h["Content-Length"]), len(body))
+        with self.assertRaises(ValueError):
+            json.loads(body)
+        FAKE.fault(service="account", kind="slow", delay=0.5)
+        t0 = time.monotonic()
+        get()
+        self.assertGreaterEqual(time.monotonic() - t0, 0.45)
+        self.assertEqual([q["fault"] for q in FAKE.requests()],
+                         ["throttle", "accessdenied", "status", "status",
+                          "html", "cut", "cut", "malformed", "slow"])
+
+
 class TestLookupEvents(Base):
     def setUp(self):
         super().setUp()

@@ -246,6 +246,27 @@ class FakeAWS:
     def config(self, **kw):
         return self.control("POST", "/_config", kw)
 
+    # ---- Account alternate contacts
+    def contacts(self):
+        """{TYPE: {Name, Title, EmailAddress, PhoneNumber}} as set now."""
+        return self.control("GET", "/_contacts")
+
+    def set_contacts(self, contacts):
+        """Replace every alternate contact at once (a type left out is
+        unset); no CloudTrail event."""
+        return self.control("PUT", "/_contacts", contacts)
+
+    def delete_contact(self, kind, **kw):
+        """Unset one contact (BILLING, OPERATIONS, SECURITY) as a console
+        user would: records DeleteAlternateContact. Returns the EventId."""
+        return self.action("delete_alternate_contact", type=kind, **kw)
+
+    def put_contact(self, kind, **fields):
+        """Set or change one contact (Name, Title, EmailAddress,
+        PhoneNumber; fields left out keep their value): records
+        PutAlternateContact. Returns the EventId."""
+        return self.action("put_alternate_contact", type=kind, **fields)
+
     def wait_for(self, predicate, timeout=10.0, interval=0.1):
         deadline = time.monotonic() + timeout
         while True:
