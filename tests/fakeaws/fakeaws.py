@@ -36,6 +36,7 @@ import http.server
 import json
 import os
 import re
+import secrets
 import signal
 import socket
 import ssl
@@ -651,7 +652,39 @@ def default_state():
         "is_management_account": True,
         "alternate_contacts": default_alternate_contacts(),
         "member_accounts": {},
+        # IAM roles STS AssumeRole can assume
+        "roles": [make_role(a, {"RoleName": "driftwatch-readonly",
+                                "RoleId": "AROAFAKEDWREADONLY001"},
+                            "arn:aws:iam::%s:user/driftwatch" % a)],
+        # seconds temporary credentials live (null: DurationSeconds)
+        "credential_lifetime_seconds": None,
     }
+
+
+def make_role(account, body, default_principal):
+    """A role as the state holds it, from a POST /_roles body."""
+    if not isinstance(body, dict) or not body.get("RoleName"):
+        raise ControlError(400, "a role needs RoleName")
+    name = body["RoleName"]
+    path = body.get("Path") or "/"
+    role = {
+        "RoleName": name, "Path": path,
+        "Arn": "arn:aws:iam::%s:role%s%s" % (
+            body.get("account") or account, path, name),
+        "RoleId": "AROA" + hashlib.sha1(name.encode()).hexdigest()[:17]
+        .upper(),
+        "MaxSessionDuration": 3600,
+        "trust": {"principals": [default_principal], "external_id": None},
+        "credential_lifetime_seconds": None,
+    }
+    role.update({k: v for k, v in body.items() if k != "account"})
+    if not 3600 <= int(role["MaxSessionDuration"]) <= 43200:
+        raise ControlError(400, "MaxSessionDuration must be 3600..43200")
+    return role
+
+
+def role_account(arn):
+    return arn.split(":")[4]
 
 
 def default_alternate_contacts():
@@ -694,12 +727,38 @@ class Fake:
             self.seq = 0
             self.config = dict(CONFIG_DEFAULTS)
             self.clock_offset = 0.0
+            # temporary credentials AssumeRole issued, by access key id
+            self.issued = {}
+            self.assume_roles = []
             IAM_PAGE_CAP[0] = None
 
     def credential(self, access_key):
         """The credential `access_key` names (borrowed), or None."""
         with self.lock:
-            return self.credentials.get(access_key)
+            return self.credentials.get(access_key) or \
+                self.issued.get(access_key)
+
+    def issue_credentials(self, role, session, lifetime):
+        """New temporary credentials acting as `role`'s session `session`,
+        valid `lifetime` seconds of AWS's clock (borrowed)."""
+        acct = role_account(role["Arn"])
+        cred = {
+            "AccessKeyId": "ASIA" + "".join(
+                secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+                for _ in range(16)),
+            "SecretAccessKey": base64.b64encode(
+                secrets.token_bytes(30)).decode(),
+            "SessionToken": "IQoJb3JpZ2luX2VjE" + base64.b64encode(
+                secrets.token_bytes(240)).decode(),
+            "Expiration": int(aws_now()) + int(lifetime),
+            "Arn": "arn:aws:sts::%s:assumed-role/%s/%s" % (
+                acct, role["RoleName"], session),
+            "UserId": "%s:%s" % (role["RoleId"], session),
+            "Account": acct, "RoleArn": role["Arn"], "AssumedRole": True,
+        }
+        with self.lock:
+            self.issued[cred["AccessKeyId"]] = cred
+        return cred
 
     @staticmethod
     def _merge_state(obj):
@@ -1044,6 +1103,9 @@ def iam_list_users(ctx, params):
 def iam_list_mfa_devices(ctx, params):
     st = ctx.state
     name = params.get("UserName")
+    if not name and ctx.caller.get("AssumedRole"):
+        raise AWSError("ValidationError", "Must specify userName when "
+                       "calling with non-User credentials")
     if not name:
         arn = ctx.caller["Arn"]
         if arn.endswith(":root"):
@@ -1116,6 +1178,85 @@ def iam_list_virtual_mfa_devices(ctx, params):
 def sts_get_caller_identity(ctx, params):
     return {"UserId": ctx.caller["UserId"], "Account": ctx.account,
             "Arn": ctx.caller["Arn"]}
+
+
+DEFAULT_ROLE_DURATION = 3600
+
+
+def _find_role(st, arn):
+    for r in st.get("roles") or []:
+        if r["Arn"] == arn:
+            return r
+    return None
+
+
+def _trusts(role, ctx, external_id):
+    """Whether `role`'s trust lets the caller assume it: a principal entry
+    names the caller's ARN, its access key, its account's root
+    ("arn:aws:iam::ACCOUNT:root": anyone in it), its role (for a role
+    session) or "*"; and the ExternalId matches when one is required."""
+    trust = role.get("trust") or {}
+    c = ctx.caller
+    me = {c["Arn"], ctx.access_key, "*",
+          "arn:aws:iam::%s:root" % ctx.account}
+    if c.get("AssumedRole"):
+        cred = ctx.fake.credential(ctx.access_key) or {}
+        me.add(cred.get("RoleArn"))
+    if not me & set(trust.get("principals") or []):
+        return False
+    want = trust.get("external_id")
+    return want is None or want == external_id
+
+
+def _check_duration(role, ctx, duration):
+    if duration > int(role.get("MaxSessionDuration") or
+                      DEFAULT_ROLE_DURATION):
+        raise AWSError("ValidationError", "The requested DurationSeconds "
+                       "exceeds the MaxSessionDuration set for this role.")
+    if ctx.caller.get("AssumedRole") and duration > 3600:
+        raise AWSError("ValidationError", "The requested DurationSeconds "
+                       "exceeds the 1 hour session limit for roles assumed "
+                       "by role chaining.")
+
+
+def _assume_role_record(ctx, params):
+    """What the request log keeps of an AssumeRole (no secret)."""
+    rec = {"caller": ctx.caller["Arn"], "access_key": ctx.access_key,
+           "role_arn": params.get("RoleArn"),
+           "session_name": params.get("RoleSessionName"),
+           "external_id": params.get("ExternalId"),
+           "duration_seconds": params.get("DurationSeconds"),
+           "time": time.time(), "aws_time": aws_now(), "result": "invalid",
+           "issued_access_key": None, "expiration": None}
+    ctx.rec["assume_role"] = rec
+    ctx.fake.assume_roles.append(rec)
+    return rec
+
+
+@STS.op("AssumeRole")
+def sts_assume_role(ctx, params):
+    params = query_integers(ctx.svc, ctx.action, params)
+    rec = _assume_role_record(ctx, params)
+    validate_input(ctx.svc, ctx.action, params)
+    role = _find_role(ctx.state, params["RoleArn"])
+    if role is None or not _trusts(role, ctx, params.get("ExternalId")):
+        rec["result"] = "denied"
+        raise AWSError("AccessDenied", "User: %s is not authorized to "
+                       "perform: sts:AssumeRole on resource: %s" % (
+                           ctx.caller["Arn"], params["RoleArn"]), 403)
+    duration = params.get("DurationSeconds") or DEFAULT_ROLE_DURATION
+    _check_duration(role, ctx, duration)
+    lifetime = role.get("credential_lifetime_seconds") or \
+        ctx.state.get("credential_lifetime_seconds") or duration
+    cred = ctx.fake.issue_credentials(role, params["RoleSessionName"],
+                                      lifetime)
+    rec.update(result="issued", issued_access_key=cred["AccessKeyId"],
+               expiration=cred["Expiration"])
+    return {"Credentials": {k: cred[k] for k in (
+                "AccessKeyId", "SecretAccessKey", "SessionToken",
+                "Expiration")},
+            "AssumedRoleUser": {"AssumedRoleId": cred["UserId"],
+                                "Arn": cred["Arn"]}}
 
 
 # --------------------------------------------------------------------------
@@ -2130,6 +2271,55 @@ def check_contacts(body):
     return copy.deepcopy(body)
 
 
+def control_roles(fake, m, p, body):
+    """GET /_roles; POST /_roles {role} adds or replaces one (by RoleName);
+    DELETE /_roles/NAME removes one."""
+    st = fake.state
+    roles = st.setdefault("roles", [])
+    if m == "GET" and p == "/_roles":
+        return roles
+    if m == "POST" and p == "/_roles":
+        role = make_role(st["account_id"], body, st["caller"]["Arn"])
+        st["roles"] = [r for r in roles if r["RoleName"] != role["RoleName"]]
+        st["roles"].append(role)
+        return role
+    if m == "DELETE" and p.startswith("/_roles/"):
+        name = p[len("/_roles/"):]
+        if not any(r["RoleName"] == name for r in roles):
+            raise ControlError(404, "no such role: %s" % name)
+        st["roles"] = [r for r in roles if r["RoleName"] != name]
+        return {"ok": True}
+    return None
+
+
+def control_sts(fake, m, body):
+    """GET /_sts: the lifetime override and the issued credentials (no
+    secret); POST {"credential_lifetime_seconds": N|null} and/or
+    {"expire": "ASIA…"|true} (expire one / every issued credential now)."""
+    st = fake.state
+    if m == "POST":
+        if "credential_lifetime_seconds" in body:
+            v = body["credential_lifetime_seconds"]
+            if v is not None and (not isinstance(v, int) or v < 1):
+                raise ControlError(400, "credential_lifetime_seconds must "
+                                   "be a positive integer or null")
+            st["credential_lifetime_seconds"] = v
+        exp = body.get("expire")
+        if exp is not None:
+            keys = list(fake.issued) if exp is True else [exp]
+            for k in keys:
+                if k not in fake.issued:
+                    raise ControlError(404, "no issued credential %s" % k)
+                fake.issued[k]["Expiration"] = int(aws_now())
+    if m not in ("GET", "POST"):
+        return None
+    return {"credential_lifetime_seconds":
+            st.get("credential_lifetime_seconds"),
+            "issued": [{k: c[k] for k in ("AccessKeyId", "Arn", "Expiration",
+                                          "RoleArn")}
+                       for c in fake.issued.values()]}
+
+
 FAULT_KINDS = ("throttle", "status", "accessdenied", "slow", "cut",
                "malformed", "html")
 
@@ -2260,6 +2450,16 @@ class ControlHandler(BaseHandler):
                 fake.state["alternate_contacts"] = check_contacts(body)
             if m in ("GET", "PUT"):
                 return fake.state.get("alternate_contacts") or {}
+        elif p == "/_roles" or p.startswith("/_roles/"):
+            return control_roles(fake, m, p, body)
+        elif p == "/_assume_role":
+            if m == "GET":
+                return fake.assume_roles
+            if m == "DELETE":
+                fake.assume_roles = []
+                return {"ok": True}
+        elif p == "/_sts":
+            return control_sts(fake, m, body)
         elif p == "/_health" and m == "GET":
             return {"ok": True, "pid": os.getpid()}
         return None

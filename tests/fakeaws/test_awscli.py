@@ -217,6 +217,48 @@ class TestAwsCli(unittest.TestCase):
             "--alternate-contact-type", "OPERATIONS")
         self.assertNotIn("OPERATIONS", FAKE.contacts())
 
+    def test_sts_assume_role(self):
+        arn = "arn:aws:iam::%s:role/driftwatch-readonly" % ACCT
+        r = aws("sts", "assume-role", "--role-arn", arn,
+                "--role-session-name", "cli-test", "--duration-seconds",
+                "900")
+        c = r["Credentials"]
+        self.assertTrue(c["AccessKeyId"].startswith("ASIA"))
+        self.assertRegex(c["Expiration"], r"^\d{4}-\d\d-\d\dT")
+        self.assertEqual(r["AssumedRoleUser"]["Arn"],
+                         "arn:aws:sts::%s:assumed-role/driftwatch-readonly/"
+                         "cli-test" % ACCT)
+        me = aws("sts", "get-caller-identity", extra_env={
+            "AWS_ACCESS_KEY_ID": c["AccessKeyId"],
+            "AWS_SECRET_ACCESS_KEY": c["SecretAccessKey"],
+            "AWS_SESSION_TOKEN": c["SessionToken"]})
+        self.assertEqual(me["Arn"], r["AssumedRoleUser"]["Arn"])
+        rec = FAKE.assume_role_records()[-1]
+        self.assertEqual((rec["session_name"], rec["duration_seconds"]),
+                         ("cli-test", 900))
+
+    def test_sts_assume_role_errors(self):
+        r = aws("sts", "assume-role", "--role-arn",
+                "arn:aws:iam::%s:role/nobody-trusts-you" % ACCT,
+                "--role-session-name", "cli", check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(b"(AccessDenied)", r.stderr)
+        self.assertIn(b"is not authorized to perform: sts:AssumeRole on "
+                      b"resource: arn:aws:iam::", r.stderr)
+        c = aws("sts", "assume-role", "--role-arn",
+                "arn:aws:iam::%s:role/driftwatch-readonly" % ACCT,
+                "--role-session-name", "cli")["Credentials"]
+        FAKE.expire_credentials(c["AccessKeyId"])
+        env = {"AWS_ACCESS_KEY_ID": c["AccessKeyId"],
+               "AWS_SECRET_ACCESS_KEY": c["SecretAccessKey"],
+               "AWS_SESSION_TOKEN": c["SessionToken"], "AWS_MAX_ATTEMPTS": "1"}
+        r = aws("sts", "get-caller-identity", extra_env=env, check=False)
+        self.assertIn(b"(ExpiredToken)", r.stderr)
+        self.assertIn(b"The security token included in the request is "
+                      b"expired", r.stderr)
+        r = aws("cloudtrail", "describe-trails", extra_env=env, check=False)
+        self.assertIn(b"(ExpiredTokenException)", r.stderr)
+
     def test_bad_secret_fails(self):
         r = aws("sts", "get-caller-identity", check=False,
                 extra_env={"AWS_SECRET_ACCESS_KEY": "wrong"})

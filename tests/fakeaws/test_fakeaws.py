@@ -588,6 +588,269 @@ class TestAccount(Base):
                           "html", "cut", "cut", "malformed", "slow"])
 
 
+DEFAULT_ROLE = "arn:aws:iam::%s:role/driftwatch-readonly" % ACCT
+
+
+def client_with(creds, service, region="us-east-1", **cfg):
+    """A botocore client signing with temporary credentials `creds`
+    (AssumeRole's Credentials)."""
+    import botocore.session
+    return botocore.session.Session().create_client(
+        service, region_name=region, endpoint_url=FAKE.aws_url,
+        verify=FAKE.ca_file, aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds.get("SessionToken"),
+        config=Config(retries={"total_max_attempts": 1}, **cfg))
+
+
+class TestAssumeRole(Base):
+    def sts(self):
+        return self.client("sts")
+
+    def denied(self, call, code="AccessDenied", status=403):
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            call()
+        self.assertEqual(code_of(cm.exception), code)
+        self.assertEqual(cm.exception.response["ResponseMetadata"]
+                         ["HTTPStatusCode"], status)
+        return cm.exception.response["Error"]["Message"]
+
+    def test_issue_and_use(self):
+        t0 = time.time()
+        r = self.sts().assume_role(RoleArn=DEFAULT_ROLE,
+                                   RoleSessionName="driftwatch")
+        c = r["Credentials"]
+        self.assertRegex(c["AccessKeyId"], r"^ASIA[A-Z2-7]{16}$")
+        self.assertGreaterEqual(len(c["SecretAccessKey"]), 40)
+        self.assertGreater(len(c["SessionToken"]), 100)
+        left = c["Expiration"].timestamp() - t0
+        self.assertTrue(3590 < left <= 3601, left)
+        arn = "arn:aws:sts::%s:assumed-role/driftwatch-readonly/driftwatch" \
+            % ACCT
+        self.assertEqual(r["AssumedRoleUser"]["Arn"], arn)
+        self.assertTrue(r["AssumedRoleUser"]["AssumedRoleId"].startswith(
+            "AROA"))
+        self.assertTrue(r["AssumedRoleUser"]["AssumedRoleId"].endswith(
+            ":driftwatch"))
+        me = client_with(c, "sts").get_caller_identity()
+        self.assertEqual(me["Arn"], arn)
+        self.assertEqual(me["Account"], ACCT)
+        self.assertEqual(me["UserId"], r["AssumedRoleUser"]["AssumedRoleId"])
+        # the other protocols accept them too
+        self.assertEqual(len(client_with(c, "iam").list_users()["Users"]), 2)
+        client_with(c, "cloudtrail", "eu-west-1").describe_trails()
+        client_with(c, "account").get_alternate_contact(
+            AlternateContactType="SECURITY")
+        # a role session has no user to default to
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            client_with(c, "iam").list_mfa_devices()
+        self.assertEqual(code_of(cm.exception), "ValidationError")
+        # without (or with a wrong) session token it is not valid
+        self.denied(lambda: client_with(dict(c, SessionToken=None),
+                                        "sts").get_caller_identity(),
+                    "InvalidClientTokenId")
+        self.denied(lambda: client_with(dict(c, SessionToken="x"),
+                                        "sts").get_caller_identity(),
+                    "InvalidClientTokenId")
+
+    def test_records(self):
+        sts = self.sts()
+        for i in range(3):
+            sts.assume_role(RoleArn=DEFAULT_ROLE, RoleSessionName="s%d" % i,
+                            DurationSeconds=900 + i)
+        self.denied(lambda: sts.assume_role(
+            RoleArn="arn:aws:iam::%s:role/nope" % ACCT,
+            RoleSessionName="xx"))
+        recs = FAKE.assume_role_records()
+        self.assertEqual([x["result"] for x in recs],
+                         ["issued", "issued", "issued", "denied"])
+        self.assertEqual([x["session_name"] for x in recs],
+                         ["s0", "s1", "s2", "xx"])
+        self.assertEqual([x["duration_seconds"] for x in recs],
+                         [900, 901, 902, None])
+        self.assertEqual(recs[0]["caller"],
+                         "arn:aws:iam::%s:user/driftwatch" % ACCT)
+        self.assertEqual(recs[0]["access_key"], FAKE.access_key)
+        self.assertEqual(recs[0]["role_arn"], DEFAULT_ROLE)
+        self.assertTrue(recs[0]["issued_access_key"].startswith("ASIA"))
+        self.assertEqual(len({x["issued_access_key"] for x in recs[:3]}), 3)
+        reqs = [q for q in FAKE.requests() if q["action"] == "AssumeRole"]
+        self.assertEqual([q["assume_role"]["session_name"] for q in reqs],
+                         ["s0", "s1", "s2", "xx"])
+        issued = FAKE.issued_credentials()
+        self.assertEqual(len(issued), 3)
+        dump = json.dumps([recs, FAKE.requests(), issued])
+        self.assertNotIn("SecretAccessKey", dump)
+        self.assertNotIn("SessionToken", dump)
+        FAKE.clear_assume_role_records()
+        self.assertEqual(FAKE.assume_role_records(), [])
+
+    def test_expiry(self):
+        FAKE.set_credential_lifetime(2)
+        sts = self.sts()
+        t0 = time.time()
+        c = sts.assume_role(RoleArn=DEFAULT_ROLE,
+                                   RoleSessionName="short")["Credentials"]
+        self.assertLessEqual(c["Expiration"].timestamp() - t0, 2.01)
+        me = client_with(c, "sts")
+        me.get_caller_identity()
+        time.sleep(max(0, c["Expiration"].timestamp() - time.time()) + 0.1)
+        msg = self.denied(me.get_caller_identity, "ExpiredToken")
+        self.assertEqual(msg, "The security token included in the request "
+                              "is expired")
+        self.denied(lambda: client_with(c, "iam").list_users(),
+                    "ExpiredToken")
+        msg = self.denied(lambda: client_with(c, "cloudtrail")
+                          .describe_trails(), "ExpiredTokenException")
+        self.assertEqual(msg, "The security token included in the request "
+                              "is expired")
+        self.denied(lambda: client_with(c, "account").get_alternate_contact(
+            AlternateContactType="SECURITY"), "ExpiredTokenException")
+        st, h, body = account_raw(
+            "/getAlternateContact", {"AlternateContactType": "SECURITY"},
+            access_key=c["AccessKeyId"], secret=c["SecretAccessKey"],
+            token=c["SessionToken"])
+        self.assertEqual(st, 403)
+        self.assertTrue(h["x-amzn-ErrorType"].startswith(
+            "ExpiredTokenException:"))
+        self.assertTrue(all(q["sig_ok"] is False for q in FAKE.requests()
+                            if q["error_code"] and "Expired" in
+                            q["error_code"]))
+        # a fresh AssumeRole works again; per-role lifetime wins
+        FAKE.set_credential_lifetime(None)
+        FAKE.set_credential_lifetime(30, role="driftwatch-readonly")
+        sts = self.sts()
+        t0 = time.time()
+        c2 = sts.assume_role(RoleArn=DEFAULT_ROLE,
+                                    RoleSessionName="again")["Credentials"]
+        self.assertLessEqual(c2["Expiration"].timestamp() - t0, 30.01)
+        client_with(c2, "sts").get_caller_identity()
+        FAKE.expire_credentials(c2["AccessKeyId"])
+        self.denied(client_with(c2, "sts").get_caller_identity,
+                    "ExpiredToken")
+        with self.assertRaises(dwtest.ControlHTTPError):
+            FAKE.expire_credentials("ASIANOSUCHKEY0000000")
+
+    def test_denied(self):
+        sts = self.sts()
+        FAKE.add_role("audit", trusted=["arn:aws:iam::%s:user/alice" % ACCT])
+        arn = "arn:aws:iam::%s:role/audit" % ACCT
+        msg = self.denied(lambda: sts.assume_role(RoleArn=arn,
+                                                  RoleSessionName="dw"))
+        self.assertEqual(msg, "User: arn:aws:iam::%s:user/driftwatch is not "
+                         "authorized to perform: sts:AssumeRole on resource: "
+                         "%s" % (ACCT, arn))
+        # a role that does not exist reads the same
+        missing = "arn:aws:iam::%s:role/missing" % ACCT
+        msg = self.denied(lambda: sts.assume_role(RoleArn=missing,
+                                                  RoleSessionName="dw"))
+        self.assertTrue(msg.endswith("on resource: " + missing))
+        # trusted by access key, by account root, by "*"
+        for who in (FAKE.access_key, "arn:aws:iam::%s:root" % ACCT, "*"):
+            FAKE.add_role("audit", trusted=[who])
+            sts.assume_role(RoleArn=arn, RoleSessionName="dw")
+        FAKE.add_role("audit", trusted=["arn:aws:iam::999988887777:root"])
+        self.denied(lambda: sts.assume_role(RoleArn=arn,
+                                            RoleSessionName="dw"))
+        FAKE.delete_role("audit")
+        self.denied(lambda: sts.assume_role(RoleArn=arn,
+                                            RoleSessionName="dw"))
+
+    def test_external_id(self):
+        sts = self.sts()
+        role = FAKE.add_role("vendor", external_id="dw-7f3a",
+                             trusted=["arn:aws:iam::%s:root" % ACCT])
+        arn = role["Arn"]
+        self.denied(lambda: sts.assume_role(RoleArn=arn,
+                                            RoleSessionName="dw"))
+        self.denied(lambda: sts.assume_role(RoleArn=arn, RoleSessionName="dw",
+                                            ExternalId="wrong-id"))
+        sts.assume_role(RoleArn=arn, RoleSessionName="dw",
+                        ExternalId="dw-7f3a")
+        self.assertEqual([r["external_id"] for r in
+                          FAKE.assume_role_records()],
+                         [None, "wrong-id", "dw-7f3a"])
+
+    def test_cross_account_role(self):
+        role = FAKE.add_role("audit", account="444455556666",
+                             trusted=["arn:aws:iam::%s:root" % ACCT])
+        self.assertEqual(role["Arn"], "arn:aws:iam::444455556666:role/audit")
+        c = self.sts().assume_role(RoleArn=role["Arn"],
+                                   RoleSessionName="xy")["Credentials"]
+        me = client_with(c, "sts").get_caller_identity()
+        self.assertEqual(me["Account"], "444455556666")
+        self.assertEqual(me["Arn"],
+                         "arn:aws:sts::444455556666:assumed-role/audit/xy")
+
+    def test_validation(self):
+        import botocore.session
+        sts = botocore.session.Session().create_client(
+            "sts", region_name="us-east-1", endpoint_url=FAKE.aws_url,
+            verify=FAKE.ca_file, aws_access_key_id=FAKE.access_key,
+            aws_secret_access_key=FAKE.secret_key,
+            config=Config(parameter_validation=False,
+                          retries={"total_max_attempts": 1}))
+
+        def bad(**kw):
+            kw.setdefault("RoleArn", DEFAULT_ROLE)
+            kw.setdefault("RoleSessionName", "dw")
+            return self.denied(lambda: sts.assume_role(**kw),
+                               "ValidationError", 400)
+        self.assertEqual(bad(RoleSessionName="bad name"),
+                         "1 validation error detected: Value 'bad name' at "
+                         "'roleSessionName' failed to satisfy constraint: "
+                         "Member must satisfy regular expression pattern: "
+                         "[\\w+=,.@-]*")
+        self.assertIn("length greater than or equal to 2",
+                      bad(RoleSessionName="a"))
+        self.assertIn("length less than or equal to 64",
+                      bad(RoleSessionName="a" * 65))
+        self.assertIn("'durationSeconds' failed to satisfy constraint: "
+                      "Member must have value greater than or equal to 900",
+                      bad(DurationSeconds=899))
+        self.assertIn("less than or equal to 43200",
+                      bad(DurationSeconds=43201))
+        self.assertEqual(bad(DurationSeconds=3601),
+                         "The requested DurationSeconds exceeds the "
+                         "MaxSessionDuration set for this role.")
+        st, h, body = raw_request("sts", "us-east-1", query_body(
+            Action="AssumeRole", Version="2011-06-15",
+            RoleArn=DEFAULT_ROLE), QUERY_CT)
+        self.assertEqual(st, 400)
+        self.assertIn(b"<Code>ValidationError</Code>", body)
+        self.assertIn(b"Value null at 'roleSessionName' failed to satisfy "
+                      b"constraint: Member must not be null", body)
+        self.assertIn("2 validation errors detected",
+                      bad(RoleSessionName="x", DurationSeconds=1))
+        # allowed characters and a longer role maximum
+        FAKE.add_role("long", max_session_duration=7200)
+        t0 = time.time()
+        c = sts.assume_role(RoleArn="arn:aws:iam::%s:role/long" % ACCT,
+                            RoleSessionName="a+b=c,d.e@f-g_h",
+                            DurationSeconds=7200)["Credentials"]
+        self.assertGreater(c["Expiration"].timestamp() - t0, 7190)
+        with self.assertRaises(dwtest.ControlHTTPError):
+            FAKE.add_role("huge", max_session_duration=50000)
+
+    def test_role_chaining(self):
+        FAKE.add_role("hop", max_session_duration=7200,
+                      trusted=[DEFAULT_ROLE])
+        c = self.sts().assume_role(RoleArn=DEFAULT_ROLE,
+                                   RoleSessionName="first")["Credentials"]
+        hop = "arn:aws:iam::%s:role/hop" % ACCT
+        msg = self.denied(lambda: client_with(c, "sts").assume_role(
+            RoleArn=hop, RoleSessionName="second", DurationSeconds=7200),
+            "ValidationError", 400)
+        self.assertIn("1 hour session limit", msg)
+        c2 = client_with(c, "sts").assume_role(
+            RoleArn=hop, RoleSessionName="second")["Credentials"]
+        self.assertEqual(client_with(c2, "sts").get_caller_identity()["Arn"],
+                         "arn:aws:sts::%s:assumed-role/hop/second" % ACCT)
+        self.assertEqual(FAKE.assume_role_records()[-1]["caller"],
+                         "arn:aws:sts::%s:assumed-role/driftwatch-readonly/"
+                         "first" % ACCT)
+
+
 class TestLookupEvents(Base):
     def setUp(self):
         super().setUp()

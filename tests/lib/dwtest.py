@@ -267,6 +267,64 @@ class FakeAWS:
         PutAlternateContact. Returns the EventId."""
         return self.action("put_alternate_contact", type=kind, **fields)
 
+    # ---- STS AssumeRole
+    def roles(self):
+        return self.control("GET", "/_roles")
+
+    def add_role(self, name, trusted=None, external_id=None,
+                 max_session_duration=3600, credential_lifetime_seconds=None,
+                 account=None, **extra):
+        """Add (or replace) a role STS AssumeRole can assume. `trusted`:
+        caller ARNs / access key ids / "arn:aws:iam::ACCOUNT:root" / "*"
+        allowed to assume it (default: the fake's default caller);
+        `external_id`: the ExternalId its trust requires; `account`: the
+        role's account (default the fake's). Returns the role (its "Arn")."""
+        body = {"RoleName": name, "MaxSessionDuration": max_session_duration,
+                "credential_lifetime_seconds": credential_lifetime_seconds}
+        if trusted is not None or external_id is not None:
+            body["trust"] = {"principals": list(
+                trusted if trusted is not None else
+                ["arn:aws:iam::%s:user/driftwatch" % self.account_id]),
+                "external_id": external_id}
+        if account:
+            body["account"] = account
+        body.update(extra)
+        return self.control("POST", "/_roles", body)
+
+    def delete_role(self, name):
+        return self.control("DELETE", "/_roles/" + name)
+
+    def set_credential_lifetime(self, seconds, role=None):
+        """Temporary credentials from AssumeRole live `seconds` (None:
+        DurationSeconds, as AWS) — for every role, or only for `role`."""
+        if role is None:
+            return self.control("POST", "/_sts", {
+                "credential_lifetime_seconds": seconds})
+        r = [x for x in self.roles() if x["RoleName"] == role]
+        if not r:
+            raise KeyError("no such role: %s" % role)
+        r[0]["credential_lifetime_seconds"] = seconds
+        return self.control("POST", "/_roles", r[0])
+
+    def assume_role_records(self):
+        """Every AssumeRole the fake answered: caller, access_key,
+        role_arn, session_name, external_id, duration_seconds, time,
+        aws_time, result (issued/denied/invalid), issued_access_key,
+        expiration."""
+        return self.control("GET", "/_assume_role")
+
+    def clear_assume_role_records(self):
+        return self.control("DELETE", "/_assume_role")
+
+    def issued_credentials(self):
+        """[{AccessKeyId, Arn, Expiration, RoleArn}] issued so far."""
+        return self.control("GET", "/_sts")["issued"]
+
+    def expire_credentials(self, access_key=None):
+        """Expire one issued credential (or all of them) now."""
+        return self.control("POST", "/_sts", {
+            "expire": access_key if access_key else True})
+
     def wait_for(self, predicate, timeout=10.0, interval=0.1):
         deadline = time.monotonic() + timeout
         while True:
