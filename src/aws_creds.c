@@ -1,17 +1,22 @@
 /*
- * Static AWS credential sources, tried in this order:
+ * The local AWS credential sources, each read on its own:
  *
- *  1. the environment, because it is the most specific and the SDKs and
- *     the CLI let it override everything else;
- *  2. systemd's LoadCredential= ($CREDENTIALS_DIRECTORY/aws), because a
- *     unit that hands us a credential has said exactly which keys to use,
- *     while a service user's home is shared, stale or absent;
- *  3. the shared credentials and config files for the profile, the
- *     SDKs' general default.
+ *  - the environment, the most specific: the SDKs and the CLI let it
+ *    override everything else;
+ *  - systemd's LoadCredential= ($CREDENTIALS_DIRECTORY/aws): a unit
+ *    that hands us a credential has said exactly which keys to use,
+ *    while a service user's home is shared, stale or absent;
+ *  - the shared credentials and config files for the profile, the
+ *    SDKs' general default.
  *
- * A source that is present but unusable (half an environment pair, a
- * profile needing role_arn) is an error rather than a reason to try the
- * next one: silently using other keys would watch the wrong account.
+ * creds_chain.c puts them in order.  A source that is present but
+ * unusable (half an environment pair, a profile needing SSO) is an
+ * error rather than a reason to try the next one: silently using other
+ * keys would watch the wrong account.
+ *
+ * A profile with role_arn + source_profile comes back as the static keys
+ * at the end of its source_profile chain plus the roles to assume with
+ * them, as botocore's AssumeRoleProvider reads it.
  *
  * The files are parsed with inih.  Debian builds it with a 200 byte line
  * buffer, which would cut session tokens short, and that buffer lives on
@@ -40,7 +45,10 @@
 #define CREDS_MAX_FILE		(1024 * 1024)
 #define CREDS_REF		'\001'
 
-/* The profile keys we look at, in the SDKs' order of precedence. */
+/*
+ * The profile keys we look at: first those that decide the kind of
+ * profile, in the SDKs' order of precedence, then a role's settings.
+ */
 enum creds_key {
 	K_ROLE_ARN,
 	K_WEB_IDENTITY,
@@ -51,6 +59,14 @@ enum creds_key {
 	K_SECRET_KEY,
 	K_SESSION_TOKEN,
 	K_PROCESS,
+	K_SOURCE_PROFILE,
+	K_CREDENTIAL_SOURCE,
+	K_EXTERNAL_ID,
+	K_SESSION_NAME,
+	K_DURATION,
+	K_MFA_SERIAL,
+	K_REGION,
+	K_STS_REGIONAL,
 	K_NKEYS
 };
 
@@ -64,7 +80,18 @@ static const char *const creds_keys[K_NKEYS] = {
 	"aws_secret_access_key",
 	"aws_session_token",
 	"credential_process",
+	"source_profile",
+	"credential_source",
+	"external_id",
+	"role_session_name",
+	"duration_seconds",
+	"mfa_serial",
+	"region",
+	"sts_regional_endpoints",
 };
+
+/* A role chain longer than this is a mistake, not a configuration. */
+#define CREDS_MAX_ROLES		8
 
 /* One profile as found in one file. */
 struct creds_profile {
@@ -73,7 +100,7 @@ struct creds_profile {
 	int		 config;	/* config file: "[profile NAME]" */
 	int		 first_line;	/* 0: the profile is not in the file */
 	int		 line[K_NKEYS];
-	char		*value[K_NKEYS];	/* only the aws_* keys */
+	char		*value[K_NKEYS];	/* wiped: some are secrets */
 };
 
 /* inih's view of the file in memory. */
@@ -118,8 +145,8 @@ aws_creds_free(struct aws_creds *c)
 	free(c);
 }
 
-static struct aws_creds *
-creds_make(const char *akid, const char *secret, const char *token,
+struct aws_creds *
+aws_creds_new(const char *akid, const char *secret, const char *token,
     const char *source)
 {
 	struct aws_creds	*c;
@@ -147,11 +174,46 @@ aws_creds_dup(const struct aws_creds *c)
 	if (c == NULL || c->access_key_id == NULL ||
 	    c->secret_access_key == NULL)
 		return NULL;
-	d = creds_make(c->access_key_id, c->secret_access_key,
+	d = aws_creds_new(c->access_key_id, c->secret_access_key,
 	    c->session_token, c->source);
-	if (d != NULL)
+	if (d != NULL) {
 		d->expiration = c->expiration;
+		d->obtained = c->obtained;
+	}
 	return d;
+}
+
+/* A fraction of the lifetime, capped: short-lived sets scale down. */
+static time_t
+creds_lead(const struct aws_creds *c, int divisor, time_t cap)
+{
+	time_t	life;
+
+	if (c->obtained == 0 || c->obtained >= c->expiration)
+		return cap;
+	life = (c->expiration - c->obtained) / divisor;
+	return life < cap ? life : cap;
+}
+
+time_t
+aws_creds_usable_until(const struct aws_creds *c)
+{
+	if (c->expiration == 0)
+		return 0;
+	return c->expiration - creds_lead(c, 10, AWS_CREDS_EXPIRY_MARGIN) - 1;
+}
+
+time_t
+aws_creds_refresh_at(const struct aws_creds *c, double jitter)
+{
+	time_t	lead;
+
+	if (c->expiration == 0)
+		return 0;
+	if (jitter < 0 || jitter > 1)
+		jitter = 0;
+	lead = creds_lead(c, 4, AWS_CREDS_REFRESH_AHEAD);
+	return c->expiration - lead - (time_t)(jitter * (double)lead / 2);
 }
 
 int
@@ -163,7 +225,34 @@ aws_creds_valid(const struct aws_creds *c, time_t now)
 		return 0;
 	if (c->expiration == 0)
 		return 1;
-	return now < c->expiration - AWS_CREDS_REFRESH_MARGIN;
+	return now <= aws_creds_usable_until(c);
+}
+
+static void
+creds_role_clear(struct aws_creds_role *r)
+{
+	free(r->profile);
+	free(r->origin);
+	free(r->role_arn);
+	secret_free(r->external_id);
+	free(r->session_name);
+	memset(r, 0, sizeof *r);
+}
+
+void
+aws_creds_found_free(struct aws_creds_found *f)
+{
+	size_t	i;
+
+	if (f == NULL)
+		return;
+	aws_creds_free(f->creds);
+	for (i = 0; i < f->nroles; i++)
+		creds_role_clear(&f->roles[i]);
+	free(f->roles);
+	free(f->region);
+	free(f->sts_regional_endpoints);
+	memset(f, 0, sizeof *f);
 }
 
 /* The environment. */
@@ -180,11 +269,15 @@ creds_getenv(const char *name, const char *alias)
 	return NULL;
 }
 
-static int
-creds_from_env(struct aws_creds **out, char *err, size_t errlen)
+int
+aws_creds_from_env(const struct aws_creds_options *opts,
+    struct aws_creds_found *out, char *err, size_t errlen)
 {
 	const char	*akid, *secret, *token;
 
+	memset(out, 0, sizeof *out);
+	if (opts != NULL && opts->profile != NULL)
+		return DW_ENOTFOUND;
 	akid = creds_getenv("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY");
 	secret = creds_getenv("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY");
 	token = creds_getenv("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN");
@@ -198,9 +291,25 @@ creds_from_env(struct aws_creds **out, char *err, size_t errlen)
 		    "AWS_SECRET_ACCESS_KEY");
 		return DW_ECREDS;
 	}
-	if ((*out = creds_make(akid, secret, token, "environment")) == NULL)
+	if ((out->creds = aws_creds_new(akid, secret, token,
+	    "environment")) == NULL)
 		return DW_ENOMEM;
 	return 0;
+}
+
+/* SPEC's second source; a clear "not yet" rather than the wrong keys. */
+int
+aws_creds_from_web_identity_env(const struct aws_creds_options *opts,
+    struct aws_creds_found *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	if (opts != NULL && opts->profile != NULL)
+		return DW_ENOTFOUND;
+	if (creds_getenv("AWS_WEB_IDENTITY_TOKEN_FILE", NULL) == NULL)
+		return DW_ENOTFOUND;
+	creds_err(err, errlen, "environment: AWS_WEB_IDENTITY_TOKEN_FILE is "
+	    "set, and web identity credentials are not supported yet");
+	return DW_ECREDS;
 }
 
 /* Reading a file into memory. */
@@ -397,8 +506,6 @@ creds_handler(void *arg, const char *section, const char *name,
 	if (k == K_NKEYS)
 		return 1;
 	prof->line[k] = p->lineno;
-	if (k < K_ACCESS_KEY || k > K_SESSION_TOKEN)
-		return 1;
 	secret_free(prof->value[k]);
 	if ((prof->value[k] = creds_value(p, value)) == NULL)
 		p->nomem = 1;
@@ -461,7 +568,101 @@ creds_profile_load(struct creds_profile *prof, const char *profile,
 	return r;
 }
 
+/* One profile as the files say: the credentials-format file wins. */
+
+struct creds_set {
+	struct creds_profile	cred;
+	struct creds_profile	conf;
+};
+
+/* A walk along source_profile links, from the named profile down. */
+struct creds_walk {
+	const char		*cred_path;
+	const char		*conf_path;
+	const char		*label;		/* NULL: from path and profile */
+	const struct creds_paths *paths;
+	char			*visited[CREDS_MAX_ROLES + 1];
+	size_t			 nvisited;
+	struct aws_creds_role	 roles[CREDS_MAX_ROLES];
+	size_t			 nroles;
+};
+
+static void
+creds_set_clear(struct creds_set *s)
+{
+	creds_profile_clear(&s->cred);
+	creds_profile_clear(&s->conf);
+}
+
+static int
+creds_set_load(struct creds_set *s, const struct creds_walk *w,
+    const char *profile, char *err, size_t errlen)
+{
+	int	r;
+
+	memset(s, 0, sizeof *s);
+	s->cred.path = w->cred_path;
+	s->conf.path = w->conf_path;
+	s->conf.config = 1;
+	if (w->label != NULL)
+		snprintf(s->cred.label, sizeof s->cred.label, "%s", w->label);
+	else if (s->cred.path != NULL)
+		creds_label(&s->cred, profile);
+	if (s->conf.path != NULL)
+		creds_label(&s->conf, profile);
+	r = creds_profile_load(&s->cred, profile, err, errlen);
+	if (r != 0 && r != DW_ENOTFOUND)
+		return r;
+	r = creds_profile_load(&s->conf, profile, err, errlen);
+	return r == DW_ENOTFOUND ? 0 : r;
+}
+
+static int
+creds_set_exists(const struct creds_set *s)
+{
+	return s->cred.first_line != 0 || s->conf.first_line != 0;
+}
+
+/* The file that sets key k (the credentials file first), or NULL. */
+static const struct creds_profile *
+creds_set_where(const struct creds_set *s, int k)
+{
+	if (s->cred.line[k] != 0)
+		return &s->cred;
+	if (s->conf.line[k] != 0)
+		return &s->conf;
+	return NULL;
+}
+
+static const char *
+creds_set_value(const struct creds_set *s, int k)
+{
+	const struct creds_profile	*p = creds_set_where(s, k);
+
+	return p != NULL ? p->value[k] : NULL;
+}
+
+/* botocore's _has_static_credentials: either key, in either file. */
+static int
+creds_set_has_keys(const struct creds_set *s)
+{
+	return creds_set_where(s, K_ACCESS_KEY) != NULL ||
+	    creds_set_where(s, K_SECRET_KEY) != NULL;
+}
+
+static const struct creds_profile *
+creds_set_first(const struct creds_set *s)
+{
+	return s->cred.first_line != 0 ? &s->cred : &s->conf;
+}
+
 /* Deciding what a profile gives us. */
+
+enum creds_kind {
+	KIND_NONE,
+	KIND_STATIC,
+	KIND_ROLE,
+};
 
 static int
 creds_unsupported(const struct creds_profile *prof, const char *profile,
@@ -492,37 +693,108 @@ creds_profile_keys(const struct creds_profile *prof, const char *profile,
 		    "aws_secret_access_key" : "aws_access_key_id");
 		return DW_ECREDS;
 	}
-	if ((*out = creds_make(akid, secret, token, prof->label)) == NULL)
+	if ((*out = aws_creds_new(akid, secret, token, prof->label)) == NULL)
 		return DW_ENOMEM;
 	return 0;
 }
 
-/*
- * The SDKs' order within a profile: role and identity sources first,
- * then keys from the credentials file, credential_process, and keys
- * from the config file.  The credentials file wins over the config.
- */
+/* Any of the three keys with a value. */
 static int
-creds_profile_pick(const struct creds_profile *cred,
-    const struct creds_profile *conf, const char *profile,
+creds_profile_has_keys(const struct creds_profile *prof)
+{
+	int	k;
+
+	for (k = K_ACCESS_KEY; k <= K_SESSION_TOKEN; k++)
+		if (prof->value[k] != NULL && *prof->value[k] != '\0')
+			return 1;
+	return 0;
+}
+
+/* Keys from the credentials file, else from the config file. */
+static int
+creds_set_keys(const struct creds_set *s, const char *profile,
     struct aws_creds **out, char *err, size_t errlen)
 {
-	int	k, r;
+	int	r;
 
-	for (k = 0; k < K_ACCESS_KEY; k++) {
-		if (cred->line[k] != 0)
-			return creds_unsupported(cred, profile, k, err, errlen);
-		if (conf->line[k] != 0)
-			return creds_unsupported(conf, profile, k, err, errlen);
-	}
-	if ((r = creds_profile_keys(cred, profile, out, err, errlen)) !=
+	if ((r = creds_profile_keys(&s->cred, profile, out, err, errlen)) !=
 	    DW_ENOTFOUND)
 		return r;
-	if (cred->line[K_PROCESS] != 0)
-		return creds_unsupported(cred, profile, K_PROCESS, err, errlen);
-	if (conf->line[K_PROCESS] != 0)
-		return creds_unsupported(conf, profile, K_PROCESS, err, errlen);
-	return creds_profile_keys(conf, profile, out, err, errlen);
+	return creds_profile_keys(&s->conf, profile, out, err, errlen);
+}
+
+/* A key that names a kind driftwatch cannot use: say where. */
+static int
+creds_set_unsupported(const struct creds_set *s, const char *profile,
+    int from, int to, char *err, size_t errlen)
+{
+	const struct creds_profile	*p;
+	int				 k;
+
+	for (k = from; k <= to; k++)
+		if ((p = creds_set_where(s, k)) != NULL)
+			return creds_unsupported(p, profile, k, err, errlen);
+	return 0;
+}
+
+/*
+ * The named profile, in the SDKs' order: a role (unless it is a web
+ * identity role), other identity sources, keys from the credentials
+ * file, credential_process, then keys from the config file.
+ */
+static int
+creds_kind_top(const struct creds_set *s, const char *profile,
+    enum creds_kind *kind, char *err, size_t errlen)
+{
+	int	r;
+
+	*kind = KIND_NONE;
+	if (creds_set_where(s, K_ROLE_ARN) != NULL &&
+	    creds_set_where(s, K_WEB_IDENTITY) == NULL) {
+		*kind = KIND_ROLE;
+		return 0;
+	}
+	if ((r = creds_set_unsupported(s, profile, K_WEB_IDENTITY,
+	    K_SSO_ACCOUNT, err, errlen)) != 0)
+		return r;
+	if (creds_profile_has_keys(&s->cred)) {
+		*kind = KIND_STATIC;
+		return 0;
+	}
+	if (s->cred.line[K_PROCESS] != 0)
+		return creds_unsupported(&s->cred, profile, K_PROCESS, err,
+		    errlen);
+	if (s->conf.line[K_PROCESS] != 0)
+		return creds_unsupported(&s->conf, profile, K_PROCESS, err,
+		    errlen);
+	if (creds_profile_has_keys(&s->conf))
+		*kind = KIND_STATIC;
+	return 0;
+}
+
+/* A source_profile: static keys first, then a role (botocore's order). */
+static int
+creds_kind_source(const struct creds_set *s, const char *profile,
+    enum creds_kind *kind, char *err, size_t errlen)
+{
+	int	r;
+
+	*kind = KIND_NONE;
+	if (creds_set_has_keys(s)) {
+		*kind = KIND_STATIC;
+		return 0;
+	}
+	if (creds_set_where(s, K_ROLE_ARN) != NULL &&
+	    creds_set_where(s, K_WEB_IDENTITY) == NULL) {
+		*kind = KIND_ROLE;
+		return 0;
+	}
+	if ((r = creds_set_unsupported(s, profile, K_WEB_IDENTITY,
+	    K_SSO_ACCOUNT, err, errlen)) != 0 ||
+	    (r = creds_set_unsupported(s, profile, K_PROCESS, K_PROCESS, err,
+	    errlen)) != 0)
+		return r;
+	return 0;
 }
 
 static int
@@ -534,92 +806,307 @@ creds_no_keys(const struct creds_profile *prof, const char *profile,
 	return DW_ECREDS;
 }
 
-/* systemd's LoadCredential=: a credentials-format file named "aws". */
-static int
-creds_from_systemd(const struct creds_paths *paths, struct aws_creds **out,
-    char *err, size_t errlen)
+/* Role settings. */
+
+static int __attribute__((format(printf, 6, 7)))
+creds_role_err(const struct creds_set *s, int k, const char *profile,
+    char *err, size_t errlen, const char *fmt, ...)
 {
-	struct creds_profile	 prof, none;
-	const char		*dir = getenv("CREDENTIALS_DIRECTORY");
-	char			*path = NULL;
-	int			 r;
+	const struct creds_profile	*p = creds_set_where(s, k);
+	char				 what[256];
+	va_list				 ap;
 
-	memset(&prof, 0, sizeof prof);
-	memset(&none, 0, sizeof none);
-	if (dir == NULL || *dir == '\0')
-		return DW_ENOTFOUND;
-	if (asprintf(&path, "%s/aws", dir) == -1)
-		return DW_ENOMEM;
-	prof.path = path;
-	snprintf(prof.label, sizeof prof.label, "systemd credential aws");
-	if ((r = creds_profile_load(&prof, paths->profile, err, errlen)) != 0)
-		goto out;
-	if (prof.first_line == 0) {
-		creds_err(err, errlen, "%s: no profile %s", path,
-		    paths->profile);
-		r = DW_ECREDS;
-		goto out;
-	}
-	r = creds_profile_pick(&prof, &none, paths->profile, out, err, errlen);
-	if (r == DW_ENOTFOUND)
-		r = creds_no_keys(&prof, paths->profile, err, errlen);
-out:
-	creds_profile_clear(&prof);
-	free(path);
-	return r;
-}
-
-static int
-creds_not_found(const struct creds_paths *paths, char *err, size_t errlen)
-{
-	const char	*a = paths->credentials, *b = paths->config;
-
-	if (a == NULL && b == NULL)
-		creds_err(err, errlen, "no credentials in the environment "
-		    "and no shared files (HOME is unset)");
-	else if (paths->explicit_profile)
-		creds_err(err, errlen, "profile %s not found in %s or %s",
-		    paths->profile, a ? a : "(none)", b ? b : "(none)");
-	else
-		creds_err(err, errlen, "no credentials in the environment "
-		    "and no profile %s in %s or %s", paths->profile,
-		    a ? a : "(none)", b ? b : "(none)");
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	if (p == NULL)
+		p = creds_set_first(s);
+	creds_err(err, errlen, "%s:%d: profile %s %s", p->path,
+	    p->line[k] != 0 ? p->line[k] : p->first_line, profile, what);
 	return DW_ECREDS;
 }
 
 static int
-creds_from_shared(const struct creds_paths *paths, struct aws_creds **out,
+creds_role_duration(const struct creds_set *s, const char *profile,
+    int *out, char *err, size_t errlen)
+{
+	const char	*v = creds_set_value(s, K_DURATION);
+	char		*end;
+	long		 n;
+
+	*out = 0;
+	if (v == NULL)
+		return 0;
+	n = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || n < 900 || n > 43200)
+		return creds_role_err(s, K_DURATION, profile, err, errlen,
+		    "has duration_seconds = %.32s: expected whole seconds "
+		    "from 900 to 43200", v);
+	*out = (int)n;
+	return 0;
+}
+
+/* The role's own checks, before anything is copied. */
+static int
+creds_role_check(const struct creds_set *s, const char *profile,
     char *err, size_t errlen)
 {
-	struct creds_profile	 cred, conf;
+	const char	*arn = creds_set_value(s, K_ROLE_ARN);
+	const char	*src = creds_set_value(s, K_SOURCE_PROFILE);
+
+	if (arn == NULL || *arn == '\0')
+		return creds_role_err(s, K_ROLE_ARN, profile, err, errlen,
+		    "has an empty role_arn");
+	if (creds_set_where(s, K_MFA_SERIAL) != NULL)
+		return creds_role_err(s, K_MFA_SERIAL, profile, err, errlen,
+		    "uses mfa_serial: a daemon cannot type an MFA code");
+	if (src != NULL && creds_set_where(s, K_CREDENTIAL_SOURCE) != NULL)
+		return creds_role_err(s, K_CREDENTIAL_SOURCE, profile, err,
+		    errlen, "has both source_profile and credential_source");
+	if (creds_set_where(s, K_CREDENTIAL_SOURCE) != NULL)
+		return creds_unsupported(creds_set_where(s,
+		    K_CREDENTIAL_SOURCE), profile, K_CREDENTIAL_SOURCE, err,
+		    errlen);
+	if (src == NULL || *src == '\0')
+		return creds_role_err(s, K_ROLE_ARN, profile, err, errlen,
+		    "has role_arn but no source_profile");
+	return 0;
+}
+
+static char *
+creds_strdup_or_null(const char *s)
+{
+	return s != NULL && *s != '\0' ? strdup(s) : NULL;
+}
+
+static int
+creds_role_read(const struct creds_set *s, const char *profile,
+    struct aws_creds_role *role, char *err, size_t errlen)
+{
+	const struct creds_profile	*p = creds_set_where(s, K_ROLE_ARN);
+	int				 r;
+
+	memset(role, 0, sizeof *role);
+	if ((r = creds_role_check(s, profile, err, errlen)) != 0 ||
+	    (r = creds_role_duration(s, profile, &role->duration_seconds, err,
+	    errlen)) != 0)
+		return r;
+	role->profile = strdup(profile);
+	role->role_arn = strdup(creds_set_value(s, K_ROLE_ARN));
+	role->external_id = creds_strdup_or_null(creds_set_value(s,
+	    K_EXTERNAL_ID));
+	role->session_name = creds_strdup_or_null(creds_set_value(s,
+	    K_SESSION_NAME));
+	if (asprintf(&role->origin, "%s:%d", p->path, p->line[K_ROLE_ARN]) ==
+	    -1)
+		role->origin = NULL;
+	if (role->profile == NULL || role->role_arn == NULL ||
+	    role->origin == NULL ||
+	    (creds_set_value(s, K_EXTERNAL_ID) && !role->external_id) ||
+	    (creds_set_value(s, K_SESSION_NAME) && !role->session_name))
+		return DW_ENOMEM;
+	return 0;
+}
+
+/* Walking source_profile links. */
+
+static int
+creds_walk_visited(const struct creds_walk *w, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < w->nvisited; i++)
+		if (strcmp(w->visited[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+creds_walk_loop(const struct creds_walk *w, const struct creds_set *s,
+    const char *profile, const char *next, char *err, size_t errlen)
+{
+	char	chain[256] = "";
+	size_t	i;
+
+	for (i = 0; i < w->nvisited; i++) {
+		strncat(chain, w->visited[i], sizeof chain - strlen(chain) - 1);
+		strncat(chain, " -> ", sizeof chain - strlen(chain) - 1);
+	}
+	strncat(chain, next, sizeof chain - strlen(chain) - 1);
+	return creds_role_err(s, K_SOURCE_PROFILE, profile, err, errlen,
+	    "has a source_profile loop: %s", chain);
+}
+
+/*
+ * Records the role of a profile and says which profile signs for it.
+ * A role may name itself when it also holds the keys (botocore allows
+ * it); any other return to a visited profile is a loop.
+ */
+static int
+creds_walk_role(struct creds_walk *w, const struct creds_set *s,
+    const char *profile, const char **next, char *err, size_t errlen)
+{
+	const char	*src;
+	int		 r;
+
+	if (w->nroles == CREDS_MAX_ROLES)
+		return creds_role_err(s, K_ROLE_ARN, profile, err, errlen,
+		    "is more than %d roles from its keys", CREDS_MAX_ROLES);
+	if ((r = creds_role_read(s, profile, &w->roles[w->nroles++], err,
+	    errlen)) != 0)
+		return r;
+	src = creds_set_value(s, K_SOURCE_PROFILE);
+	if (creds_walk_visited(w, src) &&
+	    !(strcmp(src, profile) == 0 && creds_set_has_keys(s)))
+		return creds_walk_loop(w, s, profile, src, err, errlen);
+	if ((w->visited[w->nvisited] = strdup(src)) == NULL)
+		return DW_ENOMEM;
+	*next = w->visited[w->nvisited++];
+	return 0;
+}
+
+static int
+creds_walk_missing(const struct creds_walk *w, const char *profile,
+    const char *parent, char *err, size_t errlen)
+{
+	const struct creds_paths	*paths = w->paths;
+	const char			*a = paths->credentials;
+	const char			*b = paths->config;
+
+	if (parent != NULL)
+		creds_err(err, errlen, "profile %s: its source_profile %s is "
+		    "not in %s%s%s", parent, profile, w->cred_path ?
+		    w->cred_path : "(none)", w->conf_path ? " or " : "",
+		    w->conf_path ? w->conf_path : "");
+	else if (w->label != NULL)
+		creds_err(err, errlen, "%s: no profile %s", w->cred_path,
+		    profile);
+	else if (a == NULL && b == NULL) {
+		creds_err(err, errlen, "no credentials in the environment "
+		    "and no shared files (HOME is unset)");
+		return DW_ENOTFOUND;
+	}
+	else if (paths->explicit_profile)
+		creds_err(err, errlen, "profile %s not found in %s or %s",
+		    profile, a ? a : "(none)", b ? b : "(none)");
+	else {
+		/* the SDKs' default profile is optional: later sources may */
+		creds_err(err, errlen, "no credentials in the environment "
+		    "and no profile %s in %s or %s", profile,
+		    a ? a : "(none)", b ? b : "(none)");
+		return DW_ENOTFOUND;
+	}
+	return DW_ECREDS;
+}
+
+/* The named profile's session settings, which the whole chain uses. */
+static int
+creds_walk_settings(const struct creds_set *s, struct aws_creds_found *out)
+{
+	out->region = creds_strdup_or_null(creds_set_value(s, K_REGION));
+	out->sts_regional_endpoints = creds_strdup_or_null(
+	    creds_set_value(s, K_STS_REGIONAL));
+	if ((creds_set_value(s, K_REGION) && !out->region) ||
+	    (creds_set_value(s, K_STS_REGIONAL) &&
+	    !out->sts_regional_endpoints))
+		return DW_ENOMEM;
+	return 0;
+}
+
+/*
+ * One profile of the walk: 0 with *next set to the profile that signs
+ * for its role, or with *next NULL and out->creds set.
+ */
+static int
+creds_walk_step(struct creds_walk *w, const struct creds_set *s,
+    const char *profile, size_t depth, struct aws_creds_found *out,
+    const char **next, char *err, size_t errlen)
+{
+	enum creds_kind	kind;
+	int		r;
+
+	*next = NULL;
+	r = depth == 0 ? creds_kind_top(s, profile, &kind, err, errlen) :
+	    creds_kind_source(s, profile, &kind, err, errlen);
+	if (r != 0)
+		return r;
+	switch (kind) {
+	case KIND_ROLE:
+		return creds_walk_role(w, s, profile, next, err, errlen);
+	case KIND_STATIC:
+		r = creds_set_keys(s, profile, &out->creds, err, errlen);
+		if (r != DW_ENOTFOUND)
+			return r;
+		break;
+	case KIND_NONE:
+		break;
+	}
+	if (depth > 0)
+		return creds_role_err(s, K_SOURCE_PROFILE, profile, err,
+		    errlen, "has no credentials to sign for profile %s",
+		    w->visited[w->nvisited - 2]);
+	return creds_no_keys(creds_set_first(s), profile, err, errlen);
+}
+
+/* Hands the roles over, the one nearest the keys first. */
+static int
+creds_walk_finish(struct creds_walk *w, struct aws_creds_found *out)
+{
+	size_t	i;
+
+	if (w->nroles == 0)
+		return 0;
+	if ((out->roles = calloc(w->nroles, sizeof *out->roles)) == NULL)
+		return DW_ENOMEM;
+	for (i = 0; i < w->nroles; i++)
+		out->roles[i] = w->roles[w->nroles - 1 - i];
+	out->nroles = w->nroles;
+	w->nroles = 0;
+	return 0;
+}
+
+static void
+creds_walk_clear(struct creds_walk *w)
+{
+	size_t	i;
+
+	for (i = 0; i < w->nvisited; i++)
+		free(w->visited[i]);
+	for (i = 0; i < w->nroles; i++)
+		creds_role_clear(&w->roles[i]);
+}
+
+static int
+creds_walk(struct creds_walk *w, struct aws_creds_found *out, char *err,
+    size_t errlen)
+{
+	struct creds_set	 s;
+	const char		*name = w->paths->profile, *next = NULL;
+	size_t			 depth;
 	int			 r;
 
-	memset(&cred, 0, sizeof cred);
-	memset(&conf, 0, sizeof conf);
-	cred.path = paths->credentials;
-	conf.path = paths->config;
-	conf.config = 1;
-	if (cred.path != NULL)
-		creds_label(&cred, paths->profile);
-	if (conf.path != NULL)
-		creds_label(&conf, paths->profile);
-	r = creds_profile_load(&cred, paths->profile, err, errlen);
-	if (r != 0 && r != DW_ENOTFOUND)
-		goto out;
-	r = creds_profile_load(&conf, paths->profile, err, errlen);
-	if (r != 0 && r != DW_ENOTFOUND)
-		goto out;
-	r = creds_profile_pick(&cred, &conf, paths->profile, out, err, errlen);
-	if (r != DW_ENOTFOUND)
-		goto out;
-	if (cred.first_line != 0 || conf.first_line != 0)
-		r = creds_no_keys(cred.first_line != 0 ? &cred : &conf,
-		    paths->profile, err, errlen);
-	else
-		r = creds_not_found(paths, err, errlen);
-out:
-	creds_profile_clear(&cred);
-	creds_profile_clear(&conf);
+	memset(out, 0, sizeof *out);
+	if ((w->visited[w->nvisited++] = strdup(name)) == NULL)
+		return DW_ENOMEM;
+	for (depth = 0;; depth++, name = next) {
+		if ((r = creds_set_load(&s, w, name, err, errlen)) == 0 &&
+		    !creds_set_exists(&s))
+			r = creds_walk_missing(w, name, depth > 0 ?
+			    w->visited[w->nvisited - 2] : NULL, err, errlen);
+		if (r == 0 && depth == 0)
+			r = creds_walk_settings(&s, out);
+		if (r == 0)
+			r = creds_walk_step(w, &s, name, depth, out, &next, err,
+			    errlen);
+		creds_set_clear(&s);
+		if (r != 0 || next == NULL)
+			break;
+	}
+	if (r == 0)
+		r = creds_walk_finish(w, out);
+	creds_walk_clear(w);
+	if (r != 0)
+		aws_creds_found_free(out);
 	return r;
 }
 
@@ -645,9 +1132,12 @@ static int
 creds_paths_init(struct creds_paths *paths,
     const struct aws_creds_options *opts)
 {
-	const char	*env = getenv("AWS_PROFILE");
-	int		 r;
+	const char			*env = getenv("AWS_PROFILE");
+	const struct aws_creds_options	 none = { NULL, NULL, NULL };
+	int				 r;
 
+	if (opts == NULL)
+		opts = &none;
 	memset(paths, 0, sizeof *paths);
 	paths->profile = "default";
 	paths->explicit_profile = 1;
@@ -665,34 +1155,72 @@ creds_paths_init(struct creds_paths *paths,
 	return r;
 }
 
-int
-aws_creds_resolve(const struct aws_creds_options *opts,
-    struct aws_creds **out, char *err, size_t errlen)
+static void
+creds_paths_clear(struct creds_paths *paths)
 {
-	struct aws_creds_options	 none = { NULL, NULL, NULL };
-	struct creds_paths		 paths;
-	int				 r;
+	free(paths->credentials);
+	free(paths->config);
+}
 
-	*out = NULL;
-	creds_err(err, errlen, "%s", "");
-	memset(&paths, 0, sizeof paths);
-	/*
-	 * As in botocore: a profile named explicitly (driftwatchd.conf's
-	 * profile=) means that profile, not whatever keys the environment
-	 * happens to hold.  $AWS_PROFILE alone does not skip them.
-	 */
-	if ((opts == NULL || opts->profile == NULL) &&
-	    (r = creds_from_env(out, err, errlen)) != DW_ENOTFOUND)
-		goto out;
-	if ((r = creds_paths_init(&paths, opts ? opts : &none)) != 0)
-		goto out;
-	if ((r = creds_from_systemd(&paths, out, err, errlen)) != DW_ENOTFOUND)
-		goto out;
-	r = creds_from_shared(&paths, out, err, errlen);
-out:
+static int
+creds_nomem(int r, char *err, size_t errlen)
+{
 	if (r == DW_ENOMEM)
 		creds_err(err, errlen, "out of memory reading credentials");
-	free(paths.credentials);
-	free(paths.config);
 	return r;
+}
+
+/* systemd's LoadCredential=: a credentials-format file named "aws". */
+int
+aws_creds_from_systemd(const struct aws_creds_options *opts,
+    struct aws_creds_found *out, char *err, size_t errlen)
+{
+	struct creds_paths	 paths;
+	struct creds_walk	 w;
+	const char		*dir = getenv("CREDENTIALS_DIRECTORY");
+	char			*path = NULL;
+	int			 r;
+
+	memset(out, 0, sizeof *out);
+	if (dir == NULL || *dir == '\0')
+		return DW_ENOTFOUND;
+	if ((r = creds_paths_init(&paths, opts)) != 0)
+		goto out;
+	if (asprintf(&path, "%s/aws", dir) == -1) {
+		path = NULL;
+		r = DW_ENOMEM;
+		goto out;
+	}
+	memset(&w, 0, sizeof w);
+	w.cred_path = path;
+	w.label = "systemd credential aws";
+	w.paths = &paths;
+	if (access(path, F_OK) == -1 && errno == ENOENT)
+		r = DW_ENOTFOUND;
+	else
+		r = creds_walk(&w, out, err, errlen);
+out:
+	creds_paths_clear(&paths);
+	free(path);
+	return creds_nomem(r, err, errlen);
+}
+
+int
+aws_creds_from_shared(const struct aws_creds_options *opts,
+    struct aws_creds_found *out, char *err, size_t errlen)
+{
+	struct creds_paths	paths;
+	struct creds_walk	w;
+	int			r;
+
+	memset(out, 0, sizeof *out);
+	if ((r = creds_paths_init(&paths, opts)) == 0) {
+		memset(&w, 0, sizeof w);
+		w.cred_path = paths.credentials;
+		w.conf_path = paths.config;
+		w.paths = &paths;
+		r = creds_walk(&w, out, err, errlen);
+	}
+	creds_paths_clear(&paths);
+	return creds_nomem(r, err, errlen);
 }

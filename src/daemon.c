@@ -23,6 +23,7 @@
 #include "driftwatch/baseline.h"
 #include "driftwatch/check.h"
 #include "driftwatch/config.h"
+#include "driftwatch/creds_provider.h"
 #include "driftwatch/daemon.h"
 #include "driftwatch/error.h"
 #include "driftwatch/evstate.h"
@@ -127,7 +128,8 @@ daemon_aws_new(struct event_base *base, struct http_client *http,
     const struct config *cfg, char *err, size_t errlen)
 {
 	struct aws_client_options	 o;
-	struct aws_creds_options	 co;
+	struct creds_chain_options	 co;
+	struct aws_creds_found		 found;
 	struct aws_creds		*creds = NULL;
 	struct aws_client		*aws;
 	char				 why[768];
@@ -137,13 +139,24 @@ daemon_aws_new(struct event_base *base, struct http_client *http,
 		return NULL;
 	}
 	memset(&co, 0, sizeof(co));
-	co.profile = cfg->aws_profile;
-	co.credentials_file = cfg->aws_credentials_file;
-	co.config_file = cfg->aws_config_file;
-	if (aws_creds_resolve(&co, &creds, why, sizeof(why)) != 0) {
+	co.files.profile = cfg->aws_profile;
+	co.files.credentials_file = cfg->aws_credentials_file;
+	co.files.config_file = cfg->aws_config_file;
+	if (creds_chain_find(&co, &found, why, sizeof(why)) != 0) {
 		snprintf(err, errlen, "AWS credentials: %s", why);
 		return NULL;
 	}
+	if (found.nroles > 0) {
+		snprintf(err, errlen, "AWS credentials: %s: profile %s needs "
+		    "STS AssumeRole, which this build cannot call yet",
+		    found.roles[found.nroles - 1].origin,
+		    found.roles[found.nroles - 1].profile);
+		aws_creds_found_free(&found);
+		return NULL;
+	}
+	creds = found.creds;
+	found.creds = NULL;
+	aws_creds_found_free(&found);
 	memset(&o, 0, sizeof(o));
 	o.endpoint_url = cfg->aws_endpoint_url;
 	o.ca_bundle = cfg->aws_ca_bundle;

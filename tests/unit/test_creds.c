@@ -1,6 +1,7 @@
 /*
- * aws_creds: the static sources and their order, against files in a
- * scratch directory and a controlled environment.
+ * aws_creds and creds_chain: the local sources, their order and role
+ * profiles, against files in a scratch directory and a controlled
+ * environment.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "driftwatch/aws_creds.h"
+#include "driftwatch/creds_provider.h"
 #include "driftwatch/error.h"
 #include "tap.h"
 
@@ -24,7 +26,8 @@ static const char *const envvars[] = {
 	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
 	"AWS_ACCESS_KEY", "AWS_SECRET_KEY", "AWS_SECURITY_TOKEN",
 	"AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
-	"CREDENTIALS_DIRECTORY", NULL
+	"CREDENTIALS_DIRECTORY", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
+	"AWS_STS_REGIONAL_ENDPOINTS", NULL
 };
 
 static void
@@ -61,18 +64,36 @@ put(const char *name, const char *text)
 	fclose(f);
 }
 
+static struct aws_creds_found	found;
+
+/* What the chain finds, kept in found until the next call. */
+static int
+find(const char *profile, const char *cred, const char *conf)
+{
+	struct creds_chain_options	o;
+
+	memset(&o, 0, sizeof o);
+	o.files.profile = profile;
+	o.files.credentials_file = cred != NULL ? path_of(cred) : NULL;
+	o.files.config_file = conf != NULL ? path_of(conf) : NULL;
+	aws_creds_found_free(&found);
+	return creds_chain_find(&o, &found, err, sizeof err);
+}
+
+/* Static keys only: the chain's answer, taken into *c. */
 static int
 resolve(const char *profile, const char *cred, const char *conf,
     struct aws_creds **c)
 {
-	struct aws_creds_options	o;
+	int	r;
 
-	o.profile = profile;
-	o.credentials_file = cred != NULL ? path_of(cred) : NULL;
-	o.config_file = conf != NULL ? path_of(conf) : NULL;
 	aws_creds_free(*c);
 	*c = NULL;
-	return aws_creds_resolve(&o, c, err, sizeof err);
+	if ((r = find(profile, cred, conf)) == 0 && found.nroles == 0) {
+		*c = found.creds;
+		found.creds = NULL;
+	}
+	return r;
 }
 
 static int
@@ -284,10 +305,16 @@ test_errors(void)
 	    "role_arn = arn:aws:iam::123456789012:role/x\n"
 	    "source_profile = default\n");
 	is_int(resolve("ops", "credentials", "config", &c), DW_ECREDS,
-	    "role_arn: an error, even with keys in credentials");
-	ok(strstr(err, "config:3: profile ops uses role_arn, which driftwatch "
-	    "does not support yet") != NULL, "role_arn: message: %s", err);
+	    "role_arn: a missing source_profile is an error, even with keys");
+	ok(strstr(err, "profile ops: its source_profile default is not in ")
+	    != NULL, "role_arn: message: %s", err);
 	ok(err_clean(), "role_arn: no secret in the error");
+
+	put("config", "[profile ops]\nsso_session = corp\n");
+	is_int(resolve("ops", "credentials", "config", &c), DW_ECREDS,
+	    "sso: an error, even with keys in credentials");
+	ok(strstr(err, "config:2: profile ops uses sso_session, which "
+	    "driftwatch does not support yet") != NULL, "sso: %s", err);
 
 	put("credentials", "[default]\naws_access_key_id = " AKID "\n"
 	    "this line is broken " SECRET "\n");
@@ -349,8 +376,8 @@ test_helpers(void)
 	c.secret_access_key = SECRET;
 	c.expiration = 10000;
 	snprintf(c.source, sizeof c.source, "test");
-	ok(aws_creds_valid(&c, 10000 - 301), "valid: before the margin");
-	ok(!aws_creds_valid(&c, 10000 - 300), "valid: stale inside 5 min");
+	ok(aws_creds_valid(&c, 10000 - 61), "valid: before the margin");
+	ok(!aws_creds_valid(&c, 10000 - 60), "valid: stale inside 1 min");
 	c.expiration = 0;
 	ok(aws_creds_valid(&c, 1LL << 40), "valid: 0 never expires");
 	c.secret_access_key = "";
@@ -359,13 +386,158 @@ test_helpers(void)
 	c.secret_access_key = SECRET;
 	c.session_token = "t";
 	c.expiration = 42;
+	c.obtained = 12;
 	d = aws_creds_dup(&c);
 	ok(d != NULL && strcmp(d->secret_access_key, SECRET) == 0 &&
 	    strcmp(d->session_token, "t") == 0 && d->expiration == 42 &&
-	    strcmp(d->source, "test") == 0, "dup: deep copy");
+	    d->obtained == 12 && strcmp(d->source, "test") == 0,
+	    "dup: deep copy");
 	aws_creds_free(d);
 	aws_creds_free(NULL);
 	ok(1, "free: NULL is a no-op");
+}
+
+#define ROLE_A	"arn:aws:iam::111122223333:role/audit"
+#define ROLE_B	"arn:aws:iam::444455556666:role/hop"
+
+static void
+test_roles(void)
+{
+	env_reset();
+	put("credentials", "[base]\naws_access_key_id = " AKID "\n"
+	    "aws_secret_access_key = " SECRET "\n");
+	put("config", "[profile audit]\nregion = eu-west-1\n"
+	    "role_arn = " ROLE_A "\nsource_profile = base\n"
+	    "external_id = ext-123\nrole_session_name = dw\n"
+	    "duration_seconds = 900\nsts_regional_endpoints = regional\n");
+	is_int(find("audit", "credentials", "config"), 0, "role: found");
+	is_int((long long)found.nroles, 1, "role: one role to assume");
+	IS_STR(found.creds ? found.creds->access_key_id : NULL, AKID,
+	    "role: signed with the source profile's keys");
+	IS_STR(found.creds ? found.creds->source : NULL,
+	    "profile base (~/credentials)", "role: the keys' source");
+	if (found.nroles == 1) {
+		IS_STR(found.roles[0].role_arn, ROLE_A, "role: role_arn");
+		IS_STR(found.roles[0].external_id, "ext-123", "role: external_id");
+		IS_STR(found.roles[0].session_name, "dw",
+		    "role: role_session_name");
+		is_int(found.roles[0].duration_seconds, 900,
+		    "role: duration_seconds");
+		IS_STR(found.roles[0].profile, "audit", "role: its profile");
+		ok(strstr(found.roles[0].origin, "/config:3") != NULL,
+		    "role: where role_arn is: %s", found.roles[0].origin);
+	}
+	IS_STR(found.region, "eu-west-1", "role: the profile's region");
+	IS_STR(found.sts_regional_endpoints, "regional",
+	    "role: sts_regional_endpoints");
+
+	/* a chain: audit -> hop -> base, assumed hop first */
+	put("config", "[profile audit]\nrole_arn = " ROLE_A "\n"
+	    "source_profile = hop\n[profile hop]\nrole_arn = " ROLE_B "\n"
+	    "source_profile = base\n");
+	is_int(find("audit", "credentials", "config"), 0, "chain: found");
+	is_int((long long)found.nroles, 2, "chain: two roles");
+	if (found.nroles == 2) {
+		IS_STR(found.roles[0].role_arn, ROLE_B, "chain: hop first");
+		IS_STR(found.roles[1].role_arn, ROLE_A, "chain: then audit");
+		ok(found.roles[0].session_name == NULL &&
+		    found.roles[0].duration_seconds == 0 &&
+		    found.roles[0].external_id == NULL,
+		    "chain: unset settings are unset");
+	}
+	ok(found.region == NULL, "chain: no region in the profile");
+
+	/* a profile may name itself when it holds the keys */
+	put("credentials", "[self]\naws_access_key_id = " AKID2 "\n"
+	    "aws_secret_access_key = " SECRET2 "\nrole_arn = " ROLE_A "\n"
+	    "source_profile = self\n");
+	is_int(find("self", "credentials", "none"), 0,
+	    "self: role_arn in the credentials file, signed by its own keys");
+	ok(found.nroles == 1 && found.creds != NULL &&
+	    strcmp(found.creds->access_key_id, AKID2) == 0, "self: its keys");
+
+	/* a source profile with keys and a role: the keys (botocore) */
+	put("credentials", "[base]\naws_access_key_id = " AKID "\n"
+	    "aws_secret_access_key = " SECRET "\n");
+	put("config", "[profile audit]\nrole_arn = " ROLE_A "\n"
+	    "source_profile = base\n[profile base]\nrole_arn = " ROLE_B "\n"
+	    "source_profile = audit\n");
+	is_int(find("audit", "credentials", "config"), 0,
+	    "source keys: beat the source's own role_arn");
+	is_int((long long)found.nroles, 1, "source keys: one role");
+	aws_creds_found_free(&found);
+}
+
+static void
+test_role_errors(void)
+{
+	env_reset();
+	put("credentials", "[base]\naws_access_key_id = " AKID "\n"
+	    "aws_secret_access_key = " SECRET "\n");
+	put("config", "[profile a]\nrole_arn = " ROLE_A "\n"
+	    "source_profile = b\n[profile b]\nrole_arn = " ROLE_B "\n"
+	    "source_profile = a\n");
+	is_int(find("a", "credentials", "config"), DW_ECREDS, "loop: refused");
+	ok(strstr(err, "config:6: profile b has a source_profile loop: "
+	    "a -> b -> a") != NULL, "loop: names the profiles: %s", err);
+
+	put("config", "[profile a]\nrole_arn = " ROLE_A "\n"
+	    "source_profile = a\n");
+	is_int(find("a", "credentials", "config"), DW_ECREDS,
+	    "self loop without keys: refused");
+	ok(strstr(err, "source_profile loop: a -> a") != NULL,
+	    "self loop: %s", err);
+
+	put("config", "[profile a]\nrole_arn = " ROLE_A "\n"
+	    "credential_source = Ec2InstanceMetadata\n");
+	is_int(find("a", "credentials", "config"), DW_ECREDS,
+	    "credential_source: refused");
+	ok(strstr(err, "config:3: profile a uses credential_source, which "
+	    "driftwatch does not support yet") != NULL, "credential_source: %s",
+	    err);
+
+	put("config", "[profile a]\nrole_arn = " ROLE_A "\n"
+	    "source_profile = base\nmfa_serial = arn:aws:iam::1:mfa/x\n");
+	is_int(find("a", "credentials", "config"), DW_ECREDS,
+	    "mfa_serial: refused");
+	ok(strstr(err, "config:4: profile a uses mfa_serial") != NULL,
+	    "mfa_serial: %s", err);
+
+	put("config", "[profile a]\nrole_arn = " ROLE_A "\n");
+	is_int(find("a", "credentials", "config"), DW_ECREDS,
+	    "no source_profile: refused");
+	ok(strstr(err, "config:2: profile a has role_arn but no "
+	    "source_profile") != NULL, "no source_profile: %s", err);
+
+	put("config", "[profile a]\nrole_arn = " ROLE_A "\n"
+	    "source_profile = base\nduration_seconds = 1h\n");
+	is_int(find("a", "credentials", "config"), DW_ECREDS,
+	    "duration_seconds: refused when not a number");
+	ok(strstr(err, "config:4: profile a has duration_seconds = 1h") !=
+	    NULL, "duration_seconds: %s", err);
+
+	put("config", "[profile a]\nrole_arn = " ROLE_A "\n"
+	    "source_profile = p\n[profile p]\ncredential_process = /bin/x\n");
+	is_int(find("a", "credentials", "config"), DW_ECREDS,
+	    "source with credential_process: refused");
+	ok(strstr(err, "config:5: profile p uses credential_process") != NULL,
+	    "source with credential_process: %s", err);
+
+	put("config", "[profile a]\nrole_arn = " ROLE_A "\n"
+	    "source_profile = p\n[profile p]\nregion = eu-west-1\n");
+	is_int(find("a", "credentials", "config"), DW_ECREDS,
+	    "source without keys: refused");
+	ok(strstr(err, "profile p has no credentials to sign for profile a") !=
+	    NULL, "source without keys: %s", err);
+	ok(err_clean(), "role errors: no secret");
+
+	env_reset();
+	setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "/run/token", 1);
+	is_int(find(NULL, "credentials", "config"), DW_ECREDS,
+	    "web identity env: a clear error");
+	ok(strstr(err, "AWS_WEB_IDENTITY_TOKEN_FILE") != NULL,
+	    "web identity env: %s", err);
+	aws_creds_found_free(&found);
 }
 
 int
@@ -380,6 +552,8 @@ main(void)
 	test_precedence();
 	test_errors();
 	test_helpers();
+	test_roles();
+	test_role_errors();
 	unlink(path_of("credentials"));
 	unlink(path_of("config"));
 	rmdir(dir);
