@@ -1,7 +1,8 @@
 /*
- * baseline.json: read with json-c, then walked with one table of known
- * keys per object, so a new section is a table and a small function.
- * Errors name the JSON path of the offending value.
+ * baseline.json: read with json-c, then walked: "version" here, every
+ * other top-level key by the check family of that name (check.h), each
+ * with a table of its known keys and the helpers below.  Errors name
+ * the JSON path of the offending value.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,12 +14,13 @@
 
 #include "driftwatch/atomicfile.h"
 #include "driftwatch/baseline.h"
+#include "driftwatch/check.h"
 #include "driftwatch/error.h"
 #include "driftwatch/region.h"
+#include "driftwatch/xmalloc.h"
 
-#define BASELINE_MAX_USERS	1000
-#define BASELINE_MAX_TRAILS	100
 #define BASELINE_KEY_SHOWN	64
+#define BASELINE_KNOWN_SHOWN	256
 
 struct baseline_ctx {
 	struct baseline	*b;
@@ -29,19 +31,9 @@ struct baseline_ctx {
 	size_t		 errlen;
 };
 
-typedef int (*baseline_fn)(struct baseline_ctx *, struct json_object *,
-    void *);
-
-struct baseline_field {
-	const char	*key;
-	baseline_fn	 parse;
-	size_t		 off;		/* into the struct being filled */
-	int		 required;
-};
-
 /* Errors. */
 
-static int __attribute__((format(printf, 2, 3)))
+int
 baseline_fail(struct baseline_ctx *ctx, const char *fmt, ...)
 {
 	va_list	ap;
@@ -86,7 +78,7 @@ baseline_nomem(struct baseline_ctx *ctx)
 
 /* The JSON path: push a step, parse, pop back to the old length. */
 
-static void __attribute__((format(printf, 2, 3)))
+void
 baseline_push(struct baseline_ctx *ctx, const char *fmt, ...)
 {
 	va_list	ap;
@@ -116,7 +108,13 @@ baseline_push_key(struct baseline_ctx *ctx, const char *key)
 	    key[i] != '\0' ? "..." : "");
 }
 
-static void
+size_t
+baseline_depth(const struct baseline_ctx *ctx)
+{
+	return ctx->wlen;
+}
+
+void
 baseline_pop(struct baseline_ctx *ctx, size_t wlen)
 {
 	ctx->wlen = wlen;
@@ -125,8 +123,7 @@ baseline_pop(struct baseline_ctx *ctx, size_t wlen)
 
 /* Values. */
 
-/* A non-empty string with no NUL inside, or NULL. */
-static const char *
+const char *
 baseline_str(struct json_object *val)
 {
 	const char	*s;
@@ -139,19 +136,16 @@ baseline_str(struct json_object *val)
 	return s;
 }
 
-static int
-baseline_set_str(struct baseline_ctx *ctx, char **field, const char *s)
+void
+baseline_set_str(char **field, const char *s)
 {
-	char	*copy;
+	char	*copy = xstrdup(s);
 
-	if ((copy = strdup(s)) == NULL)
-		return baseline_nomem(ctx);
 	free(*field);
 	*field = copy;
-	return 0;
 }
 
-static int
+int
 baseline_all_of(const char *s, const char *set, size_t min, size_t max)
 {
 	size_t	n = strspn(s, set);
@@ -159,7 +153,7 @@ baseline_all_of(const char *s, const char *set, size_t min, size_t max)
 	return s[n] == '\0' && n >= min && n <= max;
 }
 
-static int
+int
 baseline_tristate(struct baseline_ctx *ctx, struct json_object *val,
     void *field)
 {
@@ -170,30 +164,7 @@ baseline_tristate(struct baseline_ctx *ctx, struct json_object *val,
 	return 0;
 }
 
-static int
-baseline_version(struct baseline_ctx *ctx, struct json_object *val,
-    void *field)
-{
-	(void)field;
-	if (!json_object_is_type(val, json_type_int) ||
-	    json_object_get_int64(val) != 1)
-		return baseline_fail(ctx, "expected 1 (the only version so far)");
-	return 0;
-}
-
-static int
-baseline_account_id(struct baseline_ctx *ctx, struct json_object *val,
-    void *field)
-{
-	const char	*s = baseline_str(val);
-
-	if (s == NULL || !baseline_all_of(s, "0123456789", 12, 12))
-		return baseline_fail(ctx, "expected a 12-digit account id "
-		    "string like \"111122223333\"");
-	return baseline_set_str(ctx, field, s);
-}
-
-static int
+int
 baseline_region(struct baseline_ctx *ctx, struct json_object *val,
     void *field)
 {
@@ -202,10 +173,11 @@ baseline_region(struct baseline_ctx *ctx, struct json_object *val,
 	if (s == NULL || !region_valid(s))
 		return baseline_fail(ctx, "expected a string like "
 		    "\"eu-west-1\"");
-	return baseline_set_str(ctx, field, s);
+	baseline_set_str(field, s);
+	return 0;
 }
 
-static int
+int
 baseline_name(struct baseline_ctx *ctx, struct json_object *val,
     void *field)
 {
@@ -217,20 +189,8 @@ baseline_name(struct baseline_ctx *ctx, struct json_object *val,
 			s = NULL;
 	if (s == NULL)
 		return baseline_fail(ctx, "expected a non-empty string");
-	return baseline_set_str(ctx, field, s);
-}
-
-static int
-baseline_bucket(struct baseline_ctx *ctx, struct json_object *val,
-    void *field)
-{
-	const char	*s = baseline_str(val);
-
-	if (s == NULL || !baseline_all_of(s,
-	    "abcdefghijklmnopqrstuvwxyz0123456789.-", 3, 63))
-		return baseline_fail(ctx, "expected an S3 bucket name like "
-		    "\"org-trail-logs-111122223333\"");
-	return baseline_set_str(ctx, field, s);
+	baseline_set_str(field, s);
+	return 0;
 }
 
 /* Objects: every key must be in the table, or be a comment. */
@@ -250,19 +210,33 @@ baseline_field_find(const struct baseline_field *fields, const char *key)
 	return NULL;
 }
 
+static void
+baseline_known_add(char *known, size_t *n, const char *key)
+{
+	if (*n < BASELINE_KNOWN_SHOWN)
+		*n += (size_t)snprintf(known + *n, BASELINE_KNOWN_SHOWN - *n,
+		    "%s%s", *n > 0 ? ", " : "", key);
+}
+
 static int
 baseline_unknown(struct baseline_ctx *ctx, const char *key,
-    const struct baseline_field *fields)
+    const char *known)
 {
-	char	known[256] = "";
-	size_t	n = 0;
-
-	for (; fields->key != NULL && n < sizeof known; fields++)
-		n += (size_t)snprintf(known + n, sizeof known - n, "%s%s",
-		    n > 0 ? ", " : "", fields->key);
 	baseline_push_key(ctx, key);
 	return baseline_fail(ctx, "unknown key (known here: %s; keys "
 	    "starting with \"_\" are comments)", known);
+}
+
+static int
+baseline_unknown_field(struct baseline_ctx *ctx, const char *key,
+    const struct baseline_field *fields)
+{
+	char	known[BASELINE_KNOWN_SHOWN] = "";
+	size_t	n = 0;
+
+	for (; fields->key != NULL; fields++)
+		baseline_known_add(known, &n, fields->key);
+	return baseline_unknown(ctx, key, known);
 }
 
 static int
@@ -276,7 +250,7 @@ baseline_required(struct baseline_ctx *ctx, struct json_object *obj,
 	return 0;
 }
 
-static int
+int
 baseline_walk(struct baseline_ctx *ctx, struct json_object *obj,
     const struct baseline_field *fields, void *base)
 {
@@ -290,7 +264,7 @@ baseline_walk(struct baseline_ctx *ctx, struct json_object *obj,
 		if (baseline_ignored(key))
 			continue;
 		if ((f = baseline_field_find(fields, key)) == NULL)
-			return baseline_unknown(ctx, key, fields);
+			return baseline_unknown_field(ctx, key, fields);
 		baseline_push_key(ctx, key);
 		if ((r = f->parse(ctx, val, (char *)base + f->off)) != 0)
 			return r;
@@ -301,7 +275,7 @@ baseline_walk(struct baseline_ctx *ctx, struct json_object *obj,
 
 /* Arrays. */
 
-static int
+int
 baseline_array(struct baseline_ctx *ctx, struct json_object *val,
     size_t max, size_t *n)
 {
@@ -312,193 +286,129 @@ baseline_array(struct baseline_ctx *ctx, struct json_object *val,
 	return 0;
 }
 
-/* Lists hold no repeats: the index of an earlier equal entry, or -1. */
-static long
-baseline_user_dup(const struct baseline *b, size_t i)
+int
+baseline_each(struct baseline_ctx *ctx, struct json_object *val,
+    int (*fn)(struct baseline_ctx *, struct json_object *, size_t, void *),
+    void *arg)
 {
-	size_t	j;
+	size_t	i, n = json_object_array_length(val), wlen = ctx->wlen;
+	int	r;
 
-	for (j = 0; j < i; j++)
-		if (strcmp(b->mfa_exempt_users[j], b->mfa_exempt_users[i]) == 0)
-			return (long)j;
-	return -1;
-}
-
-static long
-baseline_trail_dup(const struct baseline *b, size_t i)
-{
-	size_t	j;
-
-	for (j = 0; j < i; j++)
-		if (strcmp(b->trails[j].name, b->trails[i].name) == 0)
-			return (long)j;
-	return -1;
-}
-
-static int
-baseline_user(struct baseline_ctx *ctx, struct json_object *val,
-    size_t i)
-{
-	struct baseline	*b = ctx->b;
-	const char	*s = baseline_str(val);
-	long		 dup;
-
-	if (s == NULL || !baseline_all_of(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-", 1, 64))
-		return baseline_fail(ctx, "expected an IAM user name");
-	if ((b->mfa_exempt_users[i] = strdup(s)) == NULL)
-		return baseline_nomem(ctx);
-	dup = baseline_user_dup(b, i);
-	if (dup != -1)
-		return baseline_fail(ctx, "\"%s\" is listed twice (also at "
-		    "[%ld])", s, dup);
-	return 0;
-}
-
-static int
-baseline_users(struct baseline_ctx *ctx, struct json_object *val,
-    void *field)
-{
-	struct baseline	*b = field;
-	size_t		 i, n, wlen = ctx->wlen;
-	int		 r;
-
-	if ((r = baseline_array(ctx, val, BASELINE_MAX_USERS, &n)) != 0)
-		return r;
-	if (n > 0 && (b->mfa_exempt_users = calloc(n, sizeof(char *))) == NULL)
-		return baseline_nomem(ctx);
-	b->nmfa_exempt_users = n;
 	for (i = 0; i < n; i++) {
 		baseline_push(ctx, "[%zu]", i);
-		r = baseline_user(ctx, json_object_array_get_idx(val, i), i);
-		if (r != 0)
+		if ((r = fn(ctx, json_object_array_get_idx(val, i), i, arg)) != 0)
 			return r;
 		baseline_pop(ctx, wlen);
 	}
 	return 0;
 }
 
-#define BL(f)	offsetof(struct baseline, f)
-#define TR(f)	offsetof(struct baseline_trail, f)
-
-static const struct baseline_field baseline_trail_fields[] = {
-	{ "name", baseline_name, TR(name), 1 },
-	{ "home_region", baseline_region, TR(home_region), 1 },
-	{ "multi_region", baseline_tristate, TR(multi_region), 0 },
-	{ "include_global_service_events", baseline_tristate,
-	    TR(include_global_service_events), 0 },
-	{ "log_file_validation", baseline_tristate, TR(log_file_validation),
-	    0 },
-	{ "s3_bucket", baseline_bucket, TR(s3_bucket), 0 },
-	{ "logging", baseline_tristate, TR(logging), 0 },
-	{ NULL, NULL, 0, 0 }
-};
+/* The top level: "version", then one section per check family. */
 
 static int
-baseline_trail(struct baseline_ctx *ctx, struct json_object *val, size_t i)
+baseline_version(struct baseline_ctx *ctx, struct json_object *val)
 {
-	struct baseline_trail	*t = &ctx->b->trails[i];
-	long			 dup;
-	int			 r;
-
-	if ((r = baseline_walk(ctx, val, baseline_trail_fields, t)) != 0)
-		return r;
-	dup = baseline_trail_dup(ctx->b, i);
-	if (dup != -1) {
-		baseline_push(ctx, ".name");
-		return baseline_fail(ctx, "trail \"%s\" is listed twice (also "
-		    "at [%ld])", t->name, dup);
-	}
+	if (!json_object_is_type(val, json_type_int) ||
+	    json_object_get_int64(val) != 1)
+		return baseline_fail(ctx, "expected 1 (the only version so far)");
+	ctx->b->version = 1;
 	return 0;
 }
 
 static int
-baseline_trails(struct baseline_ctx *ctx, struct json_object *val,
-    void *field)
+baseline_unknown_section(struct baseline_ctx *ctx, const char *key)
 {
-	struct baseline	*b = field;
-	size_t		 i, n, wlen = ctx->wlen;
-	int		 r;
+	char	known[BASELINE_KNOWN_SHOWN] = "";
+	size_t	i, n = 0;
 
-	if ((r = baseline_array(ctx, val, BASELINE_MAX_TRAILS, &n)) != 0)
-		return r;
-	if (n > 0 && (b->trails = calloc(n, sizeof *b->trails)) == NULL)
-		return baseline_nomem(ctx);
-	b->ntrails = n;
-	for (i = 0; i < n; i++) {
-		b->trails[i].multi_region = TRI_UNSET;
-		b->trails[i].include_global_service_events = TRI_UNSET;
-		b->trails[i].log_file_validation = TRI_UNSET;
-		b->trails[i].logging = TRI_UNSET;
-	}
-	for (i = 0; i < n; i++) {
-		baseline_push(ctx, "[%zu]", i);
-		r = baseline_trail(ctx, json_object_array_get_idx(val, i), i);
+	baseline_known_add(known, &n, "version");
+	for (i = 0; i < check_family_count(); i++)
+		baseline_known_add(known, &n, check_family_at(i)->name);
+	return baseline_unknown(ctx, key, known);
+}
+
+/* The family a top-level key names, as an index, or -1. */
+static long
+baseline_family(const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < check_family_count(); i++)
+		if (strcmp(check_family_at(i)->name, key) == 0)
+			return (long)i;
+	return -1;
+}
+
+static int
+baseline_sections(struct baseline_ctx *ctx, struct json_object *root)
+{
+	long	i;
+	int	r;
+
+	json_object_object_foreach(root, key, val) {
+		if (baseline_ignored(key))
+			continue;
+		i = baseline_family(key);
+		if (i == -1 && strcmp(key, "version") != 0)
+			return baseline_unknown_section(ctx, key);
+		baseline_push_key(ctx, key);
+		r = i == -1 ? baseline_version(ctx, val) :
+		    check_family_at((size_t)i)->parse(ctx, val,
+		    &ctx->b->sections[i]);
 		if (r != 0)
 			return r;
-		baseline_pop(ctx, wlen);
+		baseline_pop(ctx, 0);
 	}
+	if (ctx->b->version == 0)
+		return baseline_fail(ctx, "missing \"version\"");
 	return 0;
 }
 
-/* Sections: each is a table of its keys, all filling struct baseline. */
+/* Writing a section back as JSON. */
 
-static const struct baseline_field baseline_account_fields[] = {
-	{ "id", baseline_account_id, BL(account_id), 0 },
-	{ NULL, NULL, 0, 0 }
-};
-
-static const struct baseline_field baseline_root_fields[] = {
-	{ "mfa", baseline_tristate, BL(root_mfa), 0 },
-	{ "access_keys", baseline_tristate, BL(root_access_keys), 0 },
-	{ NULL, NULL, 0, 0 }
-};
-
-static const struct baseline_field baseline_iam_fields[] = {
-	{ "user_mfa", baseline_tristate, BL(iam_user_mfa), 0 },
-	{ "mfa_exempt_users", baseline_users, 0, 0 },
-	{ NULL, NULL, 0, 0 }
-};
-
-static const struct baseline_field baseline_cloudtrail_fields[] = {
-	{ "trails", baseline_trails, 0, 0 },
-	{ NULL, NULL, 0, 0 }
-};
-
-static int
-baseline_account(struct baseline_ctx *ctx, struct json_object *val,
-    void *b)
+struct json_object *
+baseline_json_object(void)
 {
-	return baseline_walk(ctx, val, baseline_account_fields, b);
+	return xnonnull(json_object_new_object(), "json_object_new_object");
 }
 
-static int
-baseline_root(struct baseline_ctx *ctx, struct json_object *val, void *b)
+struct json_object *
+baseline_json_array(void)
 {
-	return baseline_walk(ctx, val, baseline_root_fields, b);
+	return xnonnull(json_object_new_array(), "json_object_new_array");
 }
 
-static int
-baseline_iam(struct baseline_ctx *ctx, struct json_object *val, void *b)
+void
+baseline_json_add(struct json_object *obj, const char *key,
+    struct json_object *val)
 {
-	return baseline_walk(ctx, val, baseline_iam_fields, b);
+	if (json_object_object_add(obj, key, val) != 0)
+		xnonnull(NULL, "json_object_object_add");
 }
 
-static int
-baseline_cloudtrail(struct baseline_ctx *ctx, struct json_object *val,
-    void *b)
+void
+baseline_json_append(struct json_object *array, struct json_object *val)
 {
-	return baseline_walk(ctx, val, baseline_cloudtrail_fields, b);
+	if (json_object_array_add(array, val) != 0)
+		xnonnull(NULL, "json_object_array_add");
 }
 
-static const struct baseline_field baseline_sections[] = {
-	{ "version", baseline_version, 0, 1 },
-	{ "account", baseline_account, 0, 0 },
-	{ "root", baseline_root, 0, 0 },
-	{ "iam", baseline_iam, 0, 0 },
-	{ "cloudtrail", baseline_cloudtrail, 0, 0 },
-	{ NULL, NULL, 0, 0 }
-};
+void
+baseline_json_str(struct json_object *obj, const char *key, const char *s)
+{
+	if (s != NULL)
+		baseline_json_add(obj, key, xnonnull(json_object_new_string(s),
+		    "json_object_new_string"));
+}
+
+void
+baseline_json_tristate(struct json_object *obj, const char *key,
+    enum tristate t)
+{
+	if (t != TRI_UNSET)
+		baseline_json_add(obj, key, xnonnull(json_object_new_boolean(
+		    t == TRI_TRUE), "json_object_new_boolean"));
+}
 
 /* Syntax. */
 
@@ -569,15 +479,9 @@ baseline_new(const char *file)
 {
 	struct baseline	*b;
 
-	if ((b = calloc(1, sizeof *b)) == NULL)
-		return NULL;
-	b->root_mfa = TRI_UNSET;
-	b->root_access_keys = TRI_UNSET;
-	b->iam_user_mfa = TRI_UNSET;
-	if ((b->path = strdup(file)) == NULL) {
-		free(b);
-		return NULL;
-	}
+	b = xcalloc(1, sizeof *b);
+	b->path = xstrdup(file);
+	b->sections = xcalloc(check_family_count(), sizeof(void *));
 	return b;
 }
 
@@ -599,11 +503,8 @@ baseline_parse(const char *path_for_messages, const char *buf, size_t len,
 	if ((r = baseline_precheck(&ctx, buf, len)) != 0 ||
 	    (r = baseline_tokenize(&ctx, buf, len, &root)) != 0)
 		goto out;
-	if ((ctx.b = baseline_new(ctx.file)) == NULL) {
-		r = baseline_nomem(&ctx);
-		goto out;
-	}
-	if ((r = baseline_walk(&ctx, root, baseline_sections, ctx.b)) != 0)
+	ctx.b = baseline_new(ctx.file);
+	if ((r = baseline_sections(&ctx, root)) != 0)
 		goto out;
 	*out = ctx.b;
 	ctx.b = NULL;
@@ -642,29 +543,23 @@ baseline_free(struct baseline *b)
 
 	if (b == NULL)
 		return;
-	for (i = 0; i < b->nmfa_exempt_users; i++)
-		free(b->mfa_exempt_users[i]);
-	free(b->mfa_exempt_users);
-	for (i = 0; i < b->ntrails; i++) {
-		free(b->trails[i].name);
-		free(b->trails[i].home_region);
-		free(b->trails[i].s3_bucket);
-	}
-	free(b->trails);
-	free(b->account_id);
+	for (i = 0; i < check_family_count(); i++)
+		if (b->sections[i] != NULL)
+			check_family_at(i)->free(b->sections[i]);
+	free(b->sections);
 	free(b->path);
 	free(b);
 }
 
-int
-baseline_user_mfa_exempt(const struct baseline *b, const char *user)
+const void *
+baseline_section(const struct baseline *b, const struct check_family *fam)
 {
 	size_t	i;
 
-	if (b == NULL || user == NULL)
-		return 0;
-	for (i = 0; i < b->nmfa_exempt_users; i++)
-		if (strcmp(b->mfa_exempt_users[i], user) == 0)
-			return 1;
-	return 0;
+	if (b == NULL)
+		return NULL;
+	for (i = 0; i < check_family_count(); i++)
+		if (check_family_at(i) == fam)
+			return b->sections[i];
+	return NULL;
 }

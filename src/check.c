@@ -9,18 +9,32 @@
 
 #include <event2/event.h>
 
+#include "driftwatch/baseline.h"
 #include "driftwatch/check.h"
 #include "driftwatch/error.h"
 #include "driftwatch/log.h"
 #include "driftwatch/xmalloc.h"
 
-static const struct check_family *check_families[] = {
+/* Every check family: its baseline section and its checks. */
+static const struct check_family *const check_families[] = {
 	&check_family_account,
 	&check_family_root,
 	&check_family_iam,
 	&check_family_cloudtrail,
 };
 #define NFAMILIES (sizeof(check_families) / sizeof(check_families[0]))
+
+size_t
+check_family_count(void)
+{
+	return NFAMILIES;
+}
+
+const struct check_family *
+check_family_at(size_t i)
+{
+	return i < NFAMILIES ? check_families[i] : NULL;
+}
 
 struct check_result {
 	char			*id;
@@ -110,10 +124,14 @@ check_pass_maybe_done(struct check_pass *p)
 int
 check_pass_start(struct check_pass *p)
 {
-	size_t	i;
+	const void	*section;
+	size_t		 i;
 
+	/* a family the baseline leaves out is not checked */
 	for (i = 0; i < NFAMILIES; i++)
-		p->runs[i] = check_families[i]->start(p);
+		if ((section = baseline_section(p->bl,
+		    check_families[i])) != NULL)
+			p->runs[i] = check_families[i]->start(p, section);
 	p->started = 1;
 	check_pass_maybe_done(p);
 	return 0;

@@ -1,10 +1,13 @@
 /*
  * account.identity: the credentials reach the account the baseline
  * names.  Checked first in every pass: watching the wrong account is
- * the quietest way to go blind.
+ * the quietest way to go blind.  Baseline: "account": { "id": "..." }.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "driftwatch/aws_services.h"
 #include "driftwatch/baseline.h"
@@ -14,10 +17,15 @@
 
 #define CHECK_ID	"account.identity"
 
+struct check_account_section {
+	char	*id;		/* 12 digits, or NULL */
+};
+
 struct check_account_run {
 	struct check_run	 run;
 	struct check_pass	*pass;
 	struct aws_pager	*pager;
+	const char		*want;		/* the section's */
 };
 
 static void
@@ -34,7 +42,7 @@ check_account_identity_cb(const struct aws_result *res,
     const struct sts_identity *id, void *arg)
 {
 	struct check_account_run	*r = arg;
-	const char		*want = check_pass_baseline(r->pass)->account_id;
+	const char		*want = r->want;
 	struct finding_obs	 obs;
 
 	r->pager = NULL;
@@ -56,15 +64,17 @@ check_account_identity_cb(const struct aws_result *res,
 }
 
 static struct check_run *
-check_account_start(struct check_pass *p)
+check_account_start(struct check_pass *p, const void *section)
 {
-	struct check_account_run	*r;
+	const struct check_account_section	*sec = section;
+	struct check_account_run		*r;
 
-	if (check_pass_baseline(p)->account_id == NULL)
+	if (sec->id == NULL)
 		return NULL;
 	r = xcalloc(1, sizeof(*r));
 	r->run.free = check_account_run_free;
 	r->pass = p;
+	r->want = sec->id;
 	check_begin(p, CHECK_ID);
 	r->pager = aws_sts_get_caller_identity(check_pass_aws(p),
 	    check_pass_region(p), check_account_identity_cb, r);
@@ -73,6 +83,72 @@ check_account_start(struct check_pass *p)
 	return &r->run;
 }
 
+/* The baseline section. */
+
+static int
+check_account_parse_id(struct baseline_ctx *ctx, struct json_object *val,
+    void *field)
+{
+	const char	*s = baseline_str(val);
+
+	if (s == NULL || !baseline_all_of(s, "0123456789", 12, 12))
+		return baseline_fail(ctx, "expected a 12-digit account id "
+		    "string like \"111122223333\"");
+	baseline_set_str(field, s);
+	return 0;
+}
+
+static const struct baseline_field check_account_fields[] = {
+	{ "id", check_account_parse_id,
+	    offsetof(struct check_account_section, id), 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+static int
+check_account_parse(struct baseline_ctx *ctx, struct json_object *val,
+    void **section)
+{
+	struct check_account_section	*sec;
+
+	*section = sec = xcalloc(1, sizeof(*sec));
+	return baseline_walk(ctx, val, check_account_fields, sec);
+}
+
+static void
+check_account_free(void *section)
+{
+	struct check_account_section	*sec = section;
+
+	if (sec == NULL)
+		return;
+	free(sec->id);
+	free(sec);
+}
+
+static struct json_object *
+check_account_to_json(const void *section)
+{
+	const struct check_account_section	*sec = section;
+	struct json_object			*o = baseline_json_object();
+
+	baseline_json_str(o, "id", sec->id);
+	return o;
+}
+
+const char *
+check_account_id(const struct baseline *bl)
+{
+	const struct check_account_section	*sec;
+
+	sec = baseline_section(bl, &check_family_account);
+	return sec != NULL ? sec->id : NULL;
+}
+
 const struct check_family check_family_account = {
-	"account", check_account_start
+	.name = "account",
+	.parse = check_account_parse,
+	.free = check_account_free,
+	.to_json = check_account_to_json,
+	.start = check_account_start,
+	.capture = NULL,
 };

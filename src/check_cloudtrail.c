@@ -2,11 +2,14 @@
  * cloudtrail.trail and cloudtrail.logging: each baseline trail exists
  * with the baseline's settings, and is logging without delivery errors.
  * Every trail is read in its home region: DescribeTrails, then
- * GetTrailStatus.
+ * GetTrailStatus.  Baseline: "cloudtrail": { "trails": [ {...} ] }.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "driftwatch/aws_services.h"
 #include "driftwatch/baseline.h"
@@ -16,12 +19,28 @@
 
 #define CHECK_TRAIL	"cloudtrail.trail"
 #define CHECK_LOGGING	"cloudtrail.logging"
+#define CT_MAX_TRAILS	100
+
+struct check_ct_want {
+	char		*name;		/* never NULL */
+	char		*home_region;	/* never NULL */
+	enum tristate	 multi_region;
+	enum tristate	 include_global_service_events;
+	enum tristate	 log_file_validation;
+	enum tristate	 logging;
+	char		*s3_bucket;	/* NULL: not checked */
+};
+
+struct check_ct_section {
+	struct check_ct_want	*trails;
+	size_t			 ntrails;
+};
 
 struct check_ct_run;
 
 struct check_ct_one {
 	struct check_ct_run			*run;
-	const struct baseline_trail	*want;
+	const struct check_ct_want	*want;
 	struct aws_pager		*pager;
 	int				 done;
 };
@@ -102,7 +121,7 @@ check_ct_diff(char *buf, size_t len, const char *what, int want, int got)
 static void
 check_ct_compare(struct check_ct_one *t, const struct ct_trail *got)
 {
-	const struct baseline_trail	*w = t->want;
+	const struct check_ct_want	*w = t->want;
 	char				 actual[512] = "", title[200];
 
 	check_ct_diff(actual, sizeof(actual), "multi-region", w->multi_region,
@@ -209,29 +228,29 @@ check_ct_trails_cb(const struct aws_result *res, const struct ct_trails *list,
 }
 
 static struct check_run *
-check_ct_start(struct check_pass *p)
+check_ct_start(struct check_pass *p, const void *section)
 {
-	const struct baseline	*bl = check_pass_baseline(p);
+	const struct check_ct_section	*sec = section;
 	struct check_ct_run		*r;
-	size_t			 i;
+	size_t				 i;
 
-	if (bl->ntrails == 0)
+	if (sec->ntrails == 0)
 		return NULL;
 	r = xcalloc(1, sizeof(*r));
 	r->run.free = check_ct_run_free;
 	r->pass = p;
-	r->trails = xcalloc(bl->ntrails, sizeof(*r->trails));
-	r->ntrails = r->pending = bl->ntrails;
+	r->trails = xcalloc(sec->ntrails, sizeof(*r->trails));
+	r->ntrails = r->pending = sec->ntrails;
 	check_begin(p, CHECK_TRAIL);
 	check_begin(p, CHECK_LOGGING);
-	for (i = 0; i < bl->ntrails; i++) {
+	for (i = 0; i < sec->ntrails; i++) {
 		r->trails[i].run = r;
-		r->trails[i].want = &bl->trails[i];
+		r->trails[i].want = &sec->trails[i];
 	}
-	for (i = 0; i < bl->ntrails; i++) {
+	for (i = 0; i < sec->ntrails; i++) {
 		r->trails[i].pager = aws_cloudtrail_describe_trails(
-		    check_pass_aws(p), bl->trails[i].home_region,
-		    bl->trails[i].name, check_ct_trails_cb, &r->trails[i]);
+		    check_pass_aws(p), sec->trails[i].home_region,
+		    sec->trails[i].name, check_ct_trails_cb, &r->trails[i]);
 		if (r->trails[i].pager == NULL) {
 			check_ct_error(&r->trail_error, "cannot start the call");
 			check_ct_error(&r->logging_error, "cannot start the call");
@@ -241,6 +260,163 @@ check_ct_start(struct check_pass *p)
 	return &r->run;
 }
 
+/* The baseline section. */
+
+static int
+check_ct_parse_bucket(struct baseline_ctx *ctx, struct json_object *val,
+    void *field)
+{
+	const char	*s = baseline_str(val);
+
+	if (s == NULL || !baseline_all_of(s,
+	    "abcdefghijklmnopqrstuvwxyz0123456789.-", 3, 63))
+		return baseline_fail(ctx, "expected an S3 bucket name like "
+		    "\"org-trail-logs-111122223333\"");
+	baseline_set_str(field, s);
+	return 0;
+}
+
+#define CT(f)	offsetof(struct check_ct_want, f)
+
+static const struct baseline_field check_ct_trail_fields[] = {
+	{ "name", baseline_name, CT(name), 1 },
+	{ "home_region", baseline_region, CT(home_region), 1 },
+	{ "multi_region", baseline_tristate, CT(multi_region), 0 },
+	{ "include_global_service_events", baseline_tristate,
+	    CT(include_global_service_events), 0 },
+	{ "log_file_validation", baseline_tristate, CT(log_file_validation),
+	    0 },
+	{ "s3_bucket", check_ct_parse_bucket, CT(s3_bucket), 0 },
+	{ "logging", baseline_tristate, CT(logging), 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+/* A trail, whose name is listed once. */
+static int
+check_ct_parse_trail(struct baseline_ctx *ctx, struct json_object *val,
+    size_t i, void *arg)
+{
+	struct check_ct_section	*sec = arg;
+	struct check_ct_want	*t = &sec->trails[i];
+	size_t			 j;
+	int			 r;
+
+	t->multi_region = t->include_global_service_events = TRI_UNSET;
+	t->log_file_validation = t->logging = TRI_UNSET;
+	if ((r = baseline_walk(ctx, val, check_ct_trail_fields, t)) != 0)
+		return r;
+	for (j = 0; j < i; j++) {
+		if (strcmp(sec->trails[j].name, t->name) != 0)
+			continue;
+		baseline_push(ctx, ".name");
+		return baseline_fail(ctx, "trail \"%s\" is listed twice "
+		    "(also at [%zu])", t->name, j);
+	}
+	return 0;
+}
+
+static int
+check_ct_parse_trails(struct baseline_ctx *ctx, struct json_object *val,
+    void *field)
+{
+	struct check_ct_section	*sec = field;
+	size_t			 n;
+	int			 r;
+
+	if ((r = baseline_array(ctx, val, CT_MAX_TRAILS, &n)) != 0)
+		return r;
+	sec->trails = xcalloc(n, sizeof(*sec->trails));
+	sec->ntrails = n;
+	return baseline_each(ctx, val, check_ct_parse_trail, sec);
+}
+
+static const struct baseline_field check_ct_fields[] = {
+	{ "trails", check_ct_parse_trails, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+static void
+check_ct_free(void *section)
+{
+	struct check_ct_section	*sec = section;
+	size_t			 i;
+
+	if (sec == NULL)
+		return;
+	for (i = 0; i < sec->ntrails; i++) {
+		free(sec->trails[i].name);
+		free(sec->trails[i].home_region);
+		free(sec->trails[i].s3_bucket);
+	}
+	free(sec->trails);
+	free(sec);
+}
+
+static int
+check_ct_parse(struct baseline_ctx *ctx, struct json_object *val,
+    void **section)
+{
+	*section = xcalloc(1, sizeof(struct check_ct_section));
+	return baseline_walk(ctx, val, check_ct_fields, *section);
+}
+
+static struct json_object *
+check_ct_trail_to_json(const struct check_ct_want *t)
+{
+	struct json_object	*o = baseline_json_object();
+
+	baseline_json_str(o, "name", t->name);
+	baseline_json_str(o, "home_region", t->home_region);
+	baseline_json_tristate(o, "multi_region", t->multi_region);
+	baseline_json_tristate(o, "include_global_service_events",
+	    t->include_global_service_events);
+	baseline_json_tristate(o, "log_file_validation",
+	    t->log_file_validation);
+	baseline_json_str(o, "s3_bucket", t->s3_bucket);
+	baseline_json_tristate(o, "logging", t->logging);
+	return o;
+}
+
+static struct json_object *
+check_ct_to_json(const void *section)
+{
+	const struct check_ct_section	*sec = section;
+	struct json_object		*o = baseline_json_object(), *a;
+	size_t				 i;
+
+	if (sec->trails == NULL)
+		return o;
+	a = baseline_json_array();
+	for (i = 0; i < sec->ntrails; i++)
+		baseline_json_append(a, check_ct_trail_to_json(&sec->trails[i]));
+	baseline_json_add(o, "trails", a);
+	return o;
+}
+
+size_t
+check_cloudtrail_ntrails(const struct baseline *bl)
+{
+	const struct check_ct_section	*sec;
+
+	sec = baseline_section(bl, &check_family_cloudtrail);
+	return sec != NULL ? sec->ntrails : 0;
+}
+
+const char *
+check_cloudtrail_home_region(const struct baseline *bl, size_t i)
+{
+	const struct check_ct_section	*sec;
+
+	sec = baseline_section(bl, &check_family_cloudtrail);
+	return sec != NULL && i < sec->ntrails ? sec->trails[i].home_region :
+	    NULL;
+}
+
 const struct check_family check_family_cloudtrail = {
-	"cloudtrail", check_ct_start
+	.name = "cloudtrail",
+	.parse = check_ct_parse,
+	.free = check_ct_free,
+	.to_json = check_ct_to_json,
+	.start = check_ct_start,
+	.capture = NULL,
 };

@@ -1,10 +1,14 @@
 /*
  * iam.user_mfa: every IAM user (but the baseline's exempt ones) has an
  * MFA device.  ListUsers, then ListMFADevices per user, a few at a time.
+ * Baseline: "iam": { "user_mfa": true, "mfa_exempt_users": ["ci-bot"] }.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "driftwatch/aws_services.h"
 #include "driftwatch/baseline.h"
@@ -14,6 +18,13 @@
 
 #define CHECK_ID	"iam.user_mfa"
 #define IAM_PARALLEL	4
+#define IAM_MAX_EXEMPT	1000
+
+struct check_iam_section {
+	enum tristate	  user_mfa;
+	char		**exempt;	/* mfa_exempt_users */
+	size_t		  nexempt;
+};
 
 struct check_iam_run;
 
@@ -26,6 +37,7 @@ struct check_iam_slot {
 struct check_iam_run {
 	struct check_run	 run;
 	struct check_pass	*pass;
+	const struct check_iam_section	*want;
 	struct aws_pager	*list;
 	char			**users;
 	size_t			 nusers;
@@ -56,6 +68,17 @@ check_iam_fail(struct check_iam_run *r, const char *why)
 {
 	if (r->error == NULL)
 		r->error = xstrdup(why);
+}
+
+static int
+check_iam_exempt(const struct check_iam_section *sec, const char *user)
+{
+	size_t	i;
+
+	for (i = 0; i < sec->nexempt; i++)
+		if (strcmp(sec->exempt[i], user) == 0)
+			return 1;
+	return 0;
 }
 
 static void	check_iam_fill(struct check_iam_run *);
@@ -116,12 +139,11 @@ check_iam_fill(struct check_iam_run *r)
 static void
 check_iam_keep_users(struct check_iam_run *r, const struct iam_users *u)
 {
-	const struct baseline	*bl = check_pass_baseline(r->pass);
-	size_t			 i;
+	size_t	i;
 
 	r->users = xcalloc(u->n + 1, sizeof(char *));
 	for (i = 0; i < u->n; i++)
-		if (!baseline_user_mfa_exempt(bl, u->v[i].name))
+		if (!check_iam_exempt(r->want, u->v[i].name))
 			r->users[r->nusers++] = xstrdup(u->v[i].name);
 }
 
@@ -141,15 +163,17 @@ check_iam_users_cb(const struct aws_result *res, const struct iam_users *u,
 }
 
 static struct check_run *
-check_iam_start(struct check_pass *p)
+check_iam_start(struct check_pass *p, const void *section)
 {
-	struct check_iam_run	*r;
+	const struct check_iam_section	*sec = section;
+	struct check_iam_run		*r;
 
-	if (check_pass_baseline(p)->iam_user_mfa != TRI_TRUE)
+	if (sec->user_mfa != TRI_TRUE)
 		return NULL;
 	r = xcalloc(1, sizeof(*r));
 	r->run.free = check_iam_run_free;
 	r->pass = p;
+	r->want = sec;
 	check_begin(p, CHECK_ID);
 	if ((r->list = aws_iam_list_users(check_pass_aws(p), check_iam_users_cb,
 	    r)) == NULL)
@@ -157,6 +181,107 @@ check_iam_start(struct check_pass *p)
 	return &r->run;
 }
 
+/* The baseline section. */
+
+/* An IAM user name, listed once. */
+static int
+check_iam_parse_user(struct baseline_ctx *ctx, struct json_object *val,
+    size_t i, void *arg)
+{
+	struct check_iam_section	*sec = arg;
+	const char			*s = baseline_str(val);
+	size_t				 j;
+
+	if (s == NULL || !baseline_all_of(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-", 1, 64))
+		return baseline_fail(ctx, "expected an IAM user name");
+	for (j = 0; j < i; j++)
+		if (strcmp(sec->exempt[j], s) == 0)
+			return baseline_fail(ctx, "\"%s\" is listed twice "
+			    "(also at [%zu])", s, j);
+	sec->exempt[i] = xstrdup(s);
+	return 0;
+}
+
+static int
+check_iam_parse_users(struct baseline_ctx *ctx, struct json_object *val,
+    void *field)
+{
+	struct check_iam_section	*sec = field;
+	size_t				 n;
+	int				 r;
+
+	if ((r = baseline_array(ctx, val, IAM_MAX_EXEMPT, &n)) != 0)
+		return r;
+	sec->exempt = xcalloc(n, sizeof(char *));
+	sec->nexempt = n;
+	return baseline_each(ctx, val, check_iam_parse_user, sec);
+}
+
+static const struct baseline_field check_iam_fields[] = {
+	{ "user_mfa", baseline_tristate,
+	    offsetof(struct check_iam_section, user_mfa), 0 },
+	{ "mfa_exempt_users", check_iam_parse_users, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+static void
+check_iam_free(void *section)
+{
+	struct check_iam_section	*sec = section;
+	size_t				 i;
+
+	if (sec == NULL)
+		return;
+	for (i = 0; i < sec->nexempt; i++)
+		free(sec->exempt[i]);
+	free(sec->exempt);
+	free(sec);
+}
+
+static int
+check_iam_parse(struct baseline_ctx *ctx, struct json_object *val,
+    void **section)
+{
+	struct check_iam_section	*sec;
+
+	*section = sec = xcalloc(1, sizeof(*sec));
+	sec->user_mfa = TRI_UNSET;
+	return baseline_walk(ctx, val, check_iam_fields, sec);
+}
+
+static struct json_object *
+check_iam_to_json(const void *section)
+{
+	const struct check_iam_section	*sec = section;
+	struct json_object		*o = baseline_json_object(), *a;
+	size_t				 i;
+
+	baseline_json_tristate(o, "user_mfa", sec->user_mfa);
+	if (sec->exempt == NULL)
+		return o;
+	a = baseline_json_array();
+	for (i = 0; i < sec->nexempt; i++)
+		baseline_json_append(a, xnonnull(json_object_new_string(
+		    sec->exempt[i]), "json_object_new_string"));
+	baseline_json_add(o, "mfa_exempt_users", a);
+	return o;
+}
+
+int
+check_iam_user_mfa_exempt(const struct baseline *bl, const char *user)
+{
+	const struct check_iam_section	*sec;
+
+	sec = baseline_section(bl, &check_family_iam);
+	return sec != NULL && user != NULL && check_iam_exempt(sec, user);
+}
+
 const struct check_family check_family_iam = {
-	"iam", check_iam_start
+	.name = "iam",
+	.parse = check_iam_parse,
+	.free = check_iam_free,
+	.to_json = check_iam_to_json,
+	.start = check_iam_start,
+	.capture = NULL,
 };

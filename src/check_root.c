@@ -1,14 +1,23 @@
 /*
  * root.mfa and root.access_keys, both from one GetAccountSummary.
+ * Baseline: "root": { "mfa": true, "access_keys": false }.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "driftwatch/aws_services.h"
 #include "driftwatch/baseline.h"
 #include "driftwatch/check.h"
 #include "driftwatch/error.h"
 #include "driftwatch/xmalloc.h"
+
+struct check_root_section {
+	enum tristate	 mfa;
+	enum tristate	 access_keys;
+};
 
 struct check_root_run {
 	struct check_run	 run;
@@ -69,18 +78,18 @@ check_root_summary_cb(const struct aws_result *res, const struct iam_summary *s,
 }
 
 static struct check_run *
-check_root_start(struct check_pass *p)
+check_root_start(struct check_pass *p, const void *section)
 {
-	const struct baseline	*bl = check_pass_baseline(p);
+	const struct check_root_section	*sec = section;
 	struct check_root_run		*r;
 
-	if (bl->root_mfa == TRI_UNSET && bl->root_access_keys == TRI_UNSET)
+	if (sec->mfa == TRI_UNSET && sec->access_keys == TRI_UNSET)
 		return NULL;
 	r = xcalloc(1, sizeof(*r));
 	r->run.free = check_root_run_free;
 	r->pass = p;
-	r->want_mfa = bl->root_mfa;
-	r->want_keys = bl->root_access_keys;
+	r->want_mfa = sec->mfa;
+	r->want_keys = sec->access_keys;
 	if (r->want_mfa != TRI_UNSET)
 		check_begin(p, "root.mfa");
 	if (r->want_keys != TRI_UNSET)
@@ -95,6 +104,43 @@ check_root_start(struct check_pass *p)
 	return &r->run;
 }
 
+/* The baseline section. */
+
+static const struct baseline_field check_root_fields[] = {
+	{ "mfa", baseline_tristate,
+	    offsetof(struct check_root_section, mfa), 0 },
+	{ "access_keys", baseline_tristate,
+	    offsetof(struct check_root_section, access_keys), 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+static int
+check_root_parse(struct baseline_ctx *ctx, struct json_object *val,
+    void **section)
+{
+	struct check_root_section	*sec;
+
+	*section = sec = xcalloc(1, sizeof(*sec));
+	sec->mfa = sec->access_keys = TRI_UNSET;
+	return baseline_walk(ctx, val, check_root_fields, sec);
+}
+
+static struct json_object *
+check_root_to_json(const void *section)
+{
+	const struct check_root_section	*sec = section;
+	struct json_object		*o = baseline_json_object();
+
+	baseline_json_tristate(o, "mfa", sec->mfa);
+	baseline_json_tristate(o, "access_keys", sec->access_keys);
+	return o;
+}
+
 const struct check_family check_family_root = {
-	"root", check_root_start
+	.name = "root",
+	.parse = check_root_parse,
+	.free = free,
+	.to_json = check_root_to_json,
+	.start = check_root_start,
+	.capture = NULL,
 };

@@ -107,8 +107,9 @@ daemon_event_regions(const struct config *cfg, const struct baseline *bl,
 	if (cfg->nevent_regions == 0) {
 		/* IAM, Organizations and sign-in events land only here */
 		r = daemon_region_add(out, n, "us-east-1");
-		for (i = 0; r == 0 && i < bl->ntrails; i++)
-			r = daemon_region_add(out, n, bl->trails[i].home_region);
+		for (i = 0; r == 0 && i < check_cloudtrail_ntrails(bl); i++)
+			r = daemon_region_add(out, n,
+			    check_cloudtrail_home_region(bl, i));
 	}
 	return r;
 }
@@ -306,7 +307,7 @@ daemon_start_poller(struct daemon *d)
 	memset(&o, 0, sizeof(o));
 	o.regions = (const char *const *)regions;
 	o.nregions = n;
-	o.account_id = d->bl->account_id;
+	o.account_id = check_account_id(d->bl);
 	o.interval = d->cfg->event_poll_interval;
 	o.overlap = d->cfg->event_overlap;
 	o.lookback = d->cfg->event_lookback;
@@ -357,9 +358,11 @@ daemon_reject_reload(const char *why)
 static int
 daemon_same_account(const struct baseline *a, const struct baseline *b)
 {
-	if (a->account_id == NULL || b->account_id == NULL)
-		return a->account_id == b->account_id;
-	return strcmp(a->account_id, b->account_id) == 0;
+	const char	*ida = check_account_id(a), *idb = check_account_id(b);
+
+	if (ida == NULL || idb == NULL)
+		return ida == idb;
+	return strcmp(ida, idb) == 0;
 }
 
 static void
@@ -518,7 +521,7 @@ daemon_open_state(struct daemon *d, char *err, size_t errlen)
 
 	if (daemon_state_dir(d->cfg->state_dir, err, errlen) != 0)
 		return DW_EIO;
-	d->findings = findings_new(d->cfg->state_dir, d->bl->account_id,
+	d->findings = findings_new(d->cfg->state_dir, check_account_id(d->bl),
 	    d->cfg->blind_after);
 	d->ev = evstate_new(d->cfg->state_dir);
 	d->outbox = outbox_new(d->base, &t, d->cfg->state_dir);
@@ -633,7 +636,8 @@ daemon_run(const char *config_path, int verbosity)
 	}
 	log_struct(LOG_INFO, MSGID_STARTED, NULL, "driftwatchd %s watching "
 	    "account %s; state in %s", PACKAGE_VERSION,
-	    d.bl->account_id ? d.bl->account_id : "(any)", d.cfg->state_dir);
+	    check_account_id(d.bl) ? check_account_id(d.bl) : "(any)",
+	    d.cfg->state_dir);
 	notify_ready();
 	daemon_status(&d);
 	event_base_dispatch(d.base);

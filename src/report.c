@@ -155,7 +155,8 @@ report_run(struct report *r, struct config *cfg, struct baseline *bl)
 		goto out;
 	}
 	/* an in-memory store: check never writes the daemon's state */
-	if ((f = findings_new(cfg->state_dir, bl->account_id, 1)) == NULL ||
+	if ((f = findings_new(cfg->state_dir, check_account_id(bl),
+	    1)) == NULL ||
 	    (p = check_pass_new(r->base, aws, bl, f, cfg->aws_region,
 	    report_discard_alert, r, report_pass_done, r)) == NULL ||
 	    check_pass_start(p) != 0)
@@ -215,7 +216,7 @@ report_validate(const char *path)
 	}
 	daemon_check_sinks(cfg);
 	printf("%s: ok (%zu sink(s))\n%s: ok (%zu trail(s))\n", cfg->path,
-	    cfg->nsinks, bl->path, bl->ntrails);
+	    cfg->nsinks, bl->path, check_cloudtrail_ntrails(bl));
 	config_free(cfg);
 	baseline_free(bl);
 	return 0;

@@ -13,7 +13,9 @@
 struct event_base;
 struct aws_client;
 struct baseline;
+struct baseline_ctx;
 struct check_pass;
+struct json_object;
 
 enum check_status {
 	CHECK_PENDING,
@@ -28,15 +30,58 @@ struct check_run {
 	void	(*free)(struct check_run *);
 };
 
+/* A section captured from the live account, or NULL and why not; the
+ * section passes to the callee (free it with the family's free). */
+typedef void	(*check_capture_cb)(void *section, const char *error,
+		    void *arg);
+
+/*
+ * A check family: its checks and its section of the baseline, under
+ * its name ("root" reads "root": {...} and runs root.*).  Adding one is
+ * a check_<name>.c defining these and a line in check.c's table.
+ */
 struct check_family {
-	const char		*name;
+	const char	*name;
 	/*
-	 * Starts the family's checks.  NULL means only that the baseline
-	 * asks for none of them: a call that cannot start ends its check
-	 * unknown, and running out of memory aborts (xmalloc.h).
+	 * Validates the section (a JSON value of any type: say so if it is
+	 * not an object) and builds the family's own struct.  *section is
+	 * set as soon as it is allocated; on error (baseline_fail()) the
+	 * caller frees it with free below.
 	 */
-	struct check_run	*(*start)(struct check_pass *);
+	int		 (*parse)(struct baseline_ctx *, struct json_object *,
+			    void **section);
+	void		 (*free)(void *section);
+	/* The section as JSON, as the baseline file would say it: the
+	 * inverse of parse, for capture to write.  The caller puts it. */
+	struct json_object	*(*to_json)(const void *section);
+	/*
+	 * Starts the checks the section asks for; called only when the
+	 * baseline has the section.  NULL means only that the section
+	 * asks for nothing: a family whose call cannot start ends its
+	 * checks unknown, and running out of memory aborts (xmalloc.h).
+	 */
+	struct check_run	*(*start)(struct check_pass *,
+				    const void *section);
+	/*
+	 * For the `capture` command (SPEC §5, not built yet): reads the
+	 * live account into a new section, as parse would have built it,
+	 * and calls back once from the loop; to_json then writes it.
+	 * NULL: the family cannot capture yet, which is every family so
+	 * far.
+	 */
+	struct check_run	*(*capture)(struct aws_client *,
+				    const char *region, check_capture_cb,
+				    void *);
 };
+
+/* The family table (check.c), in the order the pass starts them. */
+size_t				 check_family_count(void);
+const struct check_family	*check_family_at(size_t);
+
+extern const struct check_family check_family_account;
+extern const struct check_family check_family_root;
+extern const struct check_family check_family_iam;
+extern const struct check_family check_family_cloudtrail;
 
 typedef void	(*check_done_cb)(struct check_pass *, void *);
 
@@ -67,9 +112,19 @@ size_t			 check_pass_count_status(const struct check_pass *,
 			    enum check_status);
 const char		*check_status_name(enum check_status);
 
-extern const struct check_family check_family_account;
-extern const struct check_family check_family_root;
-extern const struct check_family check_family_iam;
-extern const struct check_family check_family_cloudtrail;
+/*
+ * What other modules read from the families' sections of a baseline
+ * (NULL baselines and absent sections allowed).
+ */
+/* account.id, or NULL. */
+const char	*check_account_id(const struct baseline *);
+/* 1 if user is in iam.mfa_exempt_users, else 0. */
+int		 check_iam_user_mfa_exempt(const struct baseline *,
+		    const char *user);
+/* cloudtrail.trails: how many, and the i-th's home region (NULL past
+ * the end). */
+size_t		 check_cloudtrail_ntrails(const struct baseline *);
+const char	*check_cloudtrail_home_region(const struct baseline *,
+		    size_t i);
 
 #endif

@@ -1,6 +1,9 @@
 /*
  * baseline_parse() and baseline_load(): the example, syntax errors at
  * their exact line and column, and content errors naming the JSON path.
+ * Each family's section is read back through its to_json, which must
+ * give the section as written, and through the accessors other modules
+ * use.
  */
 #include <errno.h>
 #include <limits.h>
@@ -9,7 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "driftwatch/baseline.h"
+#include "driftwatch/check.h"
 #include "driftwatch/error.h"
 #include "srcpath.h"
 #include "tap.h"
@@ -49,37 +55,70 @@ bad(const char *json, const char *want, const char *what)
 	baseline_free(b);
 }
 
+/* The section of b for key, written back, equals want (JSON text). */
+static int
+section_is(const struct baseline *b, const char *key, const char *want)
+{
+	const struct check_family	*fam = NULL;
+	struct json_object		*got = NULL, *w;
+	const void			*sec;
+	size_t				 i;
+	int				 same;
+
+	for (i = 0; i < check_family_count(); i++)
+		if (strcmp(check_family_at(i)->name, key) == 0)
+			fam = check_family_at(i);
+	if (fam == NULL || (sec = baseline_section(b, fam)) == NULL) {
+		diag("%s: no such section", key);
+		return 0;
+	}
+	got = fam->to_json(sec);
+	w = json_tokener_parse(want);
+	if (!(same = json_object_equal(got, w)))
+		diag("%s: got %s, want %s", key, json_object_to_json_string(got),
+		    want);
+	json_object_put(got);
+	json_object_put(w);
+	return same;
+}
+
+/* Every section of the file at json, written back, is as written. */
+static int
+round_trip(const struct baseline *b, const char *json)
+{
+	struct json_object	*root = json_tokener_parse(json);
+	int			 good = root != NULL;
+
+	json_object_object_foreach(root, key, val) {
+		if (key[0] == '_' || strcmp(key, "version") == 0 ||
+		    strcmp(key, "$schema") == 0)
+			continue;
+		good &= section_is(b, key, json_object_to_json_string(val));
+	}
+	json_object_put(root);
+	return good;
+}
+
 static void
 test_example(void)
 {
 	struct baseline		*b = NULL;
-	struct baseline_trail	*t;
 
 	if (!ok(parse(example, &b) == 0 && b != NULL, "example parses"))
 		diag("err: %s", err);
 	if (b == NULL)
 		return;
 	IS_STR(b->path, "b.json", "path");
-	IS_STR(b->account_id, "111122223333", "account.id");
-	is_int(b->root_mfa, TRI_TRUE, "root.mfa");
-	is_int(b->root_access_keys, TRI_FALSE, "root.access_keys");
-	is_int(b->iam_user_mfa, TRI_TRUE, "iam.user_mfa");
-	is_int(b->nmfa_exempt_users, 1, "one exempt user");
-	ok(baseline_user_mfa_exempt(b, "ci-bot") == 1, "ci-bot is exempt");
-	ok(baseline_user_mfa_exempt(b, "alice") == 0, "alice is not");
-	ok(baseline_user_mfa_exempt(NULL, "ci-bot") == 0, "NULL baseline");
-	is_int(b->ntrails, 1, "one trail");
-	if (b->ntrails == 1) {
-		t = &b->trails[0];
-		IS_STR(t->name, "org-trail", "trail name");
-		IS_STR(t->home_region, "eu-west-1", "trail home_region");
-		is_int(t->multi_region, TRI_TRUE, "multi_region");
-		is_int(t->include_global_service_events, TRI_TRUE,
-		    "include_global_service_events");
-		is_int(t->log_file_validation, TRI_TRUE, "log_file_validation");
-		is_int(t->logging, TRI_TRUE, "logging");
-		IS_STR(t->s3_bucket, "org-trail-logs-111122223333", "s3_bucket");
-	}
+	is_int(b->version, 1, "version");
+	ok(round_trip(b, example), "every section reads back as written");
+	IS_STR(check_account_id(b), "111122223333", "account.id");
+	ok(check_iam_user_mfa_exempt(b, "ci-bot") == 1, "ci-bot is exempt");
+	ok(check_iam_user_mfa_exempt(b, "alice") == 0, "alice is not");
+	ok(check_iam_user_mfa_exempt(NULL, "ci-bot") == 0, "NULL baseline");
+	is_int(check_cloudtrail_ntrails(b), 1, "one trail");
+	IS_STR(check_cloudtrail_home_region(b, 0), "eu-west-1",
+	    "trail home_region");
+	ok(check_cloudtrail_home_region(b, 1) == NULL, "no second trail");
 	baseline_free(b);
 	baseline_free(NULL);
 	ok(1, "baseline_free(NULL)");
@@ -89,30 +128,70 @@ static void
 test_minimal(void)
 {
 	struct baseline	*b = NULL;
+	size_t		 i, absent = 0;
 
 	ok(parse("{\"version\": 1}", &b) == 0 && b != NULL, "version only");
-	if (b != NULL)
-		ok(b->account_id == NULL && b->root_mfa == TRI_UNSET &&
-		    b->root_access_keys == TRI_UNSET &&
-		    b->iam_user_mfa == TRI_UNSET && b->ntrails == 0 &&
-		    b->nmfa_exempt_users == 0, "everything unset");
+	if (b != NULL) {
+		for (i = 0; i < check_family_count(); i++)
+			absent += baseline_section(b, check_family_at(i)) == NULL;
+		is_int(absent, check_family_count(), "every section absent");
+		ok(check_account_id(b) == NULL &&
+		    check_cloudtrail_ntrails(b) == 0 &&
+		    check_iam_user_mfa_exempt(b, "ci-bot") == 0,
+		    "everything unset");
+	}
 	baseline_free(b);
 	b = NULL;
 	ok(parse("{\"$schema\": \"x\", \"_comment\": [1, {}], \"version\": 1,"
 	    " \"root\": {\"_why\": \"see wiki\", \"mfa\": false}}", &b) == 0,
 	    "_keys and $schema ignored");
 	if (b != NULL)
-		is_int(b->root_mfa, TRI_FALSE, "root.mfa false");
+		ok(section_is(b, "root", "{\"mfa\": false}"), "root.mfa false, "
+		    "access_keys unset");
 	baseline_free(b);
 	b = NULL;
 	ok(parse("{\"version\": 1, \"cloudtrail\": {\"trails\": [{\"name\": "
 	    "\"t\", \"home_region\": \"us-gov-west-1\"}]}}", &b) == 0,
 	    "a trail with only name and home_region");
-	if (b != NULL && b->ntrails == 1)
-		ok(b->trails[0].multi_region == TRI_UNSET &&
-		    b->trails[0].logging == TRI_UNSET &&
-		    b->trails[0].s3_bucket == NULL, "trail settings unset");
+	if (b != NULL)
+		ok(section_is(b, "cloudtrail", "{\"trails\": [{\"name\": \"t\", "
+		    "\"home_region\": \"us-gov-west-1\"}]}"),
+		    "trail settings unset");
 	baseline_free(b);
+	b = NULL;
+	ok(parse("{\"version\": 1, \"account\": {}, \"iam\": {\"user_mfa\": "
+	    "false, \"mfa_exempt_users\": []}}", &b) == 0 &&
+	    section_is(b, "account", "{}") &&
+	    section_is(b, "iam", "{\"user_mfa\": false, "
+	    "\"mfa_exempt_users\": []}"), "empty sections are kept");
+	baseline_free(b);
+}
+
+/* The table every section comes from: complete, one name per family. */
+static void
+test_families(void)
+{
+	const struct check_family	*f;
+	size_t				 i, j, bad = 0;
+
+	ok(check_family_count() > 0, "there are check families");
+	for (i = 0; i < check_family_count(); i++) {
+		f = check_family_at(i);
+		if (f->name == NULL || f->parse == NULL || f->free == NULL ||
+		    f->to_json == NULL || f->start == NULL ||
+		    strcmp(f->name, "version") == 0) {
+			diag("family %zu is incomplete", i);
+			bad++;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(check_family_at(j)->name, f->name) == 0) {
+				diag("two families are called %s", f->name);
+				bad++;
+			}
+	}
+	is_int(bad, 0, "every family parses, frees, writes and starts, "
+	    "under its own name");
+	ok(check_family_at(check_family_count()) == NULL, "the table ends");
 }
 
 static void
@@ -262,6 +341,22 @@ test_huge(void)
 	    "missing file: message");
 }
 
+/* The file's text, in a static buffer ("" when unreadable). */
+static const char *
+example_file_text(const char *path)
+{
+	static char	 buf[BASELINE_MAX_SIZE + 1];
+	FILE		*f;
+	size_t		 n = 0;
+
+	if ((f = fopen(path, "r")) != NULL) {
+		n = fread(buf, 1, BASELINE_MAX_SIZE, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 static void
 test_example_file(void)
 {
@@ -276,15 +371,20 @@ test_example_file(void)
 	rc = baseline_load(path, &b, err, sizeof err);
 	if (!ok(rc == 0 && b != NULL, "example %s loads", path))
 		diag("err: %s", err);
-	ok(b != NULL && b->ntrails == 1 && b->account_id != NULL &&
-	    strcmp(b->account_id, "111122223333") == 0,
+	ok(b != NULL && check_cloudtrail_ntrails(b) == 1 &&
+	    check_account_id(b) != NULL &&
+	    strcmp(check_account_id(b), "111122223333") == 0,
 	    "example holds the trail and account");
+	if (b != NULL)
+		ok(round_trip(b, example_file_text(path)),
+		    "every section of the example reads back as written");
 	baseline_free(b);
 }
 
 int
 main(void)
 {
+	test_families();
 	test_example();
 	test_minimal();
 	test_syntax();
