@@ -201,9 +201,9 @@ class Service:
                         meta.get("httpStatusCode", 400),
                         sender=bool(meta.get("senderFault")))
 
-    def model_error_for_status(self, status):
-        """The error code the model gives HTTP `status`, or None."""
-        for shape in self.model.error_shapes:
+    def model_error_for_status(self, status, action):
+        """The error code `action`'s model gives HTTP `status`, or None."""
+        for shape in self.model.operation_model(action).error_shapes:
             if (shape.metadata.get("error") or {}).get(
                     "httpStatusCode") == status:
                 return shape.error_code or shape.name
@@ -586,6 +586,8 @@ IAM = register(QueryService("iam"))
 STS = register(QueryService("sts"))
 CLOUDTRAIL = register(JsonService("cloudtrail"))
 ACCOUNT = register(RestJsonService("account", "com.amazon.account"))
+SNS = register(QueryService("sns", code_access_denied="AuthorizationError",
+                            status_codes_from_model=True))
 
 
 # --------------------------------------------------------------------------
@@ -658,7 +660,24 @@ def default_state():
                             "arn:aws:iam::%s:user/driftwatch" % a)],
         # seconds temporary credentials live (null: DurationSeconds)
         "credential_lifetime_seconds": None,
+        # SNS topics Publish reaches; allow null = the owner account only
+        "sns_topics": [make_topic({
+            "TopicArn": "arn:aws:sns:us-east-1:%s:driftwatch-alerts" % a})],
     }
+
+
+def make_topic(body):
+    """A topic as the state holds it, from a POST /_sns/topics body."""
+    if not isinstance(body, dict) or not SNS_TOPIC_RX.fullmatch(
+            body.get("TopicArn") or ""):
+        raise ControlError(400, "a topic needs TopicArn "
+                           "arn:aws:sns:REGION:ACCOUNT:NAME")
+    topic = {"TopicArn": body["TopicArn"], "allow": None, "deny": []}
+    topic.update(body)
+    for k in ("allow", "deny"):
+        if topic[k] is not None and not isinstance(topic[k], list):
+            raise ControlError(400, "%s must be a list of principals" % k)
+    return topic
 
 
 def make_role(account, body, default_principal):
@@ -730,6 +749,8 @@ class Fake:
             # temporary credentials AssumeRole issued, by access key id
             self.issued = {}
             self.assume_roles = []
+            # what SNS Publish accepted, oldest first
+            self.publications = []
             IAM_PAGE_CAP[0] = None
 
     def credential(self, access_key):
@@ -1346,6 +1367,205 @@ def account_delete_alternate_contact(ctx, params):
 
 
 # --------------------------------------------------------------------------
+# SNS
+
+SNS_TOPIC_RX = re.compile(r"arn:aws[\w-]*:sns:([a-z0-9-]+):(\d{12}):"
+                          r"([\w-]{1,256})", re.ASCII)
+SNS_MAX_MESSAGE = 262144
+SNS_TYPE_PREFIXES = ("String", "Number", "Binary")
+SNS_ATTR_NAME_RX = re.compile(r"[A-Za-z0-9_.-]{1,256}")
+
+
+def _sns_invalid(ctx, what):
+    return ctx.svc.error("InvalidParameterException",
+                         "Invalid parameter: %s" % what)
+
+
+def _sns_bad_value(ctx, message):
+    return ctx.svc.error("InvalidParameterValueException", message)
+
+
+def _publish_topic_arn(ctx, params):
+    arn = params.get("TopicArn")
+    if not arn and not params.get("TargetArn") and \
+            not params.get("PhoneNumber"):
+        raise _sns_invalid(ctx, "TopicArn or TargetArn Reason: no value "
+                           "for required parameter")
+    if not arn:
+        raise _sns_invalid(ctx, "TargetArn" if params.get("TargetArn")
+                           else "PhoneNumber")
+    m = SNS_TOPIC_RX.fullmatch(arn)
+    # AWS: "You can publish messages only to topics … in the same Region"
+    if m is None or m.group(1) != ctx.region:
+        raise _sns_invalid(ctx, "TopicArn")
+    return arn
+
+
+def _check_subject(ctx, subject):
+    """AWS: ASCII, beginning with a letter, number or punctuation mark, no
+    line breaks or control characters, less than 100 characters."""
+    if subject is None:
+        return
+    ok = 0 < len(subject) < 100 and subject.isascii() and \
+        (subject[0].isalnum() or subject[0] in
+         "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~") and \
+        not any(ord(c) < 32 or ord(c) == 127 for c in subject)
+    if not ok:
+        raise _sns_invalid(ctx, "Subject")
+
+
+def parse_query_map(svc, action, params, member):
+    """A map member as botocore's Query serializer writes it:
+    MEMBER.entry.N.KEYNAME / MEMBER.entry.N.VALUENAME.Field (the names from
+    the model). Returns {key: {Field: value}} in N order, or raises."""
+    shape = svc.model.operation_model(action).input_shape.members[member]
+    kname = shape.key.serialization.get("name", "key")
+    vname = shape.value.serialization.get("name", "value")
+    rx = re.compile(r"%s\.entry\.(\d+)\.(?:(%s)|%s\.(\w+))" % (
+        re.escape(member), re.escape(kname), re.escape(vname)))
+    entries = {}
+    for k, v in params.items():
+        m = rx.fullmatch(k)
+        if m is None:
+            continue
+        e = entries.setdefault(int(m.group(1)), {"key": None, "value": {}})
+        if m.group(2):
+            e["key"] = v
+        else:
+            e["value"][m.group(3)] = v
+    out = {}
+    for n in sorted(entries):
+        if entries[n]["key"] is None:
+            raise AWSError("ValidationError", "%s.entry.%d: no %s"
+                           % (member, n, kname))
+        out[entries[n]["key"]] = entries[n]["value"]
+    return out
+
+
+def _check_attr_name(ctx, name):
+    ok = SNS_ATTR_NAME_RX.fullmatch(name) and not name.startswith(".") \
+        and not name.endswith(".") and ".." not in name and \
+        not name.lower().startswith(("aws.", "amazon."))
+    if not ok:
+        raise _sns_bad_value(ctx, "The message attribute name '%s' is "
+                             "invalid." % name)
+
+
+def _check_attr(ctx, name, v):
+    _check_attr_name(ctx, name)
+    dtype = v.get("DataType")
+    if not dtype:
+        raise _sns_bad_value(ctx, "The message attribute '%s' must contain "
+                             "non-empty message attribute type." % name)
+    if dtype.split(".", 1)[0] not in SNS_TYPE_PREFIXES:
+        raise _sns_bad_value(ctx, "The message attribute '%s' has an "
+                             "invalid message attribute type, the set of "
+                             "supported type prefixes is Binary, Number, and "
+                             "String." % name)
+    field = "BinaryValue" if dtype.startswith("Binary") else "StringValue"
+    if not v.get(field):
+        raise _sns_bad_value(ctx, "The message attribute '%s' must contain "
+                             "non-empty message attribute value for message "
+                             "attribute type '%s'." % (name, dtype))
+    if dtype.startswith("Number"):
+        try:
+            float(v[field])
+        except ValueError:
+            raise _sns_bad_value(ctx, "Could not cast message attribute "
+                                 "'%s' value to number." % name)
+
+
+def _attr_bytes(name, v):
+    value = v.get("StringValue") or ""
+    if v.get("BinaryValue"):
+        value = base64.b64decode(v["BinaryValue"])
+    if isinstance(value, str):
+        value = value.encode()
+    return len(name.encode()) + len(v["DataType"].encode()) + len(value)
+
+
+def _check_message(ctx, params, attrs):
+    msg = params.get("Message")
+    if not msg:
+        raise _sns_invalid(ctx, "Empty message")
+    size = len(msg.encode()) + sum(_attr_bytes(n, v)
+                                   for n, v in attrs.items())
+    if size > SNS_MAX_MESSAGE:
+        raise _sns_invalid(ctx, "Message too long")
+    structure = params.get("MessageStructure")
+    if structure is None:
+        return
+    if structure != "json":
+        raise _sns_invalid(ctx, "MessageStructure")
+    try:
+        body = json.loads(msg)
+    except ValueError:
+        raise _sns_invalid(ctx, "Message Structure - JSON message body "
+                           "failed to parse")
+    if not isinstance(body, dict) or not isinstance(body.get("default"),
+                                                    str):
+        raise _sns_invalid(ctx, "Message Structure - No default entry in "
+                           "JSON message body")
+
+
+def _find_topic(st, arn):
+    for t in st.get("sns_topics") or []:
+        if t["TopicArn"] == arn:
+            return t
+    return None
+
+
+def _principals(ctx):
+    """Every name a policy may give the caller."""
+    c = ctx.caller
+    me = {c["Arn"], ctx.access_key, "*",
+          "arn:aws:iam::%s:root" % ctx.account}
+    if c.get("AssumedRole"):
+        me.add((ctx.fake.credential(ctx.access_key) or {}).get("RoleArn"))
+    return me
+
+
+def _authorize_publish(ctx, topic):
+    """The topic's policy: a principal in `deny` is refused; `allow` null
+    lets the topic's own account publish, a list names who may."""
+    me = _principals(ctx)
+    allow = topic.get("allow")
+    if allow is None:
+        ok = SNS_TOPIC_RX.fullmatch(topic["TopicArn"]).group(2) == \
+            ctx.account
+    else:
+        ok = bool(me & set(allow))
+    if not ok or me & set(topic.get("deny") or []):
+        raise ctx.svc.error("AuthorizationErrorException",
+                            "User: %s is not authorized to perform: "
+                            "SNS:Publish on resource: %s" % (
+                                ctx.caller["Arn"], topic["TopicArn"]))
+
+
+@SNS.op("Publish")
+def sns_publish(ctx, params):
+    arn = _publish_topic_arn(ctx, params)
+    _check_subject(ctx, params.get("Subject"))
+    attrs = parse_query_map(ctx.svc, ctx.action, params, "MessageAttributes")
+    for name, v in attrs.items():
+        _check_attr(ctx, name, v)
+    _check_message(ctx, params, attrs)
+    topic = _find_topic(ctx.state, arn)
+    if topic is None:
+        raise ctx.svc.error("NotFoundException", "Topic does not exist")
+    _authorize_publish(ctx, topic)
+    mid = str(uuid.uuid4())
+    ctx.fake.publications.append({
+        "message_id": mid, "topic_arn": arn, "region": ctx.region,
+        "subject": params.get("Subject"), "message": params["Message"],
+        "message_structure": params.get("MessageStructure"),
+        "attributes": attrs, "access_key": ctx.access_key,
+        "caller": ctx.caller["Arn"], "request_id": ctx.rec["id"],
+        "time": time.time(), "aws_time": aws_now()})
+    return {"MessageId": mid}
+
+
+# --------------------------------------------------------------------------
 # CloudTrail
 
 TRAIL_OUT_KEYS = ("Name", "S3BucketName", "S3KeyPrefix", "SnsTopicName",
@@ -1781,18 +2001,18 @@ class Ctx:
     pass
 
 
-def status_fault_error(svc, fault):
+def status_fault_error(svc, fault, action):
     """The AWSError a "status" fault answers: its code from the fault, the
     service model (REST-JSON, SNS) or AWS's common errors."""
     st = int(fault.get("status", 500))
     code = fault.get("code")
-    if not code and svc.status_codes_from_model:
-        code = svc.model_error_for_status(st)
+    if not code and svc.status_codes_from_model and action in svc.ops:
+        code = svc.model_error_for_status(st, action)
     code = code or {
         500: "InternalFailure", 502: "BadGateway",
         503: "ServiceUnavailable", 504: "GatewayTimeout",
         400: svc.code_validation, 403: svc.code_access_denied,
-        404: "NoSuchEntity"}.get(st, "InternalFailure")
+        404: "NoSuchEntity", 429: svc.code_throttle}.get(st, "InternalFailure")
     msg = fault.get("message") or {
         "InternalFailure": "The request processing has failed because of "
                            "an unknown error, exception or failure.",
@@ -1918,6 +2138,10 @@ class AWSHandler(BaseHandler):
         if fault:
             rec["fault"] = fault["kind"]
             self.pre_fault(svc, action, fault, ctx)
+        if fault and fault["kind"] == "html":
+            # the load balancer answers: the service never sees the request
+            ctx.answer = (502, "text/html", HTML_502, {})
+            return fault
         handler = svc.ops.get(action)
         if handler is None:
             svc.unknown_action(action)
@@ -1963,7 +2187,7 @@ class AWSHandler(BaseHandler):
                          fault.get("message") or svc.access_denied_message(
                              ctx.caller["Arn"], action), 403)
         elif kind == "status":
-            e = status_fault_error(svc, fault)
+            e = status_fault_error(svc, fault, action)
         else:
             return
         e.style = fault.get("error_style")
@@ -2320,6 +2544,27 @@ def control_sts(fake, m, body):
                        for c in fake.issued.values()]}
 
 
+def control_sns_topics(fake, m, body):
+    """GET: the topics; POST {TopicArn, allow, deny}: add or replace one;
+    DELETE {TopicArn}: remove one."""
+    st = fake.state
+    topics = st.setdefault("sns_topics", [])
+    if m == "GET":
+        return topics
+    if m == "POST":
+        t = make_topic(body)
+        st["sns_topics"] = [x for x in topics
+                            if x["TopicArn"] != t["TopicArn"]] + [t]
+        return t
+    if m == "DELETE":
+        arn = body.get("TopicArn") if isinstance(body, dict) else None
+        if not any(x["TopicArn"] == arn for x in topics):
+            raise ControlError(404, "no such topic: %s" % arn)
+        st["sns_topics"] = [x for x in topics if x["TopicArn"] != arn]
+        return {"ok": True}
+    return None
+
+
 FAULT_KINDS = ("throttle", "status", "accessdenied", "slow", "cut",
                "malformed", "html")
 
@@ -2460,6 +2705,14 @@ class ControlHandler(BaseHandler):
                 return {"ok": True}
         elif p == "/_sts":
             return control_sts(fake, m, body)
+        elif p == "/_sns":
+            if m == "GET":
+                return fake.publications
+            if m == "DELETE":
+                fake.publications = []
+                return {"ok": True}
+        elif p == "/_sns/topics":
+            return control_sns_topics(fake, m, body)
         elif p == "/_health" and m == "GET":
             return {"ok": True, "pid": os.getpid()}
         return None

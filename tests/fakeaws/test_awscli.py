@@ -259,6 +259,36 @@ class TestAwsCli(unittest.TestCase):
         r = aws("cloudtrail", "describe-trails", extra_env=env, check=False)
         self.assertIn(b"(ExpiredTokenException)", r.stderr)
 
+    def test_sns_publish(self):
+        topic = "arn:aws:sns:us-east-1:%s:driftwatch-alerts" % ACCT
+        r = aws("sns", "publish", "--topic-arn", topic, "--subject",
+                "driftwatch: drift", "--message", "root MFA is off",
+                "--message-attributes",
+                '{"severity": {"DataType": "String", "StringValue": "high"},'
+                ' "check": {"DataType": "String", "StringValue": "root_mfa"}}')
+        self.assertRegex(r["MessageId"], r"^[0-9a-f-]{36}$")
+        p = FAKE.sns_publications()[-1]
+        self.assertEqual(p["message_id"], r["MessageId"])
+        self.assertEqual(p["subject"], "driftwatch: drift")
+        self.assertEqual(p["message"], "root MFA is off")
+        self.assertEqual(p["attributes"], {
+            "severity": {"DataType": "String", "StringValue": "high"},
+            "check": {"DataType": "String", "StringValue": "root_mfa"}})
+
+    def test_sns_publish_errors(self):
+        r = aws("sns", "publish", "--topic-arn",
+                "arn:aws:sns:us-east-1:%s:gone" % ACCT, "--message", "m",
+                check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(b"(NotFound)", r.stderr)
+        self.assertIn(b"Topic does not exist", r.stderr)
+        r = aws("sns", "publish", "--topic-arn",
+                "arn:aws:sns:us-east-1:%s:driftwatch-alerts" % ACCT,
+                "--subject", "x" * 100, "--message", "m", check=False)
+        self.assertIn(b"(InvalidParameter)", r.stderr)
+        self.assertIn(b"Invalid parameter: Subject", r.stderr)
+        self.assertEqual(FAKE.sns_publications(), [])
+
     def test_bad_secret_fails(self):
         r = aws("sts", "get-caller-identity", check=False,
                 extra_env={"AWS_SECRET_ACCESS_KEY": "wrong"})

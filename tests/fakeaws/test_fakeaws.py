@@ -489,7 +489,7 @@ class TestAccount(Base):
         self.assertNotIn("x-amzn-ErrorType", h)
         self.assertEqual(json.loads(body)["__type"],
                          "com.amazonaws.account#ResourceNotFoundException")
-        r = self.raises(lambda: self.acct().get_alternate_contact(
+        self.raises(lambda: self.acct().get_alternate_contact(
             AlternateContactType="BILLING"), "ResourceNotFoundException", 404)
         FAKE.config(rest_json_error_style="both")
         st, h, body = get()
@@ -849,6 +849,256 @@ class TestAssumeRole(Base):
         self.assertEqual(FAKE.assume_role_records()[-1]["caller"],
                          "arn:aws:sts::%s:assumed-role/driftwatch-readonly/"
                          "first" % ACCT)
+
+
+TOPIC = "arn:aws:sns:us-east-1:%s:driftwatch-alerts" % ACCT
+
+
+class TestSNS(Base):
+    def sns(self, region="us-east-1", validate=True):
+        import botocore.session
+        return botocore.session.Session().create_client(
+            "sns", region_name=region, endpoint_url=FAKE.aws_url,
+            verify=FAKE.ca_file, aws_access_key_id=FAKE.access_key,
+            aws_secret_access_key=FAKE.secret_key,
+            config=Config(parameter_validation=validate,
+                          retries={"total_max_attempts": 1}))
+
+    def fails(self, call, code, status, message=None):
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            call()
+        self.assertEqual(code_of(cm.exception), code)
+        self.assertEqual(cm.exception.response["ResponseMetadata"]
+                         ["HTTPStatusCode"], status)
+        if message is not None:
+            self.assertEqual(cm.exception.response["Error"]["Message"],
+                             message)
+        self.assertEqual(FAKE.sns_publications(), [])
+
+    def test_publish(self):
+        t0 = time.time()
+        r = self.sns().publish(
+            TopicArn=TOPIC, Subject="driftwatch: root MFA disabled",
+            Message='{"check": "root_mfa", "state": "drift"}',
+            MessageAttributes={
+                "severity": {"DataType": "String", "StringValue": "high"},
+                "check": {"DataType": "String", "StringValue": "root_mfa"},
+                "count": {"DataType": "Number", "StringValue": "3"},
+                "blob": {"DataType": "Binary", "BinaryValue": b"\x00\xff"}})
+        self.assertRegex(r["MessageId"], r"^[0-9a-f-]{36}$")
+        pubs = FAKE.sns_publications()
+        self.assertEqual(len(pubs), 1)
+        p = pubs[0]
+        self.assertEqual(p["message_id"], r["MessageId"])
+        self.assertEqual(p["topic_arn"], TOPIC)
+        self.assertEqual(p["region"], "us-east-1")
+        self.assertEqual(p["subject"], "driftwatch: root MFA disabled")
+        self.assertEqual(json.loads(p["message"])["check"], "root_mfa")
+        self.assertEqual(p["attributes"]["severity"],
+                         {"DataType": "String", "StringValue": "high"})
+        self.assertEqual(p["attributes"]["check"]["StringValue"], "root_mfa")
+        self.assertEqual(p["attributes"]["count"],
+                         {"DataType": "Number", "StringValue": "3"})
+        self.assertEqual(p["attributes"]["blob"]["BinaryValue"], "AP8=")
+        self.assertEqual(p["access_key"], FAKE.access_key)
+        self.assertEqual(p["caller"],
+                         "arn:aws:iam::%s:user/driftwatch" % ACCT)
+        self.assertTrue(t0 <= p["time"] <= time.time())
+        self.assertEqual(p["request_id"], FAKE.requests()[-1]["id"])
+        self.assertIs(FAKE.requests()[-1]["sig_ok"], True)
+        FAKE.clear_sns_publications()
+        self.assertEqual(FAKE.sns_publications(), [])
+
+    def test_query_encoding(self):
+        # the wire form botocore writes for a Query map
+        st, h, body = raw_request("sns", "us-east-1", query_body(**{
+            "Action": "Publish", "Version": "2010-03-31",
+            "TopicArn": TOPIC, "Message": "hello",
+            "MessageAttributes.entry.1.Name": "severity",
+            "MessageAttributes.entry.1.Value.DataType": "String",
+            "MessageAttributes.entry.1.Value.StringValue": "low",
+            "MessageAttributes.entry.2.Name": "check",
+            "MessageAttributes.entry.2.Value.DataType": "String",
+            "MessageAttributes.entry.2.Value.StringValue": "trail"}),
+            QUERY_CT)
+        self.assertEqual(st, 200, body)
+        self.assertIn(b'<PublishResponse xmlns="http://sns.amazonaws.com/'
+                      b'doc/2010-03-31/">', body)
+        self.assertIn(b"<PublishResult>", body)
+        self.assertIn(b"<MessageId>", body)
+        a = FAKE.sns_publications()[0]["attributes"]
+        self.assertEqual(list(a), ["severity", "check"])
+        self.assertEqual(a["check"]["StringValue"], "trail")
+        self.assertIsNone(FAKE.sns_publications()[0]["subject"])
+
+    def test_topic_must_exist_in_region_and_account(self):
+        sns = self.sns()
+        self.fails(lambda: sns.publish(
+            TopicArn="arn:aws:sns:us-east-1:%s:nope" % ACCT, Message="m"),
+            "NotFound", 404, "Topic does not exist")
+        self.fails(lambda: sns.publish(
+            TopicArn="arn:aws:sns:us-east-1:444455556666:driftwatch-alerts",
+            Message="m"), "NotFound", 404, "Topic does not exist")
+        # a topic in another region than the request's
+        self.fails(lambda: self.sns("eu-west-1").publish(
+            TopicArn=TOPIC, Message="m"), "InvalidParameter", 400,
+            "Invalid parameter: TopicArn")
+        self.fails(lambda: sns.publish(TopicArn="driftwatch-alerts",
+                                       Message="m"),
+                   "InvalidParameter", 400, "Invalid parameter: TopicArn")
+        eu = FAKE.add_sns_topic("alerts", region="eu-west-1")["TopicArn"]
+        self.sns("eu-west-1").publish(TopicArn=eu, Message="m")
+        self.assertEqual(FAKE.sns_publications()[0]["region"], "eu-west-1")
+        FAKE.delete_sns_topic(eu)
+        FAKE.clear_sns_publications()
+        self.fails(lambda: self.sns("eu-west-1").publish(
+            TopicArn=eu, Message="m"), "NotFound", 404)
+        with self.assertRaises(dwtest.ControlHTTPError):
+            FAKE.control("POST", "/_sns/topics", {"TopicArn": "nope"})
+
+    def test_subject(self):
+        sns = self.sns()
+        sns.publish(TopicArn=TOPIC, Message="m", Subject="x" * 99)
+        sns.publish(TopicArn=TOPIC, Message="m", Subject="[drift] ok: 1")
+        FAKE.clear_sns_publications()
+        for bad in ("x" * 100, "two\nlines", "cr\rhere", "tab\there",
+                    " leading space", "caf\u00e9", ""):
+            self.fails(lambda: sns.publish(TopicArn=TOPIC, Message="m",
+                                           Subject=bad),
+                       "InvalidParameter", 400, "Invalid parameter: Subject")
+
+    def test_message_size(self):
+        sns = self.sns()
+        sns.publish(TopicArn=TOPIC, Message="a" * 262144)
+        # 256 KB counts bytes, not characters
+        sns.publish(TopicArn=TOPIC, Message="\u00e9" * 131072)
+        FAKE.clear_sns_publications()
+        self.fails(lambda: sns.publish(TopicArn=TOPIC,
+                                       Message="\u00e9" * 131072 + "a"),
+                   "InvalidParameter", 400,
+                   "Invalid parameter: Message too long")
+        # attributes count too: name + type + value
+        attr = {"severity": {"DataType": "String", "StringValue": "high"}}
+        self.fails(lambda: sns.publish(TopicArn=TOPIC,
+                                       Message="a" * (262144 - 17),
+                                       MessageAttributes=attr),
+                   "InvalidParameter", 400,
+                   "Invalid parameter: Message too long")
+        sns.publish(TopicArn=TOPIC, Message="a" * (262144 - 18),
+                    MessageAttributes=attr)
+        FAKE.clear_sns_publications()
+        self.fails(lambda: self.sns(validate=False).publish(
+            TopicArn=TOPIC, Message=""), "InvalidParameter", 400,
+            "Invalid parameter: Empty message")
+
+    def test_message_attributes(self):
+        sns = self.sns()
+
+        def pub(attrs):
+            return lambda: sns.publish(TopicArn=TOPIC, Message="m",
+                                       MessageAttributes=attrs)
+        self.fails(pub({"a": {"DataType": "Text", "StringValue": "x"}}),
+                   "ParameterValueInvalid", 400,
+                   "The message attribute 'a' has an invalid message "
+                   "attribute type, the set of supported type prefixes is "
+                   "Binary, Number, and String.")
+        self.fails(pub({"a": {"DataType": "String"}}),
+                   "ParameterValueInvalid", 400,
+                   "The message attribute 'a' must contain non-empty message "
+                   "attribute value for message attribute type 'String'.")
+        self.fails(pub({"n": {"DataType": "Number", "StringValue": "x1"}}),
+                   "ParameterValueInvalid", 400,
+                   "Could not cast message attribute 'n' value to number.")
+        for name in ("AWS.reserved", "bad name", ".dot", "a..b"):
+            self.fails(pub({name: {"DataType": "String",
+                                   "StringValue": "x"}}),
+                       "ParameterValueInvalid", 400)
+        sns.publish(TopicArn=TOPIC, Message="m", MessageAttributes={
+            "String.custom-ok_1": {"DataType": "String.sev",
+                                   "StringValue": "x"}})
+
+    def test_message_structure(self):
+        sns = self.sns()
+        sns.publish(TopicArn=TOPIC, MessageStructure="json",
+                    Message='{"default": "d", "email": "e"}')
+        self.assertEqual(FAKE.sns_publications()[0]["message_structure"],
+                         "json")
+        FAKE.clear_sns_publications()
+        self.fails(lambda: sns.publish(TopicArn=TOPIC,
+                                       MessageStructure="json",
+                                       Message='{"email": "e"}'),
+                   "InvalidParameter", 400,
+                   "Invalid parameter: Message Structure - No default entry "
+                   "in JSON message body")
+        self.fails(lambda: sns.publish(TopicArn=TOPIC,
+                                       MessageStructure="json",
+                                       Message="not json"),
+                   "InvalidParameter", 400)
+
+    def test_authorization(self):
+        sns = self.sns()
+        me = "arn:aws:iam::%s:user/driftwatch" % ACCT
+        denied = "User: %s is not authorized to perform: SNS:Publish on " \
+            "resource: %s" % (me, TOPIC)
+        FAKE.add_sns_topic("driftwatch-alerts", deny=[me])
+        self.fails(lambda: sns.publish(TopicArn=TOPIC, Message="m"),
+                   "AuthorizationError", 403, denied)
+        FAKE.add_sns_topic("driftwatch-alerts", deny=[FAKE.access_key])
+        self.fails(lambda: sns.publish(TopicArn=TOPIC, Message="m"),
+                   "AuthorizationError", 403, denied)
+        FAKE.add_sns_topic("driftwatch-alerts",
+                           allow=["arn:aws:iam::%s:user/alice" % ACCT])
+        self.fails(lambda: sns.publish(TopicArn=TOPIC, Message="m"),
+                   "AuthorizationError", 403, denied)
+        # another account's topic: only if its policy allows us
+        other = FAKE.add_sns_topic("shared", account="444455556666")
+        self.fails(lambda: sns.publish(TopicArn=other["TopicArn"],
+                                       Message="m"),
+                   "AuthorizationError", 403)
+        FAKE.add_sns_topic("shared", account="444455556666",
+                           allow=["arn:aws:iam::%s:root" % ACCT])
+        sns.publish(TopicArn=other["TopicArn"], Message="m")
+        self.assertEqual(len(FAKE.sns_publications()), 1)
+
+    def test_role_credentials(self):
+        c = self.client("sts").assume_role(
+            RoleArn=DEFAULT_ROLE, RoleSessionName="sink")["Credentials"]
+        client_with(c, "sns").publish(TopicArn=TOPIC, Message="m")
+        p = FAKE.sns_publications()[0]
+        self.assertEqual(p["access_key"], c["AccessKeyId"])
+        self.assertEqual(p["caller"], "arn:aws:sts::%s:assumed-role/"
+                         "driftwatch-readonly/sink" % ACCT)
+
+    def test_faults(self):
+        sns = self.sns()
+
+        def pub():
+            return sns.publish(TopicArn=TOPIC, Message="m")
+        FAKE.fault(service="sns", kind="throttle")
+        self.fails(pub, "Throttling", 400, "Rate exceeded")
+        FAKE.fault(service="sns", kind="throttle", code="Throttled",
+                   status=429)
+        self.fails(pub, "Throttled", 429)
+        FAKE.fault(service="sns", kind="status", status=500)
+        self.fails(pub, "InternalError", 500)
+        FAKE.fault(service="sns", kind="status", status=503)
+        self.fails(pub, "ServiceUnavailable", 503)
+        FAKE.fault(service="sns", kind="accessdenied")
+        self.fails(pub, "AuthorizationError", 403)
+        FAKE.fault(service="sns", kind="html")
+        self.fails(pub, "502", 502)
+        pub()
+        self.assertEqual(len(FAKE.sns_publications()), 1)
+        self.assertEqual([q["status"] for q in FAKE.requests()],
+                         [400, 429, 500, 503, 403, 502, 200])
+        # a cut answer: SNS did publish, only the answer was lost
+        FAKE.fault(service="sns", kind="cut")
+        with self.assertRaises(http.client.IncompleteRead):
+            raw_request("sns", "us-east-1", query_body(
+                Action="Publish", Version="2010-03-31", TopicArn=TOPIC,
+                Message="lost answer"), QUERY_CT)
+        self.assertEqual(FAKE.sns_publications()[-1]["message"],
+                         "lost answer")
 
 
 class TestLookupEvents(Base):

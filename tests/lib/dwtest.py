@@ -325,6 +325,39 @@ class FakeAWS:
         return self.control("POST", "/_sts", {
             "expire": access_key if access_key else True})
 
+    # ---- SNS
+    def topic_arn(self, name="driftwatch-alerts", region="us-east-1",
+                  account=None):
+        return "arn:aws:sns:%s:%s:%s" % (region, account or self.account_id,
+                                         name)
+
+    def add_sns_topic(self, name, region="us-east-1", account=None,
+                      allow=None, deny=()):
+        """Add (or replace) a topic Publish reaches. `allow`: principals
+        (caller ARN, access key id, "arn:aws:iam::ACCOUNT:root", "*") that
+        may publish, None = its own account; `deny`: principals refused.
+        Returns the topic (its "TopicArn")."""
+        return self.control("POST", "/_sns/topics", {
+            "TopicArn": self.topic_arn(name, region, account),
+            "allow": None if allow is None else list(allow),
+            "deny": list(deny)})
+
+    def delete_sns_topic(self, arn):
+        return self.control("DELETE", "/_sns/topics", {"TopicArn": arn})
+
+    def sns_topics(self):
+        return self.control("GET", "/_sns/topics")
+
+    def sns_publications(self):
+        """What Publish accepted, oldest first: message_id, topic_arn,
+        region, subject, message, message_structure, attributes ({name:
+        {DataType, StringValue|BinaryValue}}), access_key, caller,
+        request_id, time, aws_time."""
+        return self.control("GET", "/_sns")
+
+    def clear_sns_publications(self):
+        return self.control("DELETE", "/_sns")
+
     def wait_for(self, predicate, timeout=10.0, interval=0.1):
         deadline = time.monotonic() + timeout
         while True:
