@@ -1,6 +1,8 @@
 /*
  * Durable whole-file writes for the state directory and the outbox.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -12,6 +14,9 @@
 
 #include "driftwatch/atomicfile.h"
 #include "driftwatch/error.h"
+#include "driftwatch/log.h"
+
+#define ATOMICFILE_TMP	".tmp."		/* <path>.tmp.<pid> */
 
 static int
 atomicfile_fsync_dir(const char *path)
@@ -62,7 +67,8 @@ atomicfile_write(const char *path, const void *buf, size_t len,
 	char	*tmp = NULL;
 	int	 fd = -1, r = DW_EIO, saved;
 
-	if (asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) == -1)
+	if (asprintf(&tmp, "%s" ATOMICFILE_TMP "%ld", path,
+	    (long)getpid()) == -1)
 		return DW_ENOMEM;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd == -1)
@@ -147,4 +153,73 @@ atomicfile_remove(const char *path)
 	if (unlink(path) == -1)
 		return errno == ENOENT ? 0 : DW_EIO;
 	return atomicfile_fsync_dir(path);
+}
+
+/* The pid in "<name>.tmp.<pid>", or 0 when name is not such a file. */
+static long
+atomicfile_tmp_pid(const char *name)
+{
+	const char	*p, *last = NULL;
+	char		*end;
+	long		 pid;
+
+	for (p = name; (p = strstr(p, ATOMICFILE_TMP)) != NULL; p++)
+		last = p;
+	if (last == NULL || last == name)
+		return 0;
+	p = last + strlen(ATOMICFILE_TMP);
+	if (!isdigit((unsigned char)*p))
+		return 0;
+	errno = 0;
+	pid = strtol(p, &end, 10);
+	if (*end != '\0' || errno != 0 || pid <= 0)
+		return 0;
+	return pid;
+}
+
+/* One entry of a directory being swept: 1 if it was removed. */
+static int
+atomicfile_sweep_entry(int dfd, const char *dir, const char *name,
+    int depth)
+{
+	struct stat	 st;
+	char		*sub;
+	int		 n;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return 0;
+	if (S_ISDIR(st.st_mode)) {
+		if (depth <= 0 || strcmp(name, ".") == 0 ||
+		    strcmp(name, "..") == 0 ||
+		    asprintf(&sub, "%s/%s", dir, name) == -1)
+			return 0;
+		if ((n = atomicfile_sweep(sub, depth - 1)) < 0)
+			log_warn("%s: cannot look for stale temporary files", sub);
+		free(sub);
+		return n > 0 ? n : 0;
+	}
+	if (!S_ISREG(st.st_mode) || atomicfile_tmp_pid(name) == 0 ||
+	    atomicfile_tmp_pid(name) == (long)getpid())
+		return 0;
+	if (unlinkat(dfd, name, 0) == -1) {
+		log_warn("%s/%s: cannot remove a stale temporary file", dir,
+		    name);
+		return 0;
+	}
+	return 1;
+}
+
+int
+atomicfile_sweep(const char *dir, int depth)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 n = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : DW_EIO;
+	while ((de = readdir(d)) != NULL)
+		n += atomicfile_sweep_entry(dirfd(d), dir, de->d_name, depth);
+	closedir(d);
+	return n;
 }

@@ -18,6 +18,7 @@
 #include <event2/event.h>
 
 #include "driftwatch/alert.h"
+#include "driftwatch/atomicfile.h"
 #include "driftwatch/aws.h"
 #include "driftwatch/aws_creds.h"
 #include "driftwatch/baseline.h"
@@ -514,6 +515,19 @@ daemon_state_dir(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+/* A crash mid-write leaves <file>.tmp.<pid>: the outbox is under dir. */
+static void
+daemon_sweep_tmp(const char *dir)
+{
+	int	n;
+
+	if ((n = atomicfile_sweep(dir, 2)) < 0)
+		log_warn("%s: cannot look for stale temporary files", dir);
+	else if (n > 0)
+		log_info("%s: removed %d temporary file(s) left by an "
+		    "interrupted write", dir, n);
+}
+
 static int
 daemon_open_state(struct daemon *d, char *err, size_t errlen)
 {
@@ -521,6 +535,7 @@ daemon_open_state(struct daemon *d, char *err, size_t errlen)
 
 	if (daemon_state_dir(d->cfg->state_dir, err, errlen) != 0)
 		return DW_EIO;
+	daemon_sweep_tmp(d->cfg->state_dir);
 	d->findings = findings_new(d->cfg->state_dir, check_account_id(d->bl),
 	    d->cfg->blind_after);
 	d->ev = evstate_new(d->cfg->state_dir);

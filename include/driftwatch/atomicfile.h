@@ -16,5 +16,13 @@ int	atomicfile_write(const char *path, const void *buf, size_t len,
 int	atomicfile_read(const char *path, size_t max, char **buf, size_t *len);
 /* Removes path and fsyncs its directory; a missing file is not an error. */
 int	atomicfile_remove(const char *path);
+/*
+ * Removes the "<file>.tmp.<pid>" files of other processes (left by one
+ * killed mid-write) from dir and, depth levels down, from the
+ * directories under it; this process's own may be being written and are
+ * kept.  How many it removed, or DW_EIO (errno set) if dir cannot be
+ * read; a missing dir holds none.
+ */
+int	atomicfile_sweep(const char *dir, int depth);
 
 #endif
