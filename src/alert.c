@@ -173,6 +173,8 @@ alert_free(struct alert *a)
 {
 	if (a == NULL)
 		return;
+	if (a->durable_cb != NULL)
+		a->durable_cb(DW_ECANCELED, a->durable_arg);
 	alert_free_fields(a, alert_fields);
 	alert_free_fields(&a->ev, alert_event_fields);
 	free(a);

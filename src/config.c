@@ -537,10 +537,38 @@ static int
 config_set_type(struct config_ctx *ctx, const struct config_key *k,
     const char *v, void *field)
 {
-	if (strcmp(v, "webhook") != 0 && strcmp(v, "slack") != 0)
-		return config_fail(ctx, "%s: expected webhook or slack",
-		    k->name);
+	char	types[128];
+
+	if (sink_ops_find(v) == NULL) {
+		sink_type_list(types, sizeof(types));
+		return config_fail(ctx, "%s: expected %s", k->name, types);
+	}
 	return config_replace(ctx, field, v);
+}
+
+/* A key of some sink type (topic_arn, ...): kept for the type to check. */
+static int
+config_sink_opt(struct config_ctx *ctx, const char *name, const char *v)
+{
+	struct config_sink	*s = config_sink(ctx);
+	struct sink_opt		*o;
+	size_t			 i;
+
+	for (i = 0; i < s->nopts; i++)
+		if (strcmp(s->opts[i].key, name) == 0)
+			return config_fail(ctx, "%s set twice (first on line "
+			    "%u)", name, s->opts[i].line);
+	if ((o = reallocarray(s->opts, s->nopts + 1, sizeof(*o))) == NULL)
+		return config_nomem(ctx);
+	s->opts = o;
+	o = &s->opts[s->nopts];
+	o->line = ctx->line;
+	o->key = strdup(name);
+	o->value = strdup(v);
+	s->nopts++;
+	if (o->key == NULL || o->value == NULL)
+		return config_nomem(ctx);
+	return 0;
 }
 
 /*
@@ -788,28 +816,108 @@ config_sink_begin(struct config_ctx *ctx, const char *name)
 	return 0;
 }
 
+/* The line of key, or of its _file form; the header's when unset. */
+static unsigned
+config_sink_key_line(struct config_ctx *ctx, const char *key,
+    const char **name)
+{
+	const struct config_sink	*s = config_sink(ctx);
+	unsigned			 line;
+	size_t				 i;
+
+	*name = key;
+	for (i = 0; i < s->nopts; i++)
+		if (strcmp(s->opts[i].key, key) == 0)
+			return s->opts[i].line;
+	if ((line = config_seen(ctx, key)) != 0)
+		return line;
+	if (strcmp(key, "url") == 0)
+		*name = "url_file";
+	else if (strcmp(key, "secret") == 0)
+		*name = "secret_file";
+	if ((line = config_seen(ctx, *name)) != 0)
+		return line;
+	*name = key;
+	return s->line;
+}
+
+static int
+config_sink_has(const struct config_sink *s, const char *key)
+{
+	size_t	i;
+
+	if (strcmp(key, "url") == 0)
+		return s->url != NULL;
+	if (strcmp(key, "secret") == 0)
+		return s->secret != NULL;
+	for (i = 0; i < s->nopts; i++)
+		if (strcmp(s->opts[i].key, key) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every key set must be one the type takes. */
+static int
+config_sink_foreign(struct config_ctx *ctx, const struct sink_ops *ops,
+    const char *key)
+{
+	const struct config_sink	*s = config_sink(ctx);
+	const char			*name;
+	char				 types[128];
+	unsigned			 line;
+
+	if (!config_sink_has(s, key) || sink_ops_takes(ops, key))
+		return 0;
+	line = config_sink_key_line(ctx, key, &name);
+	sink_key_types(key, types, sizeof(types));
+	return config_fail_at(ctx, line, DW_EPARSE, "%s: only %s sinks take "
+	    "a %s (sink %s is type %s)", name, types, key, s->name, s->type);
+}
+
+/* The type's own checks: required keys, then each value. */
+static int
+config_sink_typed(struct config_ctx *ctx, const struct sink_ops *ops)
+{
+	const struct config_sink	*s = config_sink(ctx);
+	const char			*req;
+	char				 why[160];
+	size_t				 i;
+
+	if (config_sink_foreign(ctx, ops, "url") != 0 ||
+	    config_sink_foreign(ctx, ops, "secret") != 0)
+		return -1;
+	for (i = 0; i < s->nopts; i++)
+		if (config_sink_foreign(ctx, ops, s->opts[i].key) != 0)
+			return -1;
+	for (i = 0; ops->required != NULL && ops->required[i] != NULL; i++) {
+		req = ops->required[i];
+		if (config_sink_has(s, req))
+			continue;
+		return config_fail_at(ctx, s->line, DW_EPARSE, "sink %s: "
+		    "missing %s%s", s->name, req, strcmp(req, "url") == 0 ?
+		    " or url_file" : "");
+	}
+	for (i = 0; ops->check != NULL && i < s->nopts; i++)
+		if (ops->check(s->opts[i].key, s->opts[i].value, why,
+		    sizeof(why)) != 0)
+			return config_fail_at(ctx, s->opts[i].line, DW_EPARSE,
+			    "%s: %s", s->opts[i].key, why);
+	return 0;
+}
+
 /* A sink is complete at the next header or at the end of the file. */
 static int
 config_sink_end(struct config_ctx *ctx)
 {
 	struct config_sink	*s = config_sink(ctx);
-	unsigned		 line;
-	const char		*key = "secret";
+	char			 types[128];
 
-	if (s->type == NULL)
+	if (s->type == NULL) {
+		sink_type_list(types, sizeof(types));
 		return config_fail_at(ctx, s->line, DW_EPARSE, "sink %s: "
-		    "missing type (webhook or slack)", s->name);
-	if (s->url == NULL)
-		return config_fail_at(ctx, s->line, DW_EPARSE, "sink %s: "
-		    "missing url or url_file", s->name);
-	if (s->secret == NULL || strcmp(s->type, "webhook") == 0)
-		return 0;
-	if ((line = config_seen(ctx, key)) == 0) {
-		key = "secret_file";
-		line = config_seen(ctx, key);
+		    "missing type (%s)", s->name, types);
 	}
-	return config_fail_at(ctx, line, DW_EPARSE, "%s: only webhook sinks "
-	    "take a secret (sink %s is type %s)", key, s->name, s->type);
+	return config_sink_typed(ctx, sink_ops_find(s->type));
 }
 
 /* [daemon] and [aws] appear at most once. */
@@ -922,7 +1030,10 @@ config_set(struct config_ctx *ctx, const char *name, const char *value)
 	if (ctx->sec == SEC_NONE)
 		return config_fail(ctx, "key \"%s\" outside any section",
 		    config_safe(name));
-	if ((i = config_key_index(config_keys[ctx->sec], name)) == -1)
+	i = config_key_index(config_keys[ctx->sec], name);
+	if (i == -1 && ctx->sec == SEC_SINK && sink_key_known(name))
+		return config_sink_opt(ctx, name, value);
+	if (i == -1)
 		return config_fail(ctx, "unknown key \"%s\" in [%s]",
 		    config_safe(name), config_section_names[ctx->sec]);
 	k = &config_keys[ctx->sec][i];
@@ -950,6 +1061,13 @@ config_handler(void *user, const char *section, const char *name,
 static void
 config_sink_clear(struct config_sink *s)
 {
+	size_t	i;
+
+	for (i = 0; i < s->nopts; i++) {
+		free(s->opts[i].key);
+		free(s->opts[i].value);
+	}
+	free(s->opts);
 	free(s->name);
 	free(s->type);
 	secret_free(s->url);

@@ -203,7 +203,10 @@ daemon_log_alert(struct daemon *d, const struct alert *a)
 	(void)d;
 }
 
-/* Every alert: logged, then made durable in the outbox before sending. */
+/*
+ * Every alert: logged, then handed to the outbox, which tells its maker
+ * (through the alert's durable callback) once it is on disk.
+ */
 static void
 daemon_alert(struct alert *a, void *arg)
 {
@@ -211,9 +214,28 @@ daemon_alert(struct alert *a, void *arg)
 
 	d->alerts++;
 	daemon_log_alert(d, a);
-	if (outbox_post(d->outbox, a) != 0)
-		log_warnx("alert %s could not be queued for every sink", a->id);
+	if (outbox_post(d->outbox, a, a->durable_cb, a->durable_arg) == 0)
+		a->durable_cb = NULL;	/* the outbox calls it now */
+	else
+		log_warnx("alert %s could not be queued", a->id);
 	alert_free(a);
+}
+
+/* A finding's new state is saved only once its alerts are durable. */
+static void
+daemon_findings_durable(int result, void *arg)
+{
+	struct daemon	*d = arg;
+
+	if (result == DW_ECANCELED)
+		return;
+	if (result != 0) {
+		log_warnx("findings not saved: an alert is not on disk yet; "
+		    "the next pass tries again");
+		return;
+	}
+	if (findings_save(d->findings) != 0)
+		log_warn("cannot save findings");
 }
 
 static void
@@ -248,8 +270,8 @@ daemon_pass_done(struct check_pass *p, void *arg)
 	check_pass_free(d->pass);
 	d->pass = NULL;
 	d->last_pass = time(NULL);
-	if (findings_save(d->findings) != 0)
-		log_warn("cannot save findings");
+	if (outbox_barrier(d->outbox, daemon_findings_durable, d) != 0)
+		log_warnx("findings not saved: out of memory");
 	daemon_status(d);
 	evtimer_add(d->pass_timer, &tv);
 }
@@ -272,20 +294,39 @@ daemon_pass_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-static int
-daemon_sinks(struct daemon *d, const struct config *cfg, char *err,
-    size_t errlen)
+static void
+daemon_sink_spec(const struct config_sink *s, struct sink_spec *sp)
 {
-	struct sink	**v;
-	size_t		  i;
+	memset(sp, 0, sizeof(*sp));
+	sp->name = s->name;
+	sp->type = s->type;
+	sp->url = s->url;
+	sp->secret = s->secret;
+	sp->min_severity = s->min_severity;
+	sp->timeout_ms = s->timeout_ms;
+	sp->opts = s->opts;
+	sp->nopts = s->nopts;
+}
 
+/* The sinks deliver with aws, the client the daemon is about to use. */
+static int
+daemon_sinks(struct daemon *d, const struct config *cfg,
+    struct aws_client *aws, char *err, size_t errlen)
+{
+	struct sink_spec	  sp;
+	struct sink_env		  env;
+	struct sink		**v;
+	size_t			  i;
+
+	memset(&env, 0, sizeof(env));
+	env.http = sink_transport_http(d->http);
+	env.aws = aws;
+	env.ca_file = aws_endpoint_ca_bundle(cfg->aws_ca_bundle);
 	if ((v = calloc(cfg->nsinks + 1, sizeof(*v))) == NULL)
 		return DW_ENOMEM;
 	for (i = 0; i < cfg->nsinks; i++) {
-		const struct config_sink *s = &cfg->sinks[i];
-		v[i] = sink_new(s->name, s->type, s->url, s->secret,
-		    s->min_severity, s->timeout_ms,
-		    aws_endpoint_ca_bundle(cfg->aws_ca_bundle), err, errlen);
+		daemon_sink_spec(&cfg->sinks[i], &sp);
+		v[i] = sink_new(&sp, &env, err, errlen);
 		if (v[i] == NULL) {
 			while (i > 0)
 				sink_free(v[--i]);
@@ -390,7 +431,7 @@ daemon_reload(struct daemon *d)
 		return;
 	}
 	if ((aws = daemon_aws_new(d->base, d->http, cfg, err,
-	    sizeof(err))) == NULL || daemon_sinks(d, cfg, err,
+	    sizeof(err))) == NULL || daemon_sinks(d, cfg, aws, err,
 	    sizeof(err)) != 0) {
 		aws_client_free(aws);
 		config_free(cfg);
@@ -452,6 +493,7 @@ daemon_stop(struct daemon *d, int sig)
 	notify_stopping();
 	log_struct(LOG_INFO, MSGID_STOPPING, NULL, "stopping on signal %d; "
 	    "%zu alert send(s) in flight", sig, outbox_sending(d->outbox));
+	outbox_quiesce(d->outbox);
 	daemon_stop_watching(d);
 	if ((d->drain = evtimer_new(d->base, daemon_drain_cb, d)) == NULL) {
 		event_base_loopbreak(d->base);
@@ -531,22 +573,20 @@ daemon_sweep_tmp(const char *dir)
 static int
 daemon_open_state(struct daemon *d, char *err, size_t errlen)
 {
-	struct outbox_transport	t = outbox_transport_http(d->http);
-
 	if (daemon_state_dir(d->cfg->state_dir, err, errlen) != 0)
 		return DW_EIO;
 	daemon_sweep_tmp(d->cfg->state_dir);
 	d->findings = findings_new(d->cfg->state_dir, check_account_id(d->bl),
 	    d->cfg->blind_after);
 	d->ev = evstate_new(d->cfg->state_dir);
-	d->outbox = outbox_new(d->base, &t, d->cfg->state_dir);
+	d->outbox = outbox_new(d->base, d->cfg->state_dir);
 	if (d->findings == NULL || d->ev == NULL || d->outbox == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return DW_ENOMEM;
 	}
 	if (findings_load(d->findings, err, errlen) != 0 ||
 	    evstate_load(d->ev, err, errlen) != 0 ||
-	    daemon_sinks(d, d->cfg, err, errlen) != 0 ||
+	    daemon_sinks(d, d->cfg, d->aws, err, errlen) != 0 ||
 	    outbox_load(d->outbox, err, errlen) < 0)
 		return DW_EPARSE;
 	return 0;
@@ -598,12 +638,28 @@ daemon_setup(struct daemon *d, int verbosity, char *err, size_t errlen)
 	return 0;
 }
 
+/* What the state files record as done must be durable in the outbox. */
+static void
+daemon_save_state(struct daemon *d)
+{
+	int	durable = 1;
+
+	if (d->outbox != NULL) {
+		outbox_quiesce(d->outbox);
+		durable = outbox_flush(d->outbox) == 0;
+	}
+	if (!durable)
+		log_warnx("findings not saved: an alert is not on disk; the "
+		    "next start raises it again under the same id");
+	else if (d->findings != NULL && findings_save(d->findings) != 0)
+		log_warn("cannot save findings");
+}
+
 static void
 daemon_teardown(struct daemon *d)
 {
 	daemon_stop_watching(d);
-	if (d->findings != NULL && findings_save(d->findings) != 0)
-		log_warn("cannot save findings");
+	daemon_save_state(d);
 	if (d->ev != NULL && evstate_save(d->ev) != 0)
 		log_warn("cannot save the event state");
 	outbox_free(d->outbox);

@@ -63,6 +63,7 @@ struct findings {
 	size_t			  nc;
 	size_t			  capc;
 	unsigned long		  gen;
+	unsigned long		  saved;	/* saves of the file so far */
 	int			  dirty;
 };
 
@@ -78,7 +79,8 @@ struct findings_msg {
 	const char		*expected;
 	const char		*actual;
 	time_t			 since;
-	time_t			 basis;	/* stable id seed; 0: a random id */
+	time_t			 basis;	/* stable id seed; 0: saved below */
+	unsigned long		 saved;	/* the store's saves, on disk */
 };
 
 static void
@@ -376,16 +378,20 @@ findings_alert_fill(struct findings *fs, struct alert *a, const char *check,
 /*
  * The same transition raised again after a crash (the alert was queued,
  * the state not yet saved) keeps its id, so receivers drop the repeat:
- * the id hashes the key with the saved time the transition ends.
+ * the id hashes the key with the saved time the transition ends or,
+ * for a finding the file does not hold yet, with the number of times
+ * the file has been saved, which a restart reads back unchanged.
  */
 static void
 findings_alert_id(struct alert *a, const struct findings_msg *m)
 {
 	char	seed[FINDINGS_SEED_MAX];
 
-	if (m->basis == 0)
-		return;
-	snprintf(seed, sizeof(seed), "%s@%lld", m->key, (long long)m->basis);
+	if (m->basis != 0)
+		snprintf(seed, sizeof(seed), "%s@%lld", m->key,
+		    (long long)m->basis);
+	else
+		snprintf(seed, sizeof(seed), "%s@g%lu", m->key, m->saved);
 	alert_set_id(a, m->kind == ALERT_OPEN ? "open" : "res", seed);
 }
 
@@ -500,6 +506,7 @@ findings_transition(struct findings *fs, const struct finding *f,
 	m.actual = o->actual;
 	m.severity = o->severity;
 	m.since = now;
+	m.saved = fs->saved;
 	*need = 1;
 	if (o->state == FINDING_DRIFT && f->state != FINDING_DRIFT) {
 		m.kind = ALERT_OPEN;
@@ -666,6 +673,17 @@ findings_sweep(struct findings *fs, const struct findings_check *cs,
 	fs->nf = j;
 }
 
+/* As findings_alert_id(): the check and the saves the file has seen. */
+static void
+findings_watch_id(const struct findings *fs, struct alert *a,
+    const struct findings_check *cs, enum alert_kind kind)
+{
+	char	seed[FINDINGS_SEED_MAX];
+
+	snprintf(seed, sizeof(seed), "%s@g%lu", cs->check, fs->saved);
+	alert_set_id(a, kind == ALERT_BLIND ? "blind" : "sighted", seed);
+}
+
 static struct alert *
 findings_watch_alert(struct findings *fs, struct findings_check *cs,
     enum alert_kind kind, time_t now)
@@ -692,6 +710,7 @@ findings_watch_alert(struct findings *fs, struct findings_check *cs,
 	if (r == -1 || (a = alert_new(kind, SEV_HIGH)) == NULL ||
 	    findings_alert_fill(fs, a, cs->check, cs->check, title, now) != 0)
 		goto fail;
+	findings_watch_id(fs, a, cs, kind);
 	a->summary = summary;
 	free(title);
 	return a;
@@ -906,6 +925,8 @@ findings_to_json(const struct findings *fs)
 	if (findings_json_add(doc, "version",
 	    json_object_new_int(FINDINGS_VERSION)) != 0 ||
 	    findings_json_str(doc, "account", fs->account) != 0 ||
+	    findings_json_add(doc, "generation",
+	    json_object_new_int64((int64_t)fs->saved + 1)) != 0 ||
 	    findings_json_array(doc, "findings", fs, fs->nf,
 	    findings_f_to_json) != 0 ||
 	    findings_json_array(doc, "checks", fs, fs->nc,
@@ -936,6 +957,7 @@ findings_save(struct findings *fs)
 		log_warn("%s", fs->path);
 		goto out;
 	}
+	fs->saved++;
 	fs->dirty = 0;
 out:
 	json_object_put(doc);
@@ -1126,7 +1148,7 @@ static int
 findings_load_doc(struct findings_load *l, struct json_object *doc)
 {
 	const char	*account;
-	long long	 version;
+	long long	 version, generation = 0;
 	int		 r;
 
 	if (!json_object_is_type(doc, json_type_object)) {
@@ -1141,6 +1163,12 @@ findings_load_doc(struct findings_load *l, struct json_object *doc)
 		    "version");
 	if ((r = findings_get_str(l, doc, "account", 0, &account)) != 0)
 		return r;
+	/* absent in files from before alert ids were stable: 0 */
+	if (json_object_object_get_ex(doc, "generation", NULL) &&
+	    (r = findings_get_int(l, doc, "generation", LLONG_MAX,
+	    &generation)) != 0)
+		return r;
+	l->fs->saved = (unsigned long)generation;
 	if (account != NULL && l->fs->account != NULL &&
 	    strcmp(account, l->fs->account) != 0) {
 		snprintf(l->err, l->errlen, "%s: holds the state of account "
@@ -1182,6 +1210,7 @@ findings_take(struct findings *fs, struct findings *tmp)
 	fs->c = tmp->c;
 	fs->nc = tmp->nc;
 	fs->capc = tmp->capc;
+	fs->saved = tmp->saved;
 	tmp->f = NULL;
 	tmp->c = NULL;
 	tmp->nf = tmp->nc = tmp->capf = tmp->capc = 0;

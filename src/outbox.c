@@ -1,603 +1,459 @@
 /*
- * The durable outbox.  Each (alert, sink) pair is an entry with a file
- * and a small state machine:
+ * The durable outbox: alerts in the order they were made, each with
+ * one slot per sink that wants it, and per sink a queue of pending
+ * slots.  A sink is a small state machine:
  *
- *	QUEUED -> SENDING -> DONE	(2xx: file removed)
- *	              |----> DEAD	(permanent 4xx: file moved to dead/)
- *	              `----> BACKOFF -> QUEUED -> SENDING ...
+ *	idle -> sending -> idle			(delivered or dead: next one)
+ *	            `----> backing off -> sending	(retry: the sink is down)
  *
- * QUEUED waits for a free slot (OUTBOX_MAX_INFLIGHT per sink) or for
- * its sink to be configured.  Only outbox_entry_set_state() changes
- * state; the entry's retry timer lives and dies with the entry.
+ * Only one delivery per sink is in flight, so a sink sees alerts in
+ * order; backing off is the sink's, so a down sink costs one probe per
+ * interval, and the first success drains its queue at once.
+ *
+ * Writes go through a dirty list that one zero-delay event commits,
+ * OUTBOX_COMMIT_BATCH files a turn: stage (write + fdatasync) each,
+ * rename each, fsync the directory once, then tell the waiters.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <sys/queue.h>
-#include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/event.h>
 #include <json-c/json.h>
 
 #include "driftwatch/alert.h"
-#include "driftwatch/atomicfile.h"
-#include "driftwatch/aws_retry.h"
 #include "driftwatch/error.h"
-#include "driftwatch/jsonparse.h"
 #include "driftwatch/log.h"
 #include "driftwatch/msgid.h"
 #include "driftwatch/outbox.h"
+#include "driftwatch/outbox_store.h"
 #include "driftwatch/sink.h"
 
-#define OUTBOX_NOSINK	((size_t)-1)
-#define OUTBOX_SNIPPET	80
+struct outbox_item;
+struct outbox_sinkq;
 
-enum outbox_state {
-	OUTBOX_QUEUED,
-	OUTBOX_SENDING,
-	OUTBOX_BACKOFF,
-	OUTBOX_DONE,
-	OUTBOX_DEAD,
+struct outbox_waiter {
+	struct outbox_waiter	*next;
+	outbox_done_cb		 cb;
+	void			*arg;
 };
 
-enum outbox_verdict {
-	OUTBOX_DELIVERED,
-	OUTBOX_RETRY,
-	OUTBOX_PERMANENT,
+struct outbox_slot {
+	struct outbox_slot_rec	 r;	/* first: outbox_rec_encode strides */
+	TAILQ_ENTRY(outbox_slot) q;
+	struct outbox_item	*item;
+	struct outbox_sinkq	*sq;	/* queued on, or NULL */
 };
+TAILQ_HEAD(outbox_slots, outbox_slot);
 
-struct outbox_entry {
-	TAILQ_ENTRY(outbox_entry)	 entry;
-	struct outbox			*ob;
-	struct alert			*alert;
-	char				*sink_name;
-	size_t				 sink_idx;	/* or OUTBOX_NOSINK */
-	char				*file;		/* <id>.<sink>.json */
-	char				*path;
-	char				*label;		/* names the transfer */
-	unsigned int			 attempts;
-	enum outbox_state		 state;
-	struct event			*timer;
-	struct http_xfer		*xfer;
-	struct sink_msg			 msg;		/* while SENDING */
-	char				*ctype;
-	const char			*headers[SINK_MAX_HEADERS + 2];
+struct outbox_item {
+	TAILQ_ENTRY(outbox_item) entry;	/* held, by seq */
+	TAILQ_ENTRY(outbox_item) dirty;	/* waiting for a commit */
+	struct outbox		*ob;
+	uint64_t		 seq;
+	struct alert		*alert;
+	char			 file[ALERT_ID_LEN + 8];
+	struct outbox_slot	*slots;
+	size_t			 nslots;
+	int			 on_disk;	/* its file holds the alert */
+	int			 tried;		/* a commit has tried it */
+	int			 stale;		/* memory is newer than disk */
+	int			 in_dirty;
+	int			 dead_dirty;	/* dead/ copy to write */
+	int			 finished;	/* every slot delivered or dead */
+	char			**legacy;	/* old files, gone once written */
+	size_t			 nlegacy;
+	struct outbox_waiter	*waiters;
 };
-TAILQ_HEAD(outbox_entries, outbox_entry);
+TAILQ_HEAD(outbox_items, outbox_item);
+
+struct outbox_sinkq {
+	struct outbox		*ob;
+	struct sink		*sink;
+	struct outbox_slots	 queue;
+	size_t			 nqueued;
+	struct outbox_slot	*sending;
+	struct sink_call	*call;
+	struct event		*timer;		/* backing off */
+	unsigned		 failures;	/* in a row */
+};
 
 struct outbox {
 	struct event_base	*base;
-	struct outbox_transport	 tr;
-	char			*dir;
+	struct outbox_store	*store;
+	struct outbox_store	*dead;
+	struct outbox_items	 items;
+	size_t			 nitems;
+	struct outbox_items	 dirtyq;
+	struct outbox_sinkq	*sq;
+	size_t			 nsq;
 	struct sink		**sinks;
-	size_t			 nsinks;
-	size_t			*inflight;	/* per sink */
-	struct outbox_entries	 entries;	/* oldest first */
-	size_t			 nentries;
-	struct event		*kick;
+	struct event		*commit;
+	struct event		*rewrite;
+	struct outbox_waiter	*barriers;
+	struct outbox_waiter	*ready;
+	uint64_t		 next_seq;
 	double			 base_s;
 	double			 cap_s;
+	int			 quiesced;
+	char			 done[OUTBOX_DONE_RING][ALERT_ID_LEN];
+	size_t			 ndone;
+	char			**unlinks;	/* at the next commit */
+	size_t			 nunlinks;
 };
 
-static void	outbox_kick(struct outbox *);
-static void	outbox_entry_done_cb(const struct http_response *, void *);
+static void	outbox_sinkq_kick(struct outbox_sinkq *);
+static void	outbox_commit_soon(struct outbox *);
 
-static const char *
-outbox_state_name(enum outbox_state s)
+/* --- waiters --------------------------------------------------------- */
+
+static int
+outbox_wait(struct outbox_waiter **list, outbox_done_cb cb, void *arg)
 {
-	switch (s) {
-	case OUTBOX_QUEUED:	return "queued";
-	case OUTBOX_SENDING:	return "sending";
-	case OUTBOX_BACKOFF:	return "backoff";
-	case OUTBOX_DONE:	return "done";
-	case OUTBOX_DEAD:	return "dead";
+	struct outbox_waiter	*w, **p;
+
+	if (cb == NULL)
+		return 0;
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return DW_ENOMEM;
+	w->cb = cb;
+	w->arg = arg;
+	for (p = list; *p != NULL; p = &(*p)->next)
+		;
+	*p = w;
+	return 0;
+}
+
+/* Calls and frees every waiter of a list already detached. */
+static void
+outbox_wake(struct outbox_waiter *w, int result)
+{
+	struct outbox_waiter	*next;
+
+	for (; w != NULL; w = next) {
+		next = w->next;
+		w->cb(result, w->arg);
+		free(w);
 	}
-	return "?";
 }
 
-/* asprintf() that leaves *out NULL on failure. */
-static int __attribute__((format(printf, 2, 3)))
-outbox_printf(char **out, const char *fmt, ...)
-{
-	va_list	ap;
-	int	n;
-
-	va_start(ap, fmt);
-	n = vasprintf(out, fmt, ap);
-	va_end(ap);
-	if (n == -1)
-		*out = NULL;
-	return n;
-}
-
-static struct http_xfer *
-outbox_http_send(void *ctx, const struct http_request *req, http_cb cb,
-    void *arg)
-{
-	return http_send(ctx, req, cb, arg);
-}
-
-struct outbox_transport
-outbox_transport_http(struct http_client *client)
-{
-	struct outbox_transport	tr = {
-		.send = outbox_http_send,
-		.cancel = http_xfer_cancel,
-		.ctx = client,
-	};
-
-	return tr;
-}
-
-static struct sink *
-outbox_entry_sink(const struct outbox_entry *e)
-{
-	if (e->sink_idx == OUTBOX_NOSINK)
-		return NULL;
-	return e->ob->sinks[e->sink_idx];
-}
-
-/* The one place an entry changes state; keeps the in-flight counts. */
-static void
-outbox_entry_set_state(struct outbox_entry *e, enum outbox_state st)
-{
-	log_debug("outbox: alert %s to sink %s: %s -> %s", e->alert->id,
-	    e->sink_name, outbox_state_name(e->state), outbox_state_name(st));
-	if (e->state == OUTBOX_SENDING && e->sink_idx != OUTBOX_NOSINK)
-		e->ob->inflight[e->sink_idx]--;
-	if (st == OUTBOX_SENDING)
-		e->ob->inflight[e->sink_idx]++;
-	e->state = st;
-}
+/* --- items ------------------------------------------------------------ */
 
 static void
-outbox_entry_release_msg(struct outbox_entry *e)
-{
-	sink_msg_clear(&e->msg);
-	free(e->ctype);
-	e->ctype = NULL;
-}
-
-/* Stops a send in flight; the entry waits in QUEUED. */
-static void
-outbox_entry_cancel(struct outbox_entry *e)
-{
-	if (e->state != OUTBOX_SENDING)
-		return;
-	if (e->xfer != NULL)
-		e->ob->tr.cancel(e->xfer);
-	e->xfer = NULL;
-	outbox_entry_release_msg(e);
-	outbox_entry_set_state(e, OUTBOX_QUEUED);
-}
-
-static void
-outbox_entry_free(struct outbox_entry *e)
-{
-	if (e == NULL)
-		return;
-	outbox_entry_cancel(e);
-	TAILQ_REMOVE(&e->ob->entries, e, entry);
-	e->ob->nentries--;
-	if (e->timer != NULL)
-		event_free(e->timer);
-	alert_free(e->alert);
-	free(e->sink_name);
-	free(e->file);
-	free(e->path);
-	free(e->label);
-	free(e);
-}
-
-static size_t
-outbox_sink_index(const struct outbox *ob, const char *name)
+outbox_item_free(struct outbox_item *it)
 {
 	size_t	i;
 
-	for (i = 0; i < ob->nsinks; i++)
-		if (strcmp(ob->sinks[i]->name, name) == 0)
-			return i;
-	return OUTBOX_NOSINK;
+	if (it == NULL)
+		return;
+	for (i = 0; i < it->nslots; i++)
+		free(it->slots[i].r.sink);
+	for (i = 0; i < it->nlegacy; i++)
+		free(it->legacy[i]);
+	free(it->legacy);
+	free(it->slots);
+	alert_free(it->alert);
+	free(it);
 }
 
-static struct outbox_entry *
-outbox_entry_find(const struct outbox *ob, const char *id, const char *sink)
+/* Owns alert (even on failure) and makes nslots empty slots. */
+static struct outbox_item *
+outbox_item_new(struct outbox *ob, struct alert *alert, size_t nslots)
 {
-	struct outbox_entry	*e;
+	struct outbox_item	*it;
 
-	TAILQ_FOREACH(e, &ob->entries, entry)
-		if (strcmp(e->alert->id, id) == 0 &&
-		    strcmp(e->sink_name, sink) == 0)
-			return e;
+	if ((it = calloc(1, sizeof(*it))) == NULL ||
+	    (it->slots = calloc(nslots + 1, sizeof(*it->slots))) == NULL) {
+		free(it);
+		alert_free(alert);
+		return NULL;
+	}
+	it->ob = ob;
+	it->alert = alert;
+	it->nslots = nslots;
+	snprintf(it->file, sizeof(it->file), "%s.json", alert->id);
+	return it;
+}
+
+static void
+outbox_item_touch(struct outbox_item *it)
+{
+	it->stale = 1;
+	if (!it->in_dirty) {
+		TAILQ_INSERT_TAIL(&it->ob->dirtyq, it, dirty);
+		it->in_dirty = 1;
+	}
+	outbox_commit_soon(it->ob);
+}
+
+static struct outbox_item *
+outbox_item_find(const struct outbox *ob, const char *id)
+{
+	struct outbox_item	*it;
+
+	TAILQ_FOREACH(it, &ob->items, entry)
+		if (strcmp(it->alert->id, id) == 0)
+			return it;
 	return NULL;
 }
 
-/* Oldest alert first; equal times keep the order they came in. */
-static void
-outbox_entry_insert(struct outbox *ob, struct outbox_entry *e)
-{
-	struct outbox_entry	*p;
-
-	TAILQ_FOREACH_REVERSE(p, &ob->entries, outbox_entries, entry)
-		if (p->alert->time <= e->alert->time)
-			break;
-	if (p == NULL)
-		TAILQ_INSERT_HEAD(&ob->entries, e, entry);
-	else
-		TAILQ_INSERT_AFTER(&ob->entries, p, e, entry);
-	ob->nentries++;
-}
-
-static void
-outbox_entry_timer_cb(int fd, short what, void *arg)
-{
-	struct outbox_entry	*e = arg;
-
-	(void)fd;
-	(void)what;
-	outbox_entry_set_state(e, OUTBOX_QUEUED);
-	outbox_kick(e->ob);
-}
-
-/* Takes ownership of alert, even on failure. */
-static struct outbox_entry *
-outbox_entry_new(struct outbox *ob, struct alert *alert, const char *sink,
-    unsigned int attempts)
-{
-	struct outbox_entry	*e;
-
-	if ((e = calloc(1, sizeof(*e))) == NULL) {
-		alert_free(alert);
-		return NULL;
-	}
-	e->ob = ob;
-	e->alert = alert;
-	e->attempts = attempts;
-	e->state = OUTBOX_QUEUED;
-	e->sink_idx = outbox_sink_index(ob, sink);
-	if ((e->sink_name = strdup(sink)) == NULL ||
-	    outbox_printf(&e->file, "%s.%s.json", alert->id, sink) == -1 ||
-	    outbox_printf(&e->path, "%s/%s", ob->dir, e->file) == -1 ||
-	    outbox_printf(&e->label, "outbox %s %s", alert->id, sink) == -1 ||
-	    (e->timer = evtimer_new(ob->base, outbox_entry_timer_cb,
-	    e)) == NULL) {
-		alert_free(alert);
-		free(e->sink_name);
-		free(e->file);
-		free(e->path);
-		free(e->label);
-		free(e);
-		return NULL;
-	}
-	outbox_entry_insert(ob, e);
-	return e;
-}
-
-static char *
-outbox_entry_json(const struct outbox_entry *e, size_t *len)
-{
-	struct json_object	*o, *a;
-	const char		*s;
-	char			*out = NULL;
-
-	if ((o = json_object_new_object()) == NULL)
-		return NULL;
-	if ((a = alert_to_json(e->alert)) == NULL)
-		goto out;
-	json_object_object_add(o, "sink", json_object_new_string(e->sink_name));
-	json_object_object_add(o, "attempts",
-	    json_object_new_int64(e->attempts));
-	json_object_object_add(o, "alert", a);
-	s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE, len);
-	if (s != NULL)
-		out = strdup(s);
-out:
-	json_object_put(o);
-	return out;
-}
-
-/* Writes the entry's file at path; 0 or a DW_ code with errno set. */
 static int
-outbox_entry_write(const struct outbox_entry *e, const char *path)
+outbox_recently_done(const struct outbox *ob, const char *id)
 {
-	char	*buf;
-	size_t	 len = 0;
-	int	 r;
+	size_t	i, n = ob->ndone < OUTBOX_DONE_RING ? ob->ndone :
+		    OUTBOX_DONE_RING;
 
-	if ((buf = outbox_entry_json(e, &len)) == NULL)
-		return DW_ENOMEM;
-	r = atomicfile_write(path, buf, len, 0600);
-	free(buf);
-	return r;
+	for (i = 0; i < n; i++)
+		if (strcmp(ob->done[i], id) == 0)
+			return 1;
+	return 0;
 }
 
-/* Printable ASCII only, at most OUTBOX_SNIPPET characters. */
+/* Every slot is delivered or dead: the file goes at the next commit. */
 static void
-outbox_snippet(const char *s, size_t len, char *out, size_t outlen)
+outbox_item_finish(struct outbox_item *it)
 {
-	size_t	i, o = 0;
+	struct outbox	*ob = it->ob;
 
-	for (i = 0; s != NULL && i < len && o + 1 < outlen &&
-	    o < OUTBOX_SNIPPET; i++) {
-		if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t')
-			out[o++] = ' ';
-		else if (s[i] >= 0x20 && s[i] < 0x7f)
-			out[o++] = s[i];
-	}
-	out[o] = '\0';
-}
-
-/*
- * Why a transfer failed, for a log line: the status and a snippet of
- * the body, or the transport's reason unless it could quote the URL.
- */
-static void
-outbox_describe(const struct http_response *resp, char *buf, size_t len)
-{
-	char	snip[OUTBOX_SNIPPET + 1];
-
-	if (resp == NULL) {
-		snprintf(buf, len, "could not start the request");
-	} else if (resp->status != 0) {
-		/* an error page may echo the request path and its token */
-		outbox_snippet(resp->body, resp->body_len, snip, sizeof(snip));
-		if (strchr(snip, '/') != NULL)
-			*snip = '\0';
-		snprintf(buf, len, "HTTP %ld%s%s", resp->status,
-		    *snip != '\0' ? ": " : "", snip);
-	} else {
-		/* curl's reason may quote the URL and its token: drop it. */
-		outbox_snippet(resp->error, strlen(resp->error), snip,
-		    sizeof(snip));
-		if (strchr(snip, '/') != NULL)
-			*snip = '\0';
-		snprintf(buf, len, "%s%s%s", resp->timed_out ? "timed out" :
-		    dw_strerror(resp->result), *snip != '\0' ? ": " : "",
-		    snip);
-	}
-}
-
-static void
-outbox_entry_log(const struct outbox_entry *e, int prio, const char *msgid,
-    const char *detail, const char *extra)
-{
-	const struct log_field	fields[] = {
-		{ "DRIFTWATCH_ALERT_ID", e->alert->id },
-		{ "DRIFTWATCH_SINK", e->sink_name },
-		{ "DRIFTWATCH_CHECK", e->alert->check },
-		{ "DRIFTWATCH_SEVERITY", severity_name(e->alert->severity) },
-		{ NULL, NULL }
-	};
-
-	log_struct(prio, msgid, fields, "outbox: alert %s to sink %s: %s, %s",
-	    e->alert->id, e->sink_name, detail, extra);
-}
-
-static void
-outbox_entry_backoff(struct outbox_entry *e, const char *why,
-    long retry_after)
-{
-	struct timeval	tv;
-	char		extra[96];
-	double		delay;
-	int		r;
-
-	delay = retry_backoff(e->attempts > 60 ? 60 : (int)e->attempts,
-	    e->ob->base_s, e->ob->cap_s);
-	/* the sink's own Retry-After wins, within the cap */
-	if (retry_after >= 0 && (double)retry_after > delay)
-		delay = (double)retry_after < e->ob->cap_s ?
-		    (double)retry_after : e->ob->cap_s;
-	e->attempts++;
-	snprintf(extra, sizeof(extra), "attempt %u, retrying in %.1f s",
-	    e->attempts, delay);
-	outbox_entry_log(e, LOG_WARNING, MSGID_DELIVERY_FAILED, why, extra);
-	if ((r = outbox_entry_write(e, e->path)) != 0)
-		log_warn("outbox: cannot update %s (%s)", e->path,
-		    dw_strerror(r));
-	outbox_entry_set_state(e, OUTBOX_BACKOFF);
-	tv.tv_sec = (time_t)delay;
-	tv.tv_usec = (suseconds_t)((delay - (double)tv.tv_sec) * 1e6);
-	evtimer_add(e->timer, &tv);
-}
-
-/* <dir>/dead/<file>, creating dead/; NULL with errno set. */
-static char *
-outbox_dead_path(const struct outbox *ob, const char *file)
-{
-	char	*path = NULL;
-
-	if (outbox_printf(&path, "%s/dead", ob->dir) == -1)
-		return NULL;
-	if (mkdir(path, 0700) == -1 && errno != EEXIST) {
-		free(path);
-		return NULL;
-	}
-	free(path);
-	outbox_printf(&path, "%s/dead/%s", ob->dir, file);
-	return path;
-}
-
-/* A permanent refusal: keep the alert in dead/ for a person. */
-static void
-outbox_entry_dead(struct outbox_entry *e, const char *why)
-{
-	char	*dead;
-	int	 r = DW_EIO;
-
-	outbox_entry_log(e, LOG_ERR, MSGID_ALERT_DEAD, why,
-	    "not retrying; moved to outbox/dead");
-	if ((dead = outbox_dead_path(e->ob, e->file)) != NULL &&
-	    (r = outbox_entry_write(e, dead)) == 0)
-		r = atomicfile_remove(e->path);
-	if (r != 0)
-		log_warn("outbox: cannot move %s to dead/ (%s); it stays "
-		    "queued on disk", e->path, dw_strerror(r));
-	free(dead);
-	outbox_entry_set_state(e, OUTBOX_DEAD);
-	outbox_entry_free(e);
-}
-
-static void
-outbox_entry_delivered(struct outbox_entry *e)
-{
-	int	r;
-
-	if ((r = atomicfile_remove(e->path)) != 0)
-		log_warn("outbox: alert %s delivered but %s not removed (%s)",
-		    e->alert->id, e->path, dw_strerror(r));
-	log_info("outbox: alert %s delivered to sink %s", e->alert->id,
-	    e->sink_name);
-	outbox_entry_set_state(e, OUTBOX_DONE);
-	outbox_entry_free(e);
-}
-
-static enum outbox_verdict
-outbox_verdict(const struct http_response *resp)
-{
-	long	st = resp->status;
-
-	/* A 2xx whose body overflowed the cap was still accepted. */
-	if (st >= 200 && st < 300 &&
-	    (resp->result == 0 || resp->result == DW_ETOOBIG))
-		return OUTBOX_DELIVERED;
-	if (resp->result != 0 || st == 0 || st == 408 || st == 429 ||
-	    st >= 500)
-		return OUTBOX_RETRY;
-	return OUTBOX_PERMANENT;
-}
-
-static void
-outbox_entry_done_cb(const struct http_response *resp, void *arg)
-{
-	struct outbox_entry	*e = arg;
-	struct outbox		*ob = e->ob;
-	char			 why[160];
-
-	e->xfer = NULL;
-	outbox_entry_release_msg(e);
-	outbox_describe(resp, why, sizeof(why));
-	switch (outbox_verdict(resp)) {
-	case OUTBOX_DELIVERED:
-		outbox_entry_delivered(e);
-		break;
-	case OUTBOX_RETRY:
-		outbox_entry_backoff(e, why, resp->retry_after);
-		break;
-	case OUTBOX_PERMANENT:
-		outbox_entry_dead(e, why);
-		break;
-	}
-	outbox_kick(ob);
+	snprintf(ob->done[ob->ndone++ % OUTBOX_DONE_RING], ALERT_ID_LEN,
+	    "%s", it->alert->id);
+	TAILQ_REMOVE(&ob->items, it, entry);
+	ob->nitems--;
+	it->finished = 1;
+	outbox_item_touch(it);
 }
 
 static int
-outbox_entry_render(struct outbox_entry *e, const struct sink *s)
+outbox_item_pending(const struct outbox_item *it)
 {
-	size_t	i, n = 0;
-	int	r;
+	size_t	i;
 
-	if ((r = sink_render(s, e->alert, &e->msg)) != 0)
-		return r;
-	if (outbox_printf(&e->ctype, "Content-Type: %s",
-	    e->msg.content_type) == -1) {
-		outbox_entry_release_msg(e);
-		return DW_ENOMEM;
-	}
-	e->headers[n++] = e->ctype;
-	for (i = 0; i < SINK_MAX_HEADERS && e->msg.extra_headers[i]; i++)
-		e->headers[n++] = e->msg.extra_headers[i];
-	e->headers[n] = NULL;
+	for (i = 0; i < it->nslots; i++)
+		if (it->slots[i].r.state == OUTBOX_SLOT_PENDING)
+			return 1;
 	return 0;
 }
 
 static void
-outbox_entry_send(struct outbox_entry *e)
+outbox_item_changed(struct outbox_item *it)
 {
-	const struct sink	*s = outbox_entry_sink(e);
-	struct http_request	 req;
-	int			 r;
+	if (outbox_item_pending(it))
+		outbox_item_touch(it);
+	else
+		outbox_item_finish(it);
+}
 
-	if ((r = outbox_entry_render(e, s)) != 0) {
-		outbox_entry_backoff(e, dw_strerror(r), -1);
+/* --- logging ------------------------------------------------------------ */
+
+static void
+outbox_slot_log(const struct outbox_slot *s, int prio, const char *msgid,
+    const char *detail, const char *extra)
+{
+	const struct alert	*a = s->item->alert;
+	const struct log_field	 fields[] = {
+		{ "DRIFTWATCH_ALERT_ID", a->id },
+		{ "DRIFTWATCH_SINK", s->r.sink },
+		{ "DRIFTWATCH_CHECK", a->check },
+		{ "DRIFTWATCH_SEVERITY", severity_name(a->severity) },
+		{ NULL, NULL }
+	};
+
+	log_struct(prio, msgid, fields, "outbox: alert %s to sink %s: %s, %s",
+	    a->id, s->r.sink, detail, extra);
+}
+
+/* --- sinks ----------------------------------------------------------------- */
+
+static void
+outbox_slot_unqueue(struct outbox_slot *s)
+{
+	if (s->sq == NULL)
+		return;
+	TAILQ_REMOVE(&s->sq->queue, s, q);
+	s->sq->nqueued--;
+	s->sq = NULL;
+}
+
+static double
+outbox_backoff(const struct outbox *ob, unsigned failures, long retry_after)
+{
+	double	d = ob->base_s;
+	unsigned i;
+
+	for (i = 1; i < failures && d < ob->cap_s; i++)
+		d *= 2;
+	if (d > ob->cap_s)
+		d = ob->cap_s;
+	d *= 0.5 + 0.5 * ((double)random() / (double)RAND_MAX);
+	if (retry_after > OUTBOX_RETRY_AFTER_MAX)
+		retry_after = OUTBOX_RETRY_AFTER_MAX;
+	if (retry_after >= 0 && (double)retry_after > d)
+		d = (double)retry_after;
+	return d;
+}
+
+static void
+outbox_timer_add(struct event *ev, double secs)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = (time_t)secs;
+	tv.tv_usec = (suseconds_t)((secs - (double)tv.tv_sec) * 1e6);
+	evtimer_add(ev, &tv);
+}
+
+/* The sink is down: it, not the alert, waits; its head is the probe. */
+static void
+outbox_sinkq_backoff(struct outbox_sinkq *sq, struct outbox_slot *s,
+    const char *why, long retry_after)
+{
+	char	extra[128];
+	double	delay;
+
+	sq->failures++;
+	s->r.attempts++;
+	delay = outbox_backoff(sq->ob, sq->failures, retry_after);
+	s->r.next = time(NULL) + (time_t)delay + 1;
+	snprintf(extra, sizeof(extra), "attempt %u; sink down (%u in a row), "
+	    "%zu alert(s) wait; probing again in %.1f s", s->r.attempts,
+	    sq->failures, sq->nqueued, delay);
+	outbox_slot_log(s, LOG_WARNING, MSGID_DELIVERY_FAILED, why, extra);
+	outbox_item_touch(s->item);
+	outbox_timer_add(sq->timer, delay);
+}
+
+static void
+outbox_sinkq_delivered(struct outbox_sinkq *sq, struct outbox_slot *s)
+{
+	if (sq->failures > 0)
+		log_info("outbox: sink %s answers again after %u failed "
+		    "attempt(s); %zu alert(s) to deliver", sq->sink->name,
+		    sq->failures, sq->nqueued);
+	sq->failures = 0;
+	log_info("outbox: alert %s delivered to sink %s", s->item->alert->id,
+	    s->r.sink);
+	outbox_slot_unqueue(s);
+	s->r.state = OUTBOX_SLOT_DELIVERED;
+	outbox_item_changed(s->item);
+}
+
+/* A permanent refusal: keep the alert in dead/ for a person. */
+static void
+outbox_sinkq_dead(struct outbox_sinkq *sq, struct outbox_slot *s,
+    const char *why)
+{
+	sq->failures = 0;	/* it answered: it is up */
+	outbox_slot_log(s, LOG_ERR, MSGID_ALERT_DEAD, why,
+	    "not retrying; kept in outbox/dead");
+	outbox_slot_unqueue(s);
+	s->r.state = OUTBOX_SLOT_DEAD;
+	s->item->dead_dirty = 1;
+	outbox_item_changed(s->item);
+}
+
+static void
+outbox_sinkq_done(const struct sink_result *res, void *arg)
+{
+	struct outbox_sinkq	*sq = arg;
+	struct outbox_slot	*s = sq->sending;
+
+	sq->sending = NULL;
+	sq->call = NULL;
+	switch (res->verdict) {
+	case SINK_DELIVERED:
+		outbox_sinkq_delivered(sq, s);
+		break;
+	case SINK_PERMANENT:
+		outbox_sinkq_dead(sq, s, res->detail);
+		break;
+	case SINK_RETRY:
+		outbox_sinkq_backoff(sq, s, res->detail, res->retry_after);
 		return;
 	}
-	memset(&req, 0, sizeof(req));
-	req.method = "POST";
-	req.url = s->url;
-	req.headers = e->headers;
-	req.body = e->msg.body;
-	req.body_len = e->msg.body_len;
-	req.ca_file = s->ca_file;
-	req.timeout_ms = s->timeout_ms;
-	req.max_response = OUTBOX_MAX_RESPONSE;
-	req.log_name = e->label;
-	outbox_entry_set_state(e, OUTBOX_SENDING);
-	e->xfer = e->ob->tr.send(e->ob->tr.ctx, &req, outbox_entry_done_cb, e);
-	if (e->xfer == NULL) {
-		outbox_entry_release_msg(e);
-		outbox_entry_backoff(e, "could not start the request", -1);
+	outbox_sinkq_kick(sq);
+}
+
+/* Starts the oldest pending delivery unless one runs or the sink waits. */
+static void
+outbox_sinkq_kick(struct outbox_sinkq *sq)
+{
+	struct outbox_slot	*s;
+
+	if (sq->ob->quiesced || sq->sending != NULL ||
+	    evtimer_pending(sq->timer, NULL))
+		return;
+	if ((s = TAILQ_FIRST(&sq->queue)) == NULL || !s->item->tried)
+		return;		/* the commit kicks once it has tried */
+	sq->sending = s;
+	log_debug("outbox: alert %s to sink %s: sending (attempt %u)",
+	    s->item->alert->id, s->r.sink, s->r.attempts + 1);
+	sq->call = sink_deliver(sq->sink, s->item->alert, outbox_sinkq_done,
+	    sq);
+	if (sq->call == NULL) {
+		sq->sending = NULL;
+		outbox_sinkq_backoff(sq, s, "could not start the delivery", -1);
 	}
 }
 
-/* Starts what the per-sink limits allow, oldest first. */
 static void
-outbox_kick_cb(int fd, short what, void *arg)
+outbox_sinkq_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct outbox		*ob = arg;
-	struct outbox_entry	*e;
-
 	(void)fd;
 	(void)what;
-	/* Sending never frees an entry: callbacks come from the loop. */
-	TAILQ_FOREACH(e, &ob->entries, entry) {
-		if (e->state != OUTBOX_QUEUED || e->sink_idx == OUTBOX_NOSINK ||
-		    ob->inflight[e->sink_idx] >= OUTBOX_MAX_INFLIGHT)
-			continue;
-		outbox_entry_send(e);
-	}
+	outbox_sinkq_kick(arg);
 }
 
-/* Idempotent: one dispatch pass runs from the loop soon after. */
 static void
-outbox_kick(struct outbox *ob)
+outbox_kick_all(struct outbox *ob)
 {
-	static const struct timeval	now = { 0, 0 };
+	size_t	i;
 
-	evtimer_add(ob->kick, &now);
+	for (i = 0; i < ob->nsq; i++)
+		outbox_sinkq_kick(&ob->sq[i]);
 }
 
-struct outbox *
-outbox_new(struct event_base *base, const struct outbox_transport *tr,
-    const char *state_dir)
+static struct outbox_sinkq *
+outbox_sinkq_find(struct outbox *ob, const char *name)
 {
-	struct outbox	*ob;
+	size_t	i;
 
-	if ((ob = calloc(1, sizeof(*ob))) == NULL)
-		return NULL;
-	ob->base = base;
-	ob->tr = *tr;
-	ob->base_s = OUTBOX_BACKOFF_BASE;
-	ob->cap_s = OUTBOX_BACKOFF_CAP;
-	TAILQ_INIT(&ob->entries);
-	if (outbox_printf(&ob->dir, "%s/outbox", state_dir) == -1) {
-		free(ob);
-		return NULL;
-	}
-	if ((ob->kick = evtimer_new(base, outbox_kick_cb, ob)) == NULL) {
-		outbox_free(ob);
-		return NULL;
-	}
-	return ob;
+	for (i = 0; i < ob->nsq; i++)
+		if (strcmp(ob->sq[i].sink->name, name) == 0)
+			return &ob->sq[i];
+	return NULL;
+}
+
+static void
+outbox_sinkq_enqueue(struct outbox_sinkq *sq, struct outbox_slot *s)
+{
+	TAILQ_INSERT_TAIL(&sq->queue, s, q);
+	sq->nqueued++;
+	s->sq = sq;
+}
+
+/* Stops a delivery in flight; its slot stays first in the queue. */
+static void
+outbox_sinkq_stop(struct outbox_sinkq *sq)
+{
+	if (sq->call != NULL)
+		sink_cancel(sq->sink, sq->call);
+	sq->call = NULL;
+	sq->sending = NULL;
+	while (!TAILQ_EMPTY(&sq->queue))
+		outbox_slot_unqueue(TAILQ_FIRST(&sq->queue));
+	if (sq->timer != NULL)
+		event_free(sq->timer);
+	sq->timer = NULL;
 }
 
 static void
@@ -605,119 +461,361 @@ outbox_free_sinks(struct sink **sinks, size_t n)
 {
 	size_t	i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; sinks != NULL && i < n; i++)
 		sink_free(sinks[i]);
 	free(sinks);
-}
-
-void
-outbox_free(struct outbox *ob)
-{
-	if (ob == NULL)
-		return;
-	while (!TAILQ_EMPTY(&ob->entries))
-		outbox_entry_free(TAILQ_FIRST(&ob->entries));
-	outbox_free_sinks(ob->sinks, ob->nsinks);
-	free(ob->inflight);
-	if (ob->kick != NULL)
-		event_free(ob->kick);
-	free(ob->dir);
-	free(ob);
-}
-
-void
-outbox_set_backoff(struct outbox *ob, double base_s, double cap_s)
-{
-	ob->base_s = base_s;
-	ob->cap_s = cap_s;
-}
-
-size_t
-outbox_pending(const struct outbox *ob)
-{
-	return ob->nentries;
-}
-
-size_t
-outbox_sending(const struct outbox *ob)
-{
-	const struct outbox_entry	*e;
-	size_t				 n = 0;
-
-	TAILQ_FOREACH(e, &ob->entries, entry)
-		if (e->state == OUTBOX_SENDING)
-			n++;
-	return n;
-}
-
-size_t
-outbox_backing_off(const struct outbox *ob)
-{
-	const struct outbox_entry	*e;
-	size_t				 n = 0;
-
-	TAILQ_FOREACH(e, &ob->entries, entry)
-		if (e->state == OUTBOX_BACKOFF)
-			n++;
-	return n;
-}
-
-static int
-outbox_orphan_seen(const struct outbox *ob, const struct outbox_entry *e)
-{
-	const struct outbox_entry	*p;
-
-	for (p = TAILQ_FIRST(&ob->entries); p != e; p = TAILQ_NEXT(p, entry))
-		if (p->sink_idx == OUTBOX_NOSINK &&
-		    strcmp(p->sink_name, e->sink_name) == 0)
-			return 1;
-	return 0;
 }
 
 /* One line per sink that has alerts waiting but is not configured. */
 static void
 outbox_log_orphans(const struct outbox *ob)
 {
-	const struct outbox_entry	*e, *p;
-	size_t				 n;
+	const struct outbox_item	*it, *p;
+	size_t				 i, j, k, n;
+	int				 seen;
 
-	TAILQ_FOREACH(e, &ob->entries, entry) {
-		if (e->sink_idx != OUTBOX_NOSINK || outbox_orphan_seen(ob, e))
+	TAILQ_FOREACH(it, &ob->items, entry)
+	for (i = 0; i < it->nslots; i++) {
+		if (it->slots[i].r.state != OUTBOX_SLOT_PENDING ||
+		    it->slots[i].sq != NULL)
+			continue;
+		seen = 0;
+		for (p = TAILQ_FIRST(&ob->items); p != it && !seen;
+		    p = TAILQ_NEXT(p, entry))
+			for (j = 0; j < p->nslots; j++)
+				seen |= p->slots[j].r.state ==
+				    OUTBOX_SLOT_PENDING && strcmp(p->slots[j].r.sink,
+				    it->slots[i].r.sink) == 0;
+		if (seen)
 			continue;
 		n = 0;
-		for (p = e; p != NULL; p = TAILQ_NEXT(p, entry))
-			if (p->sink_idx == OUTBOX_NOSINK &&
-			    strcmp(p->sink_name, e->sink_name) == 0)
-				n++;
+		for (p = it; p != NULL; p = TAILQ_NEXT(p, entry))
+			for (k = 0; k < p->nslots; k++)
+				n += p->slots[k].r.state == OUTBOX_SLOT_PENDING &&
+				    strcmp(p->slots[k].r.sink,
+				    it->slots[i].r.sink) == 0;
 		log_warnx("outbox: %zu alert(s) wait for sink %s, which is "
-		    "not configured; their files stay in %s", n,
-		    e->sink_name, ob->dir);
+		    "not configured; they stay in %s", n, it->slots[i].r.sink,
+		    outbox_store_dir(ob->store));
 	}
+}
+
+/* Queues every pending slot on its sink, oldest alert first. */
+static void
+outbox_requeue(struct outbox *ob)
+{
+	struct outbox_item	*it;
+	struct outbox_sinkq	*sq;
+	struct outbox_slot	*s;
+	time_t			 now = time(NULL);
+	size_t			 i;
+
+	TAILQ_FOREACH(it, &ob->items, entry)
+		for (i = 0; i < it->nslots; i++) {
+			s = &it->slots[i];
+			if (s->r.state == OUTBOX_SLOT_PENDING && s->sq == NULL &&
+			    (sq = outbox_sinkq_find(ob, s->r.sink)) != NULL)
+				outbox_sinkq_enqueue(sq, s);
+		}
+	/* a sink that was backing off before a restart still waits */
+	for (i = 0; i < ob->nsq; i++) {
+		s = TAILQ_FIRST(&ob->sq[i].queue);
+		if (s != NULL && s->r.next > now &&
+		    !evtimer_pending(ob->sq[i].timer, NULL))
+			outbox_timer_add(ob->sq[i].timer,
+			    (double)(s->r.next - now));
+	}
+	outbox_log_orphans(ob);
 }
 
 int
 outbox_set_sinks(struct outbox *ob, struct sink **sinks, size_t n)
 {
-	struct outbox_entry	*e;
-	size_t			*inflight;
+	struct outbox_sinkq	*sq;
+	size_t			 i;
 
-	if ((inflight = calloc(n + 1, sizeof(*inflight))) == NULL) {
+	if ((sq = calloc(n + 1, sizeof(*sq))) == NULL) {
 		outbox_free_sinks(sinks, n);
 		return DW_ENOMEM;
 	}
-	TAILQ_FOREACH(e, &ob->entries, entry)
-		outbox_entry_cancel(e);
-	outbox_free_sinks(ob->sinks, ob->nsinks);
-	free(ob->inflight);
+	for (i = 0; i < n; i++) {
+		sq[i].ob = ob;
+		sq[i].sink = sinks[i];
+		TAILQ_INIT(&sq[i].queue);
+		if ((sq[i].timer = evtimer_new(ob->base, outbox_sinkq_timer_cb,
+		    &sq[i])) == NULL) {
+			while (i > 0)
+				event_free(sq[--i].timer);
+			free(sq);
+			outbox_free_sinks(sinks, n);
+			return DW_ENOMEM;
+		}
+	}
+	for (i = 0; i < ob->nsq; i++)
+		outbox_sinkq_stop(&ob->sq[i]);
+	free(ob->sq);
+	outbox_free_sinks(ob->sinks, ob->nsq);
+	ob->sq = sq;
 	ob->sinks = sinks;
-	ob->nsinks = n;
-	ob->inflight = inflight;
-	TAILQ_FOREACH(e, &ob->entries, entry)
-		e->sink_idx = outbox_sink_index(ob, e->sink_name);
-	outbox_log_orphans(ob);
-	outbox_kick(ob);
+	ob->nsq = n;
+	outbox_requeue(ob);
+	outbox_kick_all(ob);
 	return 0;
 }
+
+/* --- the group commit -------------------------------------------------------- */
+
+static int
+outbox_stage(struct outbox_store *st, const struct outbox_item *it)
+{
+	char	*buf;
+	size_t	 len = 0;
+	int	 r;
+
+	buf = outbox_rec_encode(it->seq, it->alert, &it->slots[0].r,
+	    it->nslots, sizeof(struct outbox_slot), &len);
+	if (buf == NULL)
+		return DW_ENOMEM;
+	r = outbox_store_stage(st, it->file, buf, len);
+	free(buf);
+	return r;
+}
+
+static int
+outbox_unlink_later(struct outbox *ob, const char *name)
+{
+	char	**v;
+
+	if ((v = reallocarray(ob->unlinks, ob->nunlinks + 1,
+	    sizeof(*v))) == NULL)
+		return DW_ENOMEM;
+	ob->unlinks = v;
+	if ((v[ob->nunlinks] = strdup(name)) == NULL)
+		return DW_ENOMEM;
+	ob->nunlinks++;
+	return 0;
+}
+
+/* Writes the dead/ copy; rare, so its own directory sync. */
+static void
+outbox_commit_dead(struct outbox *ob, struct outbox_item *it)
+{
+	char	err[256];
+	int	r;
+
+	if ((r = outbox_store_open(ob->dead, err, sizeof(err))) != 0 ||
+	    (r = outbox_stage(ob->dead, it)) != 0 ||
+	    (r = outbox_store_publish(ob->dead, it->file)) != 0 ||
+	    (r = outbox_store_sync(ob->dead)) != 0) {
+		log_warn("outbox: cannot write %s/%s",
+		    outbox_store_dir(ob->dead), it->file);
+		return;
+	}
+	it->dead_dirty = 0;
+}
+
+/* Stage one item's file; the item's result so far. */
+static int
+outbox_commit_stage(struct outbox *ob, struct outbox_item *it)
+{
+	int	r;
+
+	if (it->dead_dirty)
+		outbox_commit_dead(ob, it);
+	if (it->finished && it->dead_dirty) {
+		/* its file keeps the alert; the next start tries again */
+		log_warnx("outbox: alert %s stays in %s until dead/ can be "
+		    "written", it->alert->id, outbox_store_dir(ob->store));
+		return 0;
+	}
+	if (it->finished)
+		return it->on_disk ? outbox_unlink_later(ob, it->file) : 0;
+	if ((r = outbox_stage(ob->store, it)) != 0)
+		log_warn("outbox: cannot write %s/%s",
+		    outbox_store_dir(ob->store), it->file);
+	return r;
+}
+
+static int
+outbox_commit_publish(struct outbox *ob, struct outbox_item *it)
+{
+	size_t	i;
+	int	r;
+
+	if (it->finished)
+		return 0;
+	if ((r = outbox_store_publish(ob->store, it->file)) != 0) {
+		log_warn("outbox: cannot rename into %s/%s",
+		    outbox_store_dir(ob->store), it->file);
+		outbox_store_discard(ob->store, it->file);
+		return r;
+	}
+	for (i = 0; i < it->nlegacy; i++)
+		outbox_unlink_later(ob, it->legacy[i]);
+	return 0;
+}
+
+static void
+outbox_commit_unlinks(struct outbox *ob)
+{
+	size_t	i;
+
+	for (i = 0; i < ob->nunlinks; i++) {
+		if (outbox_store_unlink(ob->store, ob->unlinks[i]) != 0)
+			log_warn("outbox: cannot remove %s/%s",
+			    outbox_store_dir(ob->store), ob->unlinks[i]);
+		free(ob->unlinks[i]);
+	}
+	free(ob->unlinks);
+	ob->unlinks = NULL;
+	ob->nunlinks = 0;
+}
+
+/* After the directory sync: what each item's waiters hear. */
+static void
+outbox_commit_settle(struct outbox_item *it, int r,
+    struct outbox_waiter **wake_ok, struct outbox_waiter **wake_fail)
+{
+	struct outbox_waiter	**dst, *w;
+	size_t			  i;
+
+	it->tried = 1;
+	if (r == 0 && !it->finished) {
+		it->on_disk = 1;
+		it->stale = 0;
+		for (i = 0; i < it->nlegacy; i++)
+			free(it->legacy[i]);
+		it->nlegacy = 0;
+	}
+	/* delivered everywhere is as good as durable */
+	dst = r == 0 || it->finished ? wake_ok : wake_fail;
+	if ((w = it->waiters) != NULL) {
+		while (w->next != NULL)
+			w = w->next;
+		w->next = *dst;
+		*dst = it->waiters;
+		it->waiters = NULL;
+	}
+	if (it->finished)
+		outbox_item_free(it);
+}
+
+static int
+outbox_not_on_disk(const struct outbox *ob)
+{
+	const struct outbox_item	*it;
+
+	TAILQ_FOREACH(it, &ob->items, entry)
+		if (!it->on_disk)
+			return 1;
+	return 0;
+}
+
+/* Runs one batch; the number of items it took. */
+static size_t
+outbox_commit_batch(struct outbox *ob, struct outbox_waiter **ok,
+    struct outbox_waiter **fail)
+{
+	struct outbox_item	*batch[OUTBOX_COMMIT_BATCH], *it;
+	int			 res[OUTBOX_COMMIT_BATCH];
+	size_t			 n = 0, i;
+	int			 sync;
+
+	while (n < OUTBOX_COMMIT_BATCH && (it = TAILQ_FIRST(&ob->dirtyq))) {
+		TAILQ_REMOVE(&ob->dirtyq, it, dirty);
+		it->in_dirty = 0;
+		batch[n] = it;
+		res[n] = outbox_commit_stage(ob, it);
+		n++;
+	}
+	for (i = 0; i < n; i++)
+		if (res[i] == 0)
+			res[i] = outbox_commit_publish(ob, batch[i]);
+	outbox_commit_unlinks(ob);
+	if ((sync = outbox_store_sync(ob->store)) != 0)
+		log_warn("outbox: cannot sync %s", outbox_store_dir(ob->store));
+	for (i = 0; i < n; i++)
+		outbox_commit_settle(batch[i], res[i] != 0 ? res[i] : sync, ok,
+		    fail);
+	return n;
+}
+
+static void
+outbox_rewrite_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct outbox		*ob = arg;
+	struct outbox_item	*it;
+
+	(void)fd;
+	(void)what;
+	TAILQ_FOREACH(it, &ob->items, entry)
+		if (!it->on_disk || it->stale)
+			outbox_item_touch(it);
+}
+
+/* One turn's commit; waiters hear back only after all state is set. */
+static int
+outbox_commit(struct outbox *ob)
+{
+	struct outbox_waiter	*ok = NULL, *fail = NULL, *bar = NULL;
+	int			 held;
+
+	outbox_commit_batch(ob, &ok, &fail);
+	held = outbox_not_on_disk(ob);
+	if (TAILQ_EMPTY(&ob->dirtyq)) {
+		bar = ob->barriers;
+		ob->barriers = NULL;
+	} else
+		outbox_commit_soon(ob);
+	if (held || fail != NULL) {
+		static const struct timeval tv = { OUTBOX_REWRITE_S, 0 };
+		evtimer_add(ob->rewrite, &tv);
+	}
+	outbox_wake(fail, DW_EIO);
+	outbox_wake(ok, 0);
+	outbox_wake(bar, held ? DW_EIO : 0);
+	outbox_kick_all(ob);
+	return held ? DW_EIO : 0;
+}
+
+static void
+outbox_commit_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct outbox		*ob = arg;
+	struct outbox_waiter	*ready = ob->ready;
+
+	(void)fd;
+	(void)what;
+	ob->ready = NULL;
+	if (!TAILQ_EMPTY(&ob->dirtyq) || ob->barriers != NULL)
+		outbox_commit(ob);
+	outbox_wake(ready, 0);
+}
+
+/* Idempotent: one commit runs from the loop soon after. */
+static void
+outbox_commit_soon(struct outbox *ob)
+{
+	static const struct timeval	now = { 0, 0 };
+
+	evtimer_add(ob->commit, &now);
+}
+
+int
+outbox_flush(struct outbox *ob)
+{
+	struct outbox_waiter	*ready = ob->ready;
+	int			 r = 0;
+
+	ob->ready = NULL;
+	do
+		r = outbox_commit(ob);
+	while (!TAILQ_EMPTY(&ob->dirtyq));
+	outbox_wake(ready, 0);
+	return r;
+}
+
+/* --- posting ---------------------------------------------------------------- */
 
 /* A private copy through the JSON form, which also checks the id. */
 static int
@@ -733,157 +831,322 @@ outbox_alert_dup(const struct alert *a, struct alert **out)
 	return r;
 }
 
-static int
-outbox_post_one(struct outbox *ob, const struct alert *a,
-    const struct sink *s)
+static size_t
+outbox_wanted(const struct outbox *ob, const struct alert *a)
 {
-	struct outbox_entry	*e;
+	size_t	i, n = 0;
+
+	for (i = 0; i < ob->nsq; i++)
+		n += sink_wants(ob->sq[i].sink, a);
+	return n;
+}
+
+static int
+outbox_post_new(struct outbox *ob, const struct alert *a, size_t n,
+    outbox_done_cb cb, void *arg)
+{
+	struct outbox_item	*it;
 	struct alert		*copy;
+	size_t			 i, k = 0;
 	int			 r;
 
-	if (outbox_entry_find(ob, a->id, s->name) != NULL) {
-		log_debug("outbox: alert %s to sink %s is already queued",
-		    a->id, s->name);
-		return 0;
+	if ((r = outbox_alert_dup(a, &copy)) != 0)
+		return r;
+	if ((it = outbox_item_new(ob, copy, n)) == NULL)
+		return DW_ENOMEM;
+	for (i = 0; i < ob->nsq; i++) {
+		if (!sink_wants(ob->sq[i].sink, a))
+			continue;
+		it->slots[k].item = it;
+		if ((it->slots[k++].r.sink =
+		    strdup(ob->sq[i].sink->name)) == NULL ||
+		    outbox_wait(&it->waiters, cb, arg) != 0) {
+			outbox_item_free(it);
+			return DW_ENOMEM;
+		}
+		cb = NULL;	/* one waiter */
 	}
-	if ((r = outbox_alert_dup(a, &copy)) != 0) {
-		log_warnx("outbox: an alert for check %s cannot be stored: %s",
-		    a->check != NULL ? a->check : "-", dw_strerror(r));
+	it->seq = ob->next_seq++;
+	TAILQ_INSERT_TAIL(&ob->items, it, entry);
+	ob->nitems++;
+	for (i = 0; i < it->nslots; i++)
+		outbox_sinkq_enqueue(outbox_sinkq_find(ob, it->slots[i].r.sink),
+		    &it->slots[i]);
+	outbox_item_touch(it);
+	return 0;
+}
+
+int
+outbox_post(struct outbox *ob, const struct alert *a, outbox_done_cb cb,
+    void *arg)
+{
+	struct outbox_item	*it;
+	size_t			 n;
+	int			 r;
+
+	if ((it = outbox_item_find(ob, a->id)) != NULL) {
+		log_debug("outbox: alert %s is already held", a->id);
+		if (it->on_disk)
+			return outbox_wait(&ob->ready, cb, arg) == 0 ?
+			    (outbox_commit_soon(ob), 0) : DW_ENOMEM;
+		if ((r = outbox_wait(&it->waiters, cb, arg)) == 0)
+			outbox_item_touch(it);
 		return r;
 	}
-	if ((e = outbox_entry_new(ob, copy, s->name, 0)) == NULL) {
-		log_warnx("outbox: alert %s to sink %s: out of memory", a->id,
-		    s->name);
-		return DW_ENOMEM;
+	if ((n = outbox_wanted(ob, a)) == 0 || outbox_recently_done(ob,
+	    a->id)) {
+		log_debug("outbox: alert %s (%s) is %s; not stored", a->id,
+		    severity_name(a->severity), n == 0 ? "wanted by no sink" :
+		    "already delivered");
+		if ((r = outbox_wait(&ob->ready, cb, arg)) == 0)
+			outbox_commit_soon(ob);
+		return r;
 	}
-	if ((r = outbox_entry_write(e, e->path)) != 0)
-		log_warn("outbox: cannot write %s (%s); alert %s to sink %s "
-		    "is held in memory only", e->path, dw_strerror(r), a->id,
-		    s->name);
-	outbox_kick(ob);
+	if ((r = outbox_post_new(ob, a, n, cb, arg)) != 0)
+		log_warnx("outbox: alert %s cannot be queued: %s", a->id,
+		    dw_strerror(r));
 	return r;
 }
 
 int
-outbox_post(struct outbox *ob, const struct alert *a)
+outbox_barrier(struct outbox *ob, outbox_done_cb cb, void *arg)
 {
-	size_t	i, wanted = 0;
-	int	r, rv = 0;
+	int	r;
 
-	for (i = 0; i < ob->nsinks; i++) {
-		if (!sink_wants(ob->sinks[i], a))
-			continue;
-		wanted++;
-		if ((r = outbox_post_one(ob, a, ob->sinks[i])) != 0)
-			rv = r;
+	if ((r = outbox_wait(&ob->barriers, cb, arg)) == 0)
+		outbox_commit_soon(ob);
+	return r;
+}
+
+/* --- life --------------------------------------------------------------------- */
+
+struct outbox *
+outbox_new(struct event_base *base, const char *state_dir)
+{
+	struct outbox	*ob;
+	char		*dir = NULL, *dead = NULL;
+
+	if ((ob = calloc(1, sizeof(*ob))) == NULL)
+		return NULL;
+	ob->base = base;
+	ob->base_s = OUTBOX_BACKOFF_BASE;
+	ob->cap_s = OUTBOX_BACKOFF_CAP;
+	ob->next_seq = 1;
+	TAILQ_INIT(&ob->items);
+	TAILQ_INIT(&ob->dirtyq);
+	if (asprintf(&dir, "%s/outbox", state_dir) == -1)
+		dir = NULL;
+	if (asprintf(&dead, "%s/outbox/dead", state_dir) == -1)
+		dead = NULL;
+	if (dir != NULL && dead != NULL) {
+		ob->store = outbox_store_new(dir);
+		ob->dead = outbox_store_new(dead);
 	}
-	if (wanted == 0)
-		log_debug("outbox: alert %s (%s) is wanted by no sink; not "
-		    "stored", a->id, severity_name(a->severity));
-	return rv;
+	free(dir);
+	free(dead);
+	ob->commit = evtimer_new(base, outbox_commit_cb, ob);
+	ob->rewrite = evtimer_new(base, outbox_rewrite_cb, ob);
+	if (ob->store == NULL || ob->dead == NULL || ob->commit == NULL ||
+	    ob->rewrite == NULL) {
+		outbox_free(ob);
+		return NULL;
+	}
+	return ob;
 }
 
-static void
-outbox_quarantine(const char *path, const char *why)
+void
+outbox_free(struct outbox *ob)
 {
-	const struct log_field	 fields[] = {
-		{ "DRIFTWATCH_FILE", path },
-		{ NULL, NULL }
-	};
-	char			*bad = NULL;
+	struct outbox_item	*it;
+	size_t			 i;
 
-	if (outbox_printf(&bad, "%s.bad", path) == -1 ||
-	    rename(path, bad) == -1)
-		log_warn("outbox: %s is unreadable (%s) and cannot be "
-		    "renamed", path, why);
-	else
-		log_struct(LOG_ERR, MSGID_ALERT_DEAD, fields, "outbox: %s is "
-		    "unreadable (%s); renamed to %s", path, why, bad);
-	free(bad);
+	if (ob == NULL)
+		return;
+	for (i = 0; i < ob->nsq; i++)
+		outbox_sinkq_stop(&ob->sq[i]);
+	free(ob->sq);
+	outbox_free_sinks(ob->sinks, ob->nsq);
+	while ((it = TAILQ_FIRST(&ob->dirtyq)) != NULL) {
+		TAILQ_REMOVE(&ob->dirtyq, it, dirty);
+		it->in_dirty = 0;
+		if (it->finished) {
+			outbox_wake(it->waiters, 0);
+			it->waiters = NULL;
+			outbox_item_free(it);
+		}
+	}
+	while ((it = TAILQ_FIRST(&ob->items)) != NULL) {
+		TAILQ_REMOVE(&ob->items, it, entry);
+		outbox_wake(it->waiters, DW_ECANCELED);
+		it->waiters = NULL;
+		outbox_item_free(it);
+	}
+	outbox_wake(ob->ready, 0);
+	outbox_wake(ob->barriers, DW_ECANCELED);
+	for (i = 0; i < ob->nunlinks; i++)
+		free(ob->unlinks[i]);
+	free(ob->unlinks);
+	if (ob->commit != NULL)
+		event_free(ob->commit);
+	if (ob->rewrite != NULL)
+		event_free(ob->rewrite);
+	outbox_store_free(ob->store);
+	outbox_store_free(ob->dead);
+	free(ob);
 }
 
-/* { "sink", "attempts", "alert" }; sink is borrowed from o. */
+void
+outbox_quiesce(struct outbox *ob)
+{
+	ob->quiesced = 1;
+}
+
+void
+outbox_set_backoff(struct outbox *ob, double base_s, double cap_s)
+{
+	ob->base_s = base_s;
+	ob->cap_s = cap_s;
+}
+
+size_t
+outbox_pending(const struct outbox *ob)
+{
+	return ob->nitems;
+}
+
+size_t
+outbox_sending(const struct outbox *ob)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < ob->nsq; i++)
+		n += ob->sq[i].sending != NULL;
+	return n;
+}
+
+size_t
+outbox_backing_off(const struct outbox *ob)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < ob->nsq; i++)
+		n += ob->sq[i].failures > 0;
+	return n;
+}
+
+/* --- loading ------------------------------------------------------------------ */
+
+/* The loaded items, before they are sorted into the outbox. */
+struct outbox_loader {
+	struct outbox_item	**v;
+	size_t			  n;
+};
+
+static struct outbox_item *
+outbox_loader_find(const struct outbox_loader *l, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i]->alert->id, id) == 0)
+			return l->v[i];
+	return NULL;
+}
+
 static int
-outbox_parse(struct json_object *o, const char **sink,
-    unsigned int *attempts, struct alert **a)
+outbox_item_add_slot(struct outbox_item *it, const struct outbox_slot_rec *r)
 {
-	struct json_object	*v;
-	int64_t			 n;
+	struct outbox_slot	*v;
+	size_t			 i;
 
-	if (!json_object_is_type(o, json_type_object))
-		return DW_EPARSE;
-	if (!json_object_object_get_ex(o, "sink", &v) ||
-	    !json_object_is_type(v, json_type_string) ||
-	    !sink_name_valid(json_object_get_string(v)))
-		return DW_EPARSE;
-	*sink = json_object_get_string(v);
-	if (!json_object_object_get_ex(o, "attempts", &v) ||
-	    !json_object_is_type(v, json_type_int) ||
-	    (n = json_object_get_int64(v)) < 0 || n > 1000000000)
-		return DW_EPARSE;
-	*attempts = (unsigned int)n;
-	if (!json_object_object_get_ex(o, "alert", &v))
-		return DW_EPARSE;
-	return alert_from_json(v, a);
+	for (i = 0; i < it->nslots; i++)
+		if (strcmp(it->slots[i].r.sink, r->sink) == 0)
+			return 0;	/* the newer (version 2) state wins */
+	if ((v = reallocarray(it->slots, it->nslots + 1, sizeof(*v))) == NULL)
+		return DW_ENOMEM;
+	it->slots = v;
+	memset(&v[it->nslots], 0, sizeof(*v));
+	v[it->nslots].r = *r;
+	if ((v[it->nslots].r.sink = strdup(r->sink)) == NULL)
+		return DW_ENOMEM;
+	it->nslots++;
+	for (i = 0; i < it->nslots; i++)
+		it->slots[i].item = it;
+	return 0;
 }
 
-/* Its own name must be what its content would be written as. */
 static int
-outbox_name_matches(const char *name, const struct alert *a,
-    const char *sink)
+outbox_item_add_legacy(struct outbox_item *it, const char *name)
 {
-	size_t	idlen = strlen(a->id), slen = strlen(sink);
+	char	**v;
 
-	return strncmp(name, a->id, idlen) == 0 && name[idlen] == '.' &&
-	    strncmp(name + idlen + 1, sink, slen) == 0 &&
-	    strcmp(name + idlen + 1 + slen, ".json") == 0;
+	if ((v = reallocarray(it->legacy, it->nlegacy + 1,
+	    sizeof(*v))) == NULL)
+		return DW_ENOMEM;
+	it->legacy = v;
+	if ((v[it->nlegacy] = strdup(name)) == NULL)
+		return DW_ENOMEM;
+	it->nlegacy++;
+	return 0;
 }
 
-/* 0 when the file was queued, 1 when already held, <0 otherwise. */
+/* Folds one file's record into the loader; rec is consumed. */
 static int
-outbox_load_file(struct outbox *ob, const char *name)
+outbox_loader_add(struct outbox *ob, struct outbox_loader *l,
+    struct outbox_rec *rec, const char *name)
 {
-	struct json_object	*o = NULL;
-	struct alert		*a = NULL;
-	const char		*sink = NULL;
-	char			*path = NULL, *buf = NULL, why[128];
+	struct outbox_item	**v, *it;
+	size_t			  i;
+	int			  r = 0;
+
+	if ((it = outbox_loader_find(l, rec->alert->id)) == NULL) {
+		if ((v = reallocarray(l->v, l->n + 1, sizeof(*v))) == NULL)
+			return DW_ENOMEM;
+		l->v = v;
+		if ((it = outbox_item_new(ob, rec->alert, 0)) == NULL) {
+			rec->alert = NULL;
+			return DW_ENOMEM;
+		}
+		rec->alert = NULL;
+		it->on_disk = it->tried = 1;
+		l->v[l->n++] = it;
+	}
+	if (!rec->legacy)
+		it->seq = rec->seq;
+	for (i = 0; r == 0 && i < rec->nslots; i++)
+		r = outbox_item_add_slot(it, &rec->slots[i]);
+	if (r == 0 && rec->legacy)
+		r = outbox_item_add_legacy(it, name);
+	return r;
+}
+
+static int
+outbox_load_file(struct outbox *ob, struct outbox_loader *l, const char *name)
+{
+	struct outbox_rec	 rec;
+	char			*buf = NULL, why[128];
 	size_t			 len = 0;
-	unsigned int		 attempts = 0;
 	int			 r;
 
-	if (outbox_printf(&path, "%s/%s", ob->dir, name) == -1)
-		return DW_ENOMEM;
-	if ((r = atomicfile_read(path, OUTBOX_MAX_FILE, &buf, &len)) != 0) {
+	if ((r = outbox_store_read(ob->store, name, &buf, &len)) != 0) {
 		/* only a file that is wrong is set aside; a failed read
 		 * (EMFILE, EIO) leaves it for the next load */
 		if (r == DW_ETOOBIG)
-			outbox_quarantine(path, dw_strerror(r));
+			outbox_store_quarantine(ob->store, name,
+			    dw_strerror(r));
 		else
-			log_warn("outbox: cannot read %s; it stays for the next "
-			    "start", path);
-		goto out;
+			log_warn("outbox: cannot read %s/%s; it stays for the "
+			    "next start", outbox_store_dir(ob->store), name);
+		return r;
 	}
-	if ((r = jsonparse(buf, len, &o, why, sizeof(why))) != 0) {
-		outbox_quarantine(path, why);
-		goto out;
-	}
-	if ((r = outbox_parse(o, &sink, &attempts, &a)) != 0 ||
-	    !outbox_name_matches(name, a, sink)) {
-		r = r != 0 ? r : DW_EPARSE;
-		outbox_quarantine(path, "not an outbox entry");
-		goto out;
-	}
-	if (outbox_entry_find(ob, a->id, sink) != NULL) {
-		r = 1;
-		goto out;
-	}
-	r = outbox_entry_new(ob, a, sink, attempts) != NULL ? 0 : DW_ENOMEM;
-	a = NULL;
-out:
-	alert_free(a);
-	json_object_put(o);
+	r = outbox_rec_decode(name, buf, len, &rec, why, sizeof(why));
 	free(buf);
-	free(path);
+	if (r == DW_EPARSE)
+		outbox_store_quarantine(ob->store, name, why);
+	if (r != 0)
+		return r;
+	r = outbox_loader_add(ob, l, &rec, name);
+	outbox_rec_clear(&rec);
 	return r;
 }
 
@@ -896,32 +1159,80 @@ outbox_is_entry_name(const char *name)
 	    strcmp(name + len - 5, ".json") == 0;
 }
 
+/* By seq; the previous version's files (seq 0) by alert time, then id. */
+static int
+outbox_item_cmp(const void *pa, const void *pb)
+{
+	const struct outbox_item	*a = *(struct outbox_item *const *)pa;
+	const struct outbox_item	*b = *(struct outbox_item *const *)pb;
+
+	if (a->seq != b->seq)
+		return a->seq == 0 ? 1 : b->seq == 0 ? -1 :
+		    a->seq < b->seq ? -1 : 1;
+	if (a->alert->time != b->alert->time)
+		return a->alert->time < b->alert->time ? -1 : 1;
+	return strcmp(a->alert->id, b->alert->id);
+}
+
+/* Sorted into the outbox; upgraded and finished files are rewritten. */
+static size_t
+outbox_loader_take(struct outbox *ob, struct outbox_loader *l)
+{
+	struct outbox_item	*it;
+	size_t			 i, n = 0;
+
+	qsort(l->v, l->n, sizeof(*l->v), outbox_item_cmp);
+	for (i = 0; i < l->n; i++) {
+		it = l->v[i];
+		if (outbox_item_find(ob, it->alert->id) != NULL) {
+			outbox_item_free(it);
+			continue;
+		}
+		if (it->seq == 0 || it->seq >= ob->next_seq) {
+			if (it->seq == 0)
+				it->seq = ob->next_seq;
+			ob->next_seq = it->seq + 1;
+		}
+		TAILQ_INSERT_TAIL(&ob->items, it, entry);
+		ob->nitems++;
+		n++;
+		if (it->nlegacy > 0)
+			outbox_item_touch(it);
+		if (!outbox_item_pending(it))
+			outbox_item_finish(it);
+	}
+	free(l->v);
+	return n;
+}
+
 int
 outbox_load(struct outbox *ob, char *err, size_t errlen)
 {
-	struct dirent	*de;
-	DIR		*d;
-	int		 n = 0;
+	struct outbox_loader	 l = { NULL, 0 };
+	struct dirent		*de;
+	DIR			*d;
+	size_t			 n;
+	int			 r;
 
-	if (mkdir(ob->dir, 0700) == -1 && errno != EEXIST) {
-		snprintf(err, errlen, "cannot create %s: %s", ob->dir,
-		    strerror(errno));
-		return DW_EIO;
-	}
-	if ((d = opendir(ob->dir)) == NULL) {
-		snprintf(err, errlen, "cannot open %s: %s", ob->dir,
-		    strerror(errno));
+	if ((r = outbox_store_open(ob->store, err, errlen)) != 0)
+		return r;
+	outbox_store_sweep(ob->store);
+	if ((d = opendir(outbox_store_dir(ob->store))) == NULL) {
+		snprintf(err, errlen, "cannot open %s: %s",
+		    outbox_store_dir(ob->store), strerror(errno));
 		return DW_EIO;
 	}
 	while ((de = readdir(d)) != NULL)
 		if (outbox_is_entry_name(de->d_name) &&
-		    outbox_load_file(ob, de->d_name) == 0)
-			n++;
+		    outbox_load_file(ob, &l, de->d_name) == DW_ENOMEM)
+			log_warnx("outbox: out of memory loading %s",
+			    de->d_name);
 	closedir(d);
+	n = outbox_loader_take(ob, &l);
 	if (n > 0)
-		log_info("outbox: %d pending alert(s) loaded from %s", n,
-		    ob->dir);
-	outbox_log_orphans(ob);
-	outbox_kick(ob);
-	return n;
+		log_info("outbox: %zu pending alert(s) loaded from %s", n,
+		    outbox_store_dir(ob->store));
+	outbox_requeue(ob);
+	outbox_kick_all(ob);
+	return (int)n;
 }

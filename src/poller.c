@@ -238,6 +238,43 @@ poll_region_malformed(struct poll_region *pr, const struct ct_event *e,
 	return a;
 }
 
+/* What marks an event seen once its alert is durable (outbox.h). */
+struct poll_seen {
+	struct evstate	*ev;	/* outlives the poller */
+	time_t		 time;
+	char		 region[EVSTATE_REGIONMAX + 1];
+	char		 id[EVSTATE_IDMAX + 1];
+};
+
+static void
+poll_seen_cb(int result, void *arg)
+{
+	struct poll_seen	*ps = arg;
+
+	if (result == 0 && evstate_mark(ps->ev, ps->id, ps->time) != 0)
+		log_warnx("events %s: cannot remember event %s", ps->region,
+		    ps->id);
+	else if (result != 0 && result != DW_ECANCELED)
+		log_warnx("events %s: the alert for event %s is not on disk "
+		    "(%s); not marked seen, so the next poll raises it again",
+		    ps->region, ps->id, dw_strerror(result));
+	free(ps);
+}
+
+static struct poll_seen *
+poll_seen_new(struct poll_region *pr, const struct ct_event *e)
+{
+	struct poll_seen	*ps;
+
+	if ((ps = calloc(1, sizeof(*ps))) == NULL)
+		return NULL;
+	ps->ev = pr->poller->ev;
+	ps->time = e->event_time;
+	snprintf(ps->region, sizeof(ps->region), "%s", pr->name);
+	snprintf(ps->id, sizeof(ps->id), "%s", e->event_id);
+	return ps;
+}
+
 static void
 poll_region_event(struct poll_region *pr, const struct ct_event *e)
 {
@@ -256,10 +293,13 @@ poll_region_event(struct poll_region *pr, const struct ct_event *e)
 		a = poll_region_malformed(pr, e, err);
 	if (a == NULL)
 		return;		/* not alert-worthy: nothing to remember */
+	/* seen only once the alert is durable: unmarked, it comes back */
+	if ((a->durable_arg = poll_seen_new(pr, e)) == NULL) {
+		alert_free(a);
+		return;
+	}
+	a->durable_cb = poll_seen_cb;
 	p->alert_cb(a, p->alert_arg);
-	if (evstate_mark(p->ev, e->event_id, e->event_time) != 0)
-		log_warnx("events %s: cannot remember event %s", pr->name,
-		    e->event_id);
 }
 
 /*

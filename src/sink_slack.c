@@ -374,7 +374,13 @@ sink_slack_render(const struct sink *s, const struct alert *a,
 	return 0;
 }
 
+static const char *const sink_slack_keys[] = { "url", NULL };
+
 const struct sink_ops sink_slack_ops = {
 	.type = "slack",
+	.keys = sink_slack_keys,
+	.required = sink_slack_keys,
 	.render = sink_slack_render,
+	.deliver = sink_http_deliver,
+	.cancel = sink_http_cancel,
 };

@@ -112,7 +112,14 @@ out:
 	return r;
 }
 
+static const char *const sink_webhook_keys[] = { "url", "secret", NULL };
+static const char *const sink_webhook_required[] = { "url", NULL };
+
 const struct sink_ops sink_webhook_ops = {
 	.type = "webhook",
+	.keys = sink_webhook_keys,
+	.required = sink_webhook_required,
 	.render = sink_webhook_render,
+	.deliver = sink_http_deliver,
+	.cancel = sink_http_cancel,
 };

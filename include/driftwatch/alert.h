@@ -44,6 +44,15 @@ struct alert_event {
 
 #define ALERT_ID_LEN	48
 
+/*
+ * Who made an alert may wait to hear that it is durable before it
+ * records anything as done (an event as seen): result 0 when it is,
+ * else a negative DW_ code.  Whoever stores the alert takes the
+ * callback (and clears it); alert_free() of an alert still holding one
+ * calls it with DW_ECANCELED, so the maker always hears back once.
+ */
+typedef void	(*alert_durable_cb)(int result, void *arg);
+
 /* Every string is owned by the alert and freed by alert_free(). */
 struct alert {
 	char			 id[ALERT_ID_LEN];	/* unique; receivers drop repeats */
@@ -58,6 +67,8 @@ struct alert {
 	char			*actual;
 	time_t			 time;		/* when driftwatch raised it */
 	struct alert_event	 ev;
+	alert_durable_cb	 durable_cb;	/* not stored; may be NULL */
+	void			*durable_arg;
 };
 
 const char	*severity_name(enum severity);

@@ -15,17 +15,21 @@
 #include <stddef.h>
 
 #include "driftwatch/alert.h"
+#include "driftwatch/sink.h"
 
 #define CONFIG_DEFAULT_PATH	"/etc/driftwatch/driftwatchd.conf"
 
 struct config_sink {
 	char		*name;		/* [sink NAME] */
-	char		*type;		/* "webhook" or "slack" */
+	char		*type;		/* a type in sink.c's table */
 	char		*url;		/* secret: wiped on free */
 	char		*secret;	/* HMAC key or NULL; wiped on free */
 	enum severity	 min_severity;
 	long		 timeout_ms;
 	unsigned	 line;		/* of the [sink NAME] header */
+	/* The type's own keys (topic_arn, ...), checked by its backend. */
+	struct sink_opt	*opts;
+	size_t		 nopts;
 };
 
 struct config {

@@ -489,6 +489,75 @@ test_stable_ids(void)
 	unlink("findings.json");
 }
 
+/* One "crash": the store is freed unsaved and loaded again from disk. */
+static struct findings *
+crash_reload(struct findings *fs)
+{
+	struct findings	*again;
+	char		 err[256];
+
+	findings_free(fs);
+	again = findings_new(dir, "111122223333", 1);
+	if (findings_load(again, err, sizeof(err)) != 0)
+		diag("reload: %s", err);
+	return again;
+}
+
+/*
+ * A finding the file does not hold yet, already drifting, and a check
+ * going blind: raised again after a crash before the save, each keeps
+ * its first id.
+ */
+static void
+test_stable_new_ids(void)
+{
+	struct findings	*fs;
+	struct got	 g = { { 0 }, 0 }, h = { { 0 }, 0 };
+	char		 first[ALERT_ID_LEN] = "", blind[ALERT_ID_LEN] = "";
+
+	unlink("findings.json");
+	fs = findings_new(dir, "111122223333", 1);
+	pass(fs, "iam.user_mfa", FINDING_OK, "enabled", T0, &g);
+	findings_save(fs);		/* the file exists; this finding not */
+	got_clear(&g);
+	pass(fs, "root.mfa", FINDING_DRIFT, "disabled", T0 + 60, &g);
+	findings_begin(fs, "cloudtrail.trail");
+	findings_end(fs, "cloudtrail.trail", 0, "AccessDenied", T0 + 60,
+	    collect, &g);
+	ok(g.n == 2, "a new drifting finding opens and a check goes blind");
+	if (g.n == 2) {
+		snprintf(first, sizeof(first), "%s", g.a[0]->id);
+		snprintf(blind, sizeof(blind), "%s", g.a[1]->id);
+	}
+	fs = crash_reload(fs);
+	pass(fs, "root.mfa", FINDING_DRIFT, "disabled", T0 + 120, &h);
+	findings_begin(fs, "cloudtrail.trail");
+	findings_end(fs, "cloudtrail.trail", 0, "AccessDenied", T0 + 120,
+	    collect, &h);
+	ok(h.n == 2 && strcmp(h.a[0]->id, first) == 0,
+	    "the open raised again keeps its id (%s, then %s)", first,
+	    h.n > 0 ? h.a[0]->id : "none");
+	ok(h.n == 2 && strcmp(h.a[1]->id, blind) == 0,
+	    "the blind alert raised again keeps its id (%s, then %s)", blind,
+	    h.n > 1 ? h.a[1]->id : "none");
+	got_clear(&h);
+	findings_save(fs);
+	/* resolved, gone, then drifting again: a new transition, a new id */
+	pass(fs, "root.mfa", FINDING_OK, "enabled", T0 + 180, &h);
+	findings_begin(fs, "root.mfa");
+	findings_end(fs, "root.mfa", 1, NULL, T0 + 240, collect, &h);
+	findings_save(fs);
+	got_clear(&h);
+	fs = crash_reload(fs);
+	pass(fs, "root.mfa", FINDING_DRIFT, "disabled", T0 + 300, &h);
+	ok(h.n == 1 && strcmp(h.a[0]->id, first) != 0,
+	    "a later open of the same finding has another id");
+	got_clear(&g);
+	got_clear(&h);
+	findings_free(fs);
+	unlink("findings.json");
+}
+
 int
 main(void)
 {
@@ -505,6 +574,7 @@ main(void)
 	test_corrupt();
 	test_misc();
 	test_stable_ids();
+	test_stable_new_ids();
 	unlink("findings.json");
 	rmdir(dir);
 	return done_testing();

@@ -1,15 +1,18 @@
 /*
- * The outbox on a real event_base with a fake transport: the fake
- * answers each request with the next scripted status through a
- * zero-delay timer, so no network is ever used.
+ * The outbox on a real event_base with a fake sink backend: the fake
+ * answers each delivery with the next scripted verdict through a
+ * zero-delay timer, so no network is used and only the outbox's own
+ * promises are under test (durability before completion, one file per
+ * alert, per-sink order and backoff, dead/, the upgrade from the
+ * previous version's files).
  */
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -24,159 +27,144 @@
 #include "driftwatch/sink.h"
 #include "tap.h"
 
-#define URL	"https://127.0.0.1:1/hooks/TOKENxyz"
-#define SECRET	"hmac-s3cret-key"
-#define HANG	(-1)	/* never answer */
-#define NETERR	0	/* answer with a network error */
-#define MAXREQ	64
+#define OK	1	/* delivered */
+#define RETRY	2
+#define RETRY1	3	/* retry, Retry-After: 1 */
+#define DEAD	4
+#define HANG	5	/* never answer */
+#define MAXREQ	256
 
-struct fake;
-
-struct fake_xfer {
-	struct fake	*f;
+struct sink_call {
 	struct event	*ev;
-	http_cb		 cb;
+	sink_done_cb	 cb;
 	void		*arg;
-	long		 status;
+	int		 what;
 };
 
-struct fake {
+static struct {
 	struct event_base	*base;
-	struct outbox		*ob;
 	char			 dir[256];	/* <state>/outbox */
-	long			 script[MAXREQ];
+	int			 script[MAXREQ];
 	size_t			 nscript;
 	size_t			 nsent;
 	int			 ncancel;
 	int			 inflight;
 	int			 max_inflight;
-	int			 missing;	/* sends whose file was absent */
-	size_t			 backoff_after[MAXREQ];
+	int			 missing;	/* deliveries whose file was absent */
 	char			 ids[MAXREQ][ALERT_ID_LEN];
 	char			 sinks[MAXREQ][SINK_NAME_MAX + 1];
-	const char		*body;		/* the fake's answer */
-	long			 retry_after;	/* sent with every answer */
-};
+	size_t			 backing_off[MAXREQ];	/* after each answer */
+	struct outbox		*ob;
+} F;
 
 static char	state_dir[] = "/tmp/dw-test-outbox-XXXXXX";
 
-static const char *
-req_header(const struct http_request *req, const char *name)
-{
-	size_t	i, n = strlen(name);
-
-	for (i = 0; req->headers[i] != NULL; i++)
-		if (strncmp(req->headers[i], name, n) == 0)
-			return req->headers[i] + n + 2;
-	return NULL;
-}
-
 static void
-fake_answer(int fd, short what, void *arg)
+fake_answer(evutil_socket_t fd, short what, void *arg)
 {
-	struct fake_xfer	*x = arg;
-	struct fake		*f = x->f;
-	struct http_response	 resp;
-	size_t			 n = f->nsent;
+	struct sink_call	*c = arg;
+	struct sink_result	 res;
+	size_t			 n = F.nsent;
 
 	(void)fd;
 	(void)what;
-	memset(&resp, 0, sizeof(resp));
-	resp.retry_after = f->retry_after;
-	resp.status = x->status;
-	resp.result = x->status == NETERR ? DW_ENET : 0;
-	if (x->status == NETERR)
-		snprintf(resp.error, sizeof(resp.error), "Failed to connect "
-		    "to " URL);
-	resp.body = (char *)(f->body != NULL ? f->body : "");
-	resp.body_len = strlen(resp.body);
-	event_free(x->ev);
-	f->inflight--;
-	x->cb(&resp, x->arg);
-	free(x);
-	f->backoff_after[n - 1] = outbox_backing_off(f->ob);
+	memset(&res, 0, sizeof(res));
+	res.retry_after = c->what == RETRY1 ? 1 : -1;
+	res.verdict = c->what == OK ? SINK_DELIVERED : c->what == DEAD ?
+	    SINK_PERMANENT : SINK_RETRY;
+	snprintf(res.detail, sizeof(res.detail), "fake verdict %d", c->what);
+	event_free(c->ev);
+	F.inflight--;
+	c->cb(&res, c->arg);
+	free(c);
+	F.backing_off[n - 1] = outbox_backing_off(F.ob);
 }
 
-static struct http_xfer *
-fake_send(void *ctx, const struct http_request *req, http_cb cb, void *arg)
+static struct sink_call *
+fake_deliver(struct sink *s, const struct alert *a, sink_done_cb cb,
+    void *arg)
 {
-	struct fake		*f = ctx;
-	struct fake_xfer	*x;
-	const char		*id = req_header(req, "X-Driftwatch-Alert-Id");
-	const char		*sink = strrchr(req->log_name, ' ') + 1;
-	char			 path[512];
-	static const struct timeval	now = { 0, 0 };
+	static const struct timeval	 now = { 0, 0 };
+	struct sink_call		*c;
+	char				 path[512];
 
-	snprintf(path, sizeof(path), "%s/%s.%s.json", f->dir, id, sink);
+	snprintf(path, sizeof(path), "%s/%s.json", F.dir, a->id);
 	if (access(path, F_OK) != 0)
-		f->missing++;
-	if (f->nsent < MAXREQ) {
-		snprintf(f->ids[f->nsent], ALERT_ID_LEN, "%s", id);
-		snprintf(f->sinks[f->nsent], SINK_NAME_MAX + 1, "%s", sink);
+		F.missing++;
+	if (F.nsent < MAXREQ) {
+		snprintf(F.ids[F.nsent], ALERT_ID_LEN, "%s", a->id);
+		snprintf(F.sinks[F.nsent], SINK_NAME_MAX + 1, "%s", s->name);
 	}
-	x = calloc(1, sizeof(*x));
-	x->f = f;
-	x->cb = cb;
-	x->arg = arg;
-	x->status = f->nsent < f->nscript ? f->script[f->nsent] : 200;
-	f->nsent++;
-	if (++f->inflight > f->max_inflight)
-		f->max_inflight = f->inflight;
-	x->ev = evtimer_new(f->base, fake_answer, x);
-	if (x->status != HANG)
-		evtimer_add(x->ev, &now);
-	return (struct http_xfer *)x;
+	c = calloc(1, sizeof(*c));
+	c->cb = cb;
+	c->arg = arg;
+	c->what = F.nsent < F.nscript ? F.script[F.nsent] : OK;
+	F.nsent++;
+	if (++F.inflight > F.max_inflight)
+		F.max_inflight = F.inflight;
+	c->ev = evtimer_new(F.base, fake_answer, c);
+	if (c->what != HANG)
+		evtimer_add(c->ev, &now);
+	return c;
 }
 
 static void
-fake_cancel(struct http_xfer *hx)
+fake_cancel(struct sink_call *c)
 {
-	struct fake_xfer	*x = (struct fake_xfer *)hx;
-
-	x->f->ncancel++;
-	x->f->inflight--;
-	event_free(x->ev);
-	free(x);
+	F.ncancel++;
+	F.inflight--;
+	event_free(c->ev);
+	free(c);
 }
+
+static const struct sink_ops fake_ops = {
+	.type = "fake",
+	.deliver = fake_deliver,
+	.cancel = fake_cancel,
+};
 
 static struct sink *
 mksink(const char *name, enum severity min)
 {
-	char	err[128];
+	struct sink	*s = calloc(1, sizeof(*s));
 
-	return sink_new(name, "webhook", URL, SECRET, min, 1000, NULL, err,
-	    sizeof(err));
+	s->name = strdup(name);
+	s->ops = &fake_ops;
+	s->min_severity = min;
+	return s;
 }
 
 /* A new outbox with sinks "hook" (and "other" when two) and a script. */
 static struct outbox *
-setup(struct fake *f, struct event_base *base, int two, const long *script,
-    size_t n)
+setup(int two, const int *script, size_t n)
 {
-	struct outbox_transport	 tr;
-	struct sink		**s;
-	char			 err[128];
+	struct sink	**s;
+	char		 err[256];
 
-	memset(f, 0, sizeof(*f));
-	f->retry_after = -1;
-	tr.send = fake_send;
-	tr.cancel = fake_cancel;
-	tr.ctx = f;
-	f->base = base;
-	snprintf(f->dir, sizeof(f->dir), "%s/outbox", state_dir);
+	memset(&F, 0, sizeof(F));
+	F.base = event_base_new();
+	snprintf(F.dir, sizeof(F.dir), "%s/outbox", state_dir);
 	if (n > 0)
-		memcpy(f->script, script, n * sizeof(*script));
-	f->nscript = n;
-	f->ob = outbox_new(base, &tr, state_dir);
-	outbox_set_backoff(f->ob, 0.001, 0.004);
+		memcpy(F.script, script, n * sizeof(*script));
+	F.nscript = n;
+	F.ob = outbox_new(F.base, state_dir);
+	outbox_set_backoff(F.ob, 0.001, 0.004);
 	s = calloc(2, sizeof(*s));
 	s[0] = mksink("hook", SEV_LOW);
 	if (two)
 		s[1] = mksink("other", SEV_CRITICAL);
-	outbox_set_sinks(f->ob, s, two ? 2 : 1);
-	if (outbox_load(f->ob, err, sizeof(err)) < 0)
+	outbox_set_sinks(F.ob, s, two ? 2 : 1);
+	if (outbox_load(F.ob, err, sizeof(err)) < 0)
 		diag("load: %s", err);
-	return f->ob;
+	return F.ob;
+}
+
+static void
+teardown(void)
+{
+	outbox_free(F.ob);
+	F.ob = NULL;
+	event_base_free(F.base);
 }
 
 static struct alert *
@@ -191,14 +179,31 @@ mkalert(enum severity sev, time_t when)
 }
 
 static int
-file_exists(const char *dir, const char *id, const char *sink,
-    const char *suffix)
+file_exists(const char *dir, const char *name)
 {
 	char	path[512];
 
-	snprintf(path, sizeof(path), "%s/%s.%s.json%s", dir, id, sink,
-	    suffix);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	return access(path, F_OK) == 0;
+}
+
+static int
+alert_file(const char *dir, const struct alert *a)
+{
+	char	name[128];
+
+	snprintf(name, sizeof(name), "%s.json", a->id);
+	return file_exists(dir, name);
+}
+
+static char *
+read_alert_file(const char *dir, const struct alert *a)
+{
+	char	path[512], *buf = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s.json", dir, a->id);
+	atomicfile_read(path, 1 << 20, &buf, NULL);
+	return buf;
 }
 
 /* Files directly in dir whose name ends in suffix. */
@@ -232,7 +237,7 @@ clean_dir(const char *dir)
 	if ((d = opendir(dir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		if (unlink(path) == -1) {
@@ -243,152 +248,269 @@ clean_dir(const char *dir)
 	closedir(d);
 }
 
+/* A completion: when it came, whether the file was there then. */
+struct done {
+	int	calls;
+	int	result;
+	int	file_then;
+	size_t	sent_then;
+	char	path[512];
+};
+
 static void
-test_deliver(struct event_base *base)
+done_cb(int result, void *arg)
 {
-	static const long	 script[] = { 200 };
-	struct fake		 f;
-	struct outbox		*ob = setup(&f, base, 0, script, 1);
+	struct done	*d = arg;
+
+	d->calls++;
+	d->result = result;
+	d->file_then = access(d->path, F_OK) == 0;
+	d->sent_then = F.nsent;
+}
+
+static void
+done_init(struct done *d, const struct alert *a)
+{
+	memset(d, 0, sizeof(*d));
+	d->result = 99;
+	snprintf(d->path, sizeof(d->path), "%s/%s.json", F.dir, a->id);
+}
+
+static void
+test_deliver(void)
+{
+	struct outbox		*ob = setup(0, NULL, 0);
 	struct alert		*a = mkalert(SEV_HIGH, 1000);
+	struct done		 d;
 	struct stat		 st;
-	char			 path[512], *buf = NULL;
+	char			*buf;
 	struct json_object	*o;
 
-	is_int(outbox_post(ob, a), 0, "post succeeds");
-	snprintf(path, sizeof(path), "%s/%s.hook.json", f.dir, a->id);
-	ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600,
-	    "the file is written at once, mode 0600");
-	is_int(f.nsent, 0, "nothing is sent before the loop runs");
-	atomicfile_read(path, 1 << 20, &buf, NULL);
+	done_init(&d, a);
+	is_int(outbox_post(ob, a, done_cb, &d), 0, "post succeeds");
+	is_int(d.calls, 0, "the completion comes from the loop, not the call");
+	ok(!alert_file(F.dir, a), "nothing is written inside the call "
+	    "(the commit is grouped)");
+	event_base_loop(F.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+	is_int(d.calls, 1, "one completion");
+	is_int(d.result, 0, "durable");
+	ok(d.file_then, "the file existed when the completion came");
+	is_int(d.sent_then, 0, "and nothing was sent before it");
+	ok(stat(d.path, &st) == 0 && (st.st_mode & 0777) == 0600,
+	    "the file is mode 0600");
+	buf = read_alert_file(F.dir, a);
 	o = buf != NULL ? json_tokener_parse(buf) : NULL;
-	ok(o != NULL && strstr(buf, "\"sink\":\"hook\"") != NULL &&
-	    strstr(buf, "\"attempts\":0") != NULL && strstr(buf, a->id) !=
-	    NULL, "file holds sink, attempts and alert");
-	ok(buf != NULL && strstr(buf, "TOKENxyz") == NULL &&
-	    strstr(buf, SECRET) == NULL, "file holds no url or secret");
+	ok(o != NULL && strstr(buf, "\"version\":2") != NULL &&
+	    strstr(buf, "\"name\":\"hook\"") != NULL &&
+	    strstr(buf, "\"state\":\"pending\"") != NULL &&
+	    strstr(buf, a->id) != NULL, "file holds the alert and the sink's "
+	    "state");
 	json_object_put(o);
 	free(buf);
 	is_int(outbox_pending(ob), 1, "one pending");
-	event_base_dispatch(base);
-	is_int(f.nsent, 1, "sent once");
-	is_int(f.missing, 0, "the file existed when the send started");
-	ok(!file_exists(f.dir, a->id, "hook", ""), "file removed after 2xx");
+	event_base_dispatch(F.base);
+	is_int(F.nsent, 1, "sent once");
+	is_int(F.missing, 0, "the file existed when the delivery started");
+	ok(!alert_file(F.dir, a), "file removed once delivered");
 	is_int(outbox_pending(ob), 0, "nothing pending");
-	outbox_free(ob);
+	teardown();
 	alert_free(a);
 }
 
+/* Critical goes to two sinks: still one file, holding both states. */
 static void
-test_retry(struct event_base *base)
+test_one_file(void)
 {
-	static const long	 script[] = { 500, NETERR, 429, 408, 503, 204 };
-	struct fake		 f;
-	struct outbox		*ob = setup(&f, base, 0, script, 6);
-	struct alert		*a = mkalert(SEV_HIGH, 1000);
-	char			 path[512], *buf = NULL;
+	struct outbox	*ob = setup(1, (const int[]){ HANG, HANG }, 2);
+	struct alert	*high = mkalert(SEV_HIGH, 1001);
+	struct alert	*crit = mkalert(SEV_CRITICAL, 1002);
+	struct alert	*info = mkalert(SEV_INFO, 1000);
+	struct done	 d;
+	char		*buf;
 
-	outbox_post(ob, a);
-	event_base_dispatch(base);
-	is_int(f.nsent, 6, "500, network error, 429, 408, 503 retried");
-	is_int(f.backoff_after[0], 1, "after the 500 the entry waits on its "
-	    "backoff timer");
-	is_int(f.backoff_after[4], 1, "after the 503 too");
-	is_int(f.missing, 0, "every retry found its file");
-	ok(!file_exists(f.dir, a->id, "hook", ""), "removed once delivered");
-	is_int(outbox_pending(ob), 0, "nothing pending");
-	outbox_free(ob);
+	done_init(&d, info);
+	outbox_post(ob, info, done_cb, &d);
+	outbox_post(ob, high, NULL, NULL);
+	outbox_post(ob, crit, NULL, NULL);
+	event_base_loop(F.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+	ok(d.calls == 1 && d.result == 0, "an alert no sink wants is done at "
+	    "once");
+	ok(!alert_file(F.dir, info), "and is not stored");
+	is_int(count_files(F.dir, ".json"), 2, "one file per alert, not per "
+	    "alert and sink");
+	buf = read_alert_file(F.dir, crit);
+	ok(buf != NULL && strstr(buf, "\"name\":\"hook\"") != NULL &&
+	    strstr(buf, "\"name\":\"other\"") != NULL,
+	    "the critical alert's file holds both sinks");
+	free(buf);
+	buf = read_alert_file(F.dir, high);
+	ok(buf != NULL && strstr(buf, "\"name\":\"other\"") == NULL,
+	    "the high one only the sink that wants it");
+	free(buf);
+	teardown();
+	clean_dir(F.dir);
+	alert_free(info);
+	alert_free(high);
+	alert_free(crit);
+}
 
-	/* attempts are persisted while backing off */
-	{
-		static const long	hang[] = { 500, HANG };
+/* A burst in one loop turn: every completion before any delivery. */
+static void
+test_group_commit(void)
+{
+	enum { N = 40 };
+	struct outbox	*ob = setup(0, NULL, 0);
+	struct alert	*a[N];
+	struct done	 d[N];
+	int		 i, all = 1;
 
-		ob = setup(&f, base, 0, hang, 2);
-		outbox_post(ob, a);
-		event_base_dispatch(base);
-		snprintf(path, sizeof(path), "%s/%s.hook.json", f.dir, a->id);
-		atomicfile_read(path, 1 << 20, &buf, NULL);
-		ok(buf != NULL && strstr(buf, "\"attempts\":1") != NULL,
-		    "the file counts failed attempts");
-		free(buf);
-		outbox_free(ob);
-		clean_dir(f.dir);
+	for (i = 0; i < N; i++) {
+		a[i] = mkalert(SEV_HIGH, 1000 + i);
+		done_init(&d[i], a[i]);
+		outbox_post(ob, a[i], done_cb, &d[i]);
 	}
-	alert_free(a);
+	event_base_loop(F.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+	for (i = 0; i < N; i++)
+		all &= d[i].calls == 1 && d[i].result == 0 && d[i].file_then;
+	ok(all, "one loop turn made all %d durable", N);
+	event_base_dispatch(F.base);
+	is_int(F.nsent, N, "then all were delivered");
+	is_int(count_files(F.dir, ".json"), 0, "and removed");
+	teardown();
+	for (i = 0; i < N; i++)
+		alert_free(a[i]);
 }
 
-/* A 429 with Retry-After: 1 waits that second, not the tiny backoff. */
+/* The sink is what is down: later alerts wait behind the probe. */
 static void
-test_retry_after(struct event_base *base)
+test_sink_backoff(void)
 {
-	static const long	 script[] = { 429, 200 };
-	struct fake		 f;
-	struct outbox		*ob = setup(&f, base, 0, script, 2);
-	struct alert		*a = mkalert(SEV_HIGH, 1001);
-	struct timeval		 t0, t1;
-	double			 took;
+	struct outbox	*ob = setup(0, (const int[]){ RETRY, RETRY, RETRY,
+			    OK }, 4);
+	struct alert	*a[3];
+	char		*buf;
+	int		 i, order = 1;
 
-	outbox_set_backoff(ob, 0.001, 5.0);
-	f.retry_after = 1;
-	gettimeofday(&t0, NULL);
-	outbox_post(ob, a);
-	event_base_dispatch(base);
+	for (i = 0; i < 3; i++) {
+		a[i] = mkalert(SEV_HIGH, 1000 + i);
+		outbox_post(ob, a[i], NULL, NULL);
+	}
+	event_base_dispatch(F.base);
+	is_int(F.nsent, 6, "three failures, then three deliveries");
+	for (i = 0; i < 4; i++)
+		order &= strcmp(F.ids[i], a[0]->id) == 0;
+	ok(order, "while the sink is down only its oldest alert is tried");
+	ok(strcmp(F.ids[4], a[1]->id) == 0 && strcmp(F.ids[5], a[2]->id) == 0,
+	    "once it answers the rest follow in order");
+	is_int(F.backing_off[0], 1, "after a failure the sink backs off");
+	is_int(F.backing_off[3], 0, "after a success it does not");
+	is_int(F.max_inflight, 1, "one delivery at a time per sink");
+	is_int(count_files(F.dir, ".json"), 0, "all removed");
+	teardown();
+
+	/* attempts and the next try are persisted while backing off */
+	ob = setup(0, (const int[]){ RETRY, HANG }, 2);
+	outbox_post(ob, a[0], NULL, NULL);
+	event_base_dispatch(F.base);
+	buf = read_alert_file(F.dir, a[0]);
+	ok(buf != NULL && strstr(buf, "\"attempts\":1") != NULL &&
+	    strstr(buf, "\"next\":0") == NULL,
+	    "the file counts failed attempts and the next try");
+	free(buf);
+	teardown();
+	clean_dir(F.dir);
+	for (i = 0; i < 3; i++)
+		alert_free(a[i]);
+}
+
+static double
+since(const struct timeval *t0)
+{
+	struct timeval	t1;
+
 	gettimeofday(&t1, NULL);
-	took = (double)(t1.tv_sec - t0.tv_sec) +
-	    (double)(t1.tv_usec - t0.tv_usec) / 1e6;
-	is_int(f.nsent, 2, "429 retried");
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	    (double)(t1.tv_usec - t0->tv_usec) / 1e6;
+}
+
+/* Retry-After: 1 waits that second, not the tiny backoff. */
+static void
+test_retry_after(void)
+{
+	struct outbox	*ob = setup(0, (const int[]){ RETRY1, OK }, 2);
+	struct alert	*a = mkalert(SEV_HIGH, 1001);
+	struct timeval	 t0;
+	double		 took;
+
+	gettimeofday(&t0, NULL);
+	outbox_post(ob, a, NULL, NULL);
+	event_base_dispatch(F.base);
+	took = since(&t0);
+	is_int(F.nsent, 2, "retried");
 	ok(took >= 0.95, "Retry-After: 1 honoured (waited %.3f s)", took);
-	outbox_free(ob);
+	teardown();
 	alert_free(a);
 }
 
+/* A permanent refusal is one alert's, not the sink's. */
 static void
-test_dead(struct event_base *base)
+test_dead(void)
 {
-	static const long	 script[] = { 400 };
-	struct fake		 f;
-	struct outbox		*ob = setup(&f, base, 0, script, 1);
-	struct alert		*a = mkalert(SEV_HIGH, 1000);
-	char			 dead[512];
+	struct outbox	*ob = setup(0, (const int[]){ DEAD, OK }, 2);
+	struct alert	*a = mkalert(SEV_HIGH, 1000);
+	struct alert	*b = mkalert(SEV_HIGH, 1001);
+	char		 dead[512];
 
-	outbox_post(ob, a);
-	event_base_dispatch(base);
-	is_int(f.nsent, 1, "a 400 is not retried");
-	ok(!file_exists(f.dir, a->id, "hook", ""), "gone from the outbox");
-	snprintf(dead, sizeof(dead), "%s/dead", f.dir);
-	ok(file_exists(dead, a->id, "hook", ""), "kept in outbox/dead/");
+	outbox_post(ob, a, NULL, NULL);
+	outbox_post(ob, b, NULL, NULL);
+	event_base_dispatch(F.base);
+	is_int(F.nsent, 2, "the refused alert is not retried; the next goes");
+	ok(!alert_file(F.dir, a), "gone from the outbox");
+	snprintf(dead, sizeof(dead), "%s/dead", F.dir);
+	ok(alert_file(dead, a), "kept in outbox/dead/");
+	ok(!alert_file(dead, b), "the delivered one is not");
 	is_int(outbox_pending(ob), 0, "nothing pending");
-	outbox_free(ob);
+	teardown();
 
-	ob = setup(&f, base, 0, NULL, 0);
+	ob = setup(0, NULL, 0);
 	is_int(outbox_pending(ob), 0, "dead/ is not loaded again");
-	outbox_free(ob);
-	clean_dir(f.dir);
+	teardown();
+	clean_dir(F.dir);
 	alert_free(a);
+	alert_free(b);
 }
 
 static void
-test_restart(struct event_base *base)
+test_restart(void)
 {
-	static const long	 hang[] = { HANG };
-	struct fake		 f;
-	struct outbox		*ob = setup(&f, base, 0, hang, 1);
-	struct alert		*a = mkalert(SEV_HIGH, 1000);
+	enum { N = 6 };
+	static const int	 hang[N] = { HANG };
+	struct outbox		*ob = setup(0, hang, N);
+	struct alert		*a[N];
+	int			 i, order = 1;
 
-	outbox_post(ob, a);
-	event_base_dispatch(base);
-	is_int(f.nsent, 1, "send started and hangs");
-	outbox_free(ob);
-	is_int(f.ncancel, 1, "free cancels the send in flight");
-	ok(file_exists(f.dir, a->id, "hook", ""), "the file stays after free");
+	/* made in this order, whatever their times say */
+	for (i = 0; i < N; i++) {
+		a[i] = mkalert(SEV_HIGH, 2000 - i);
+		outbox_post(ob, a[i], NULL, NULL);
+	}
+	event_base_dispatch(F.base);
+	is_int(F.nsent, 1, "one delivery started and hangs");
+	teardown();
+	is_int(F.ncancel, 1, "free cancels the delivery in flight");
+	is_int(count_files(F.dir, ".json"), N, "the files stay after free");
 
-	ob = setup(&f, base, 0, NULL, 0);
-	is_int(outbox_pending(ob), 1, "a new outbox loads the pending file");
-	event_base_dispatch(base);
-	is_int(f.nsent, 1, "and sends it");
-	IS_STR(f.ids[0], a->id, "with the same alert id");
-	ok(!file_exists(f.dir, a->id, "hook", ""), "then removes it");
-	outbox_free(ob);
-	alert_free(a);
+	ob = setup(0, NULL, 0);
+	is_int(outbox_pending(ob), N, "a new outbox loads them");
+	event_base_dispatch(F.base);
+	is_int(F.nsent, N, "and delivers them");
+	for (i = 0; i < N; i++)
+		order &= strcmp(F.ids[i], a[i]->id) == 0;
+	ok(order, "in the order they were made");
+	is_int(count_files(F.dir, ".json"), 0, "then removes them");
+	teardown();
+	for (i = 0; i < N; i++)
+		alert_free(a[i]);
 }
 
 static void
@@ -400,258 +522,265 @@ write_file(const char *dir, const char *name, const char *content)
 	atomicfile_write(path, content, strlen(content), 0600);
 }
 
+/* The previous version's <id>.<sink>.json file for a. */
 static void
-test_corrupt(struct event_base *base)
+write_legacy(const struct alert *a, const char *sink, int attempts)
 {
-	struct fake	 f;
+	struct json_object	*o = json_object_new_object();
+	char			 name[128];
+
+	json_object_object_add(o, "sink", json_object_new_string(sink));
+	json_object_object_add(o, "attempts", json_object_new_int(attempts));
+	json_object_object_add(o, "alert", alert_to_json(a));
+	snprintf(name, sizeof(name), "%s.%s.json", a->id, sink);
+	write_file(F.dir, name, json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+static int
+sent(const struct alert *a, const char *sink)
+{
+	size_t	i;
+	int	n = 0;
+
+	for (i = 0; i < F.nsent && i < MAXREQ; i++)
+		n += strcmp(F.ids[i], a->id) == 0 &&
+		    strcmp(F.sinks[i], sink) == 0;
+	return n;
+}
+
+/* An upgrade neither loses nor re-sends what the old files held. */
+static void
+test_upgrade(void)
+{
 	struct outbox	*ob;
-	struct alert	*a = mkalert(SEV_HIGH, 1000);
-	char		 good[2048];
+	struct alert	*a = mkalert(SEV_CRITICAL, 1500);
+	struct alert	*b = mkalert(SEV_HIGH, 1400);
+	char		*buf;
 
-	ob = setup(&f, base, 0, NULL, 0);
-	outbox_free(ob);
-	write_file(f.dir, "garbage.hook.json", "this is not json");
-	write_file(f.dir, "trunc.hook.json", "{\"sink\":\"hook\",\"attem");
-	write_file(f.dir, "empty.hook.json", "");
-	write_file(f.dir, "wrongname.hook.json", "{\"sink\":\"hook\","
-	    "\"attempts\":0,\"alert\":{\"id\":\"dw-1\",\"kind\":\"open\","
+	ob = setup(1, NULL, 0);
+	teardown();
+	/* a was delivered to "other" already (its file gone), not to hook */
+	write_legacy(a, "hook", 2);
+	write_legacy(b, "hook", 0);
+	write_legacy(b, "other", 1);	/* other only takes critical now */
+	ob = setup(1, (const int[]){ HANG, HANG }, 2);
+	is_int(outbox_pending(ob), 2, "two alerts from three old files");
+	event_base_dispatch(F.base);
+	teardown();
+	is_int(count_files(F.dir, ".hook.json") + count_files(F.dir,
+	    ".other.json"), 0, "the old files are gone once rewritten");
+	is_int(count_files(F.dir, ".json"), 2, "one new file per alert");
+	buf = read_alert_file(F.dir, b);
+	ok(buf != NULL && strstr(buf, "\"name\":\"other\"") != NULL &&
+	    strstr(buf, "\"attempts\":1") != NULL,
+	    "the old attempts and sinks carry over");
+	free(buf);
+
+	ob = setup(1, NULL, 0);
+	event_base_dispatch(F.base);
+	is_int(F.nsent, 3, "three deliveries in all");
+	ok(sent(a, "hook") == 1 && sent(b, "hook") == 1 &&
+	    sent(b, "other") == 1, "each old (alert, sink) once");
+	is_int(sent(a, "other"), 0, "nothing the old version delivered is "
+	    "sent again");
+	ok(strcmp(F.ids[0], b->id) == 0, "the older alert first");
+	is_int(count_files(F.dir, ".json"), 0, "all delivered and removed");
+	teardown();
+
+	/* a crash between the new file and removing the old one */
+	write_legacy(a, "hook", 0);
+	ob = setup(0, (const int[]){ HANG }, 1);
+	event_base_dispatch(F.base);
+	teardown();
+	write_legacy(a, "hook", 0);
+	ob = setup(0, NULL, 0);
+	is_int(outbox_pending(ob), 1, "old and new file of one alert: one "
+	    "alert");
+	event_base_dispatch(F.base);
+	is_int(sent(a, "hook"), 1, "sent once");
+	teardown();
+	alert_free(a);
+	alert_free(b);
+}
+
+static void
+test_corrupt(void)
+{
+	struct alert	*a = mkalert(SEV_HIGH, 1000);
+	char		 good[2048], name[128];
+	struct outbox	*ob;
+
+	ob = setup(0, NULL, 0);
+	teardown();
+	write_file(F.dir, "garbage.json", "this is not json");
+	write_file(F.dir, "trunc.hook.json", "{\"sink\":\"hook\",\"attem");
+	write_file(F.dir, "empty.json", "");
+	write_file(F.dir, "wrongname.json", "{\"version\":2,\"seq\":1,"
+	    "\"sinks\":[],\"alert\":{\"id\":\"dw-1\",\"kind\":\"open\","
 	    "\"severity\":\"high\",\"time\":\"2024-05-01T12:00:00Z\"}}");
-	write_file(f.dir, "dw-2.hook.json", "{\"sink\":\"hook\","
+	write_file(F.dir, "dw-2.hook.json", "{\"sink\":\"hook\","
 	    "\"attempts\":\"x\",\"alert\":{}}");
-	write_file(f.dir, "notes.txt", "ignored");
-	snprintf(good, sizeof(good), "{\"sink\":\"hook\",\"attempts\":3,"
-	    "\"alert\":{\"id\":\"%s\",\"kind\":\"open\",\"severity\":\"high\","
-	    "\"time\":\"2024-05-01T12:00:00Z\"}}", a->id);
-	snprintf(good + 1024, 1024, "%s.hook.json", a->id);
-	write_file(f.dir, good + 1024, good);
+	write_file(F.dir, "notes.txt", "ignored");
+	write_file(F.dir, ".x.json.tmp", "left by a crash");
+	snprintf(good, sizeof(good), "{\"version\":2,\"seq\":7,\"sinks\":["
+	    "{\"name\":\"hook\",\"state\":\"pending\",\"attempts\":3,"
+	    "\"next\":0}],\"alert\":{\"id\":\"%s\",\"kind\":\"open\","
+	    "\"severity\":\"high\",\"time\":\"2024-05-01T12:00:00Z\"}}", a->id);
+	snprintf(name, sizeof(name), "%s.json", a->id);
+	write_file(F.dir, name, good);
 
-	ob = setup(&f, base, 0, NULL, 0);
+	ob = setup(0, NULL, 0);
 	is_int(outbox_pending(ob), 1, "only the good file is queued");
-	is_int(count_files(f.dir, ".bad"), 5, "five bad files renamed .bad");
-	ok(access("/dev/null", F_OK) == 0 && count_files(f.dir, ".txt") == 1,
-	    "other files are left alone");
-	event_base_dispatch(base);
-	is_int(f.nsent, 1, "the good one is sent");
-	is_int(count_files(f.dir, ".json"), 0, "and removed");
-	outbox_free(ob);
-	clean_dir(f.dir);
+	is_int(count_files(F.dir, ".bad"), 5, "five bad files renamed .bad");
+	is_int(count_files(F.dir, ".txt"), 1, "other files are left alone");
+	ok(!file_exists(F.dir, ".x.json.tmp"),
+	    "a staged file a crash left is removed");
+	event_base_dispatch(F.base);
+	is_int(F.nsent, 1, "the good one is sent");
+	is_int(count_files(F.dir, ".json"), 0, "and removed");
+	teardown();
+	clean_dir(F.dir);
 	alert_free(a);
 }
 
 static void
-test_twice(struct event_base *base)
+test_twice(void)
 {
-	struct fake	 f;
-	struct outbox	*ob = setup(&f, base, 0, NULL, 0);
+	struct outbox	*ob = setup(0, NULL, 0);
 	struct alert	*a = mkalert(SEV_HIGH, 1000);
+	struct done	 d1, d2, d3;
 
-	is_int(outbox_post(ob, a), 0, "first post");
-	is_int(outbox_post(ob, a), 0, "second post of the same alert");
-	is_int(count_files(f.dir, ".json"), 1, "one file");
-	is_int(outbox_pending(ob), 1, "one entry");
-	event_base_dispatch(base);
-	is_int(f.nsent, 1, "sent once");
-	outbox_free(ob);
+	done_init(&d1, a);
+	done_init(&d2, a);
+	done_init(&d3, a);
+	is_int(outbox_post(ob, a, done_cb, &d1), 0, "first post");
+	is_int(outbox_post(ob, a, done_cb, &d2), 0, "second post, same id");
+	event_base_loop(F.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+	ok(d1.result == 0 && d2.result == 0, "both hear it is durable");
+	is_int(count_files(F.dir, ".json"), 1, "one file");
+	event_base_dispatch(F.base);
+	is_int(F.nsent, 1, "sent once");
+	outbox_post(ob, a, done_cb, &d3);
+	event_base_dispatch(F.base);
+	ok(d3.calls == 1 && d3.result == 0, "posted after delivery: done");
+	is_int(F.nsent, 1, "and not sent again");
+	teardown();
 	alert_free(a);
 }
 
 static void
-test_severity(struct event_base *base)
+test_reload(void)
 {
-	struct fake	 f;
-	struct outbox	*ob = setup(&f, base, 1, NULL, 0);
-	struct alert	*info = mkalert(SEV_INFO, 1000);
-	struct alert	*high = mkalert(SEV_HIGH, 1001);
-	struct alert	*crit = mkalert(SEV_CRITICAL, 1002);
+	struct outbox	*ob = setup(0, (const int[]){ HANG }, 1);
+	struct alert	*a = mkalert(SEV_HIGH, 1000);
+	struct sink	**s;
 
-	is_int(outbox_post(ob, info), 0, "an alert no sink wants is fine");
-	is_int(count_files(f.dir, ".json"), 0, "and is not stored");
-	outbox_post(ob, high);
-	ok(file_exists(f.dir, high->id, "hook", "") &&
-	    !file_exists(f.dir, high->id, "other", ""),
-	    "high goes only to the low sink");
-	outbox_post(ob, crit);
-	ok(file_exists(f.dir, crit->id, "hook", "") &&
-	    file_exists(f.dir, crit->id, "other", ""),
-	    "critical goes to both");
-	is_int(outbox_pending(ob), 3, "three entries");
-	event_base_dispatch(base);
-	is_int(f.nsent, 3, "three sends");
-	is_int(count_files(f.dir, ".json"), 0, "all delivered");
-	outbox_free(ob);
-	alert_free(info);
-	alert_free(high);
-	alert_free(crit);
-}
-
-static void
-test_concurrency(struct event_base *base)
-{
-	enum { N = 10 };
-	static const long	 hang[N] = { HANG, HANG, HANG, HANG, HANG,
-	    HANG, HANG, HANG, HANG, HANG };
-	struct fake		 f;
-	struct outbox		*ob = setup(&f, base, 0, hang, N);
-	struct alert		*a[N];
-	int			 i, ordered = 1;
-
-	for (i = N - 1; i >= 0; i--) {
-		a[i] = mkalert(SEV_HIGH, 1000 + i);
-		outbox_post(ob, a[i]);
-	}
-	event_base_dispatch(base);
-	is_int(f.nsent, OUTBOX_MAX_INFLIGHT, "at most four in flight per sink");
-	for (i = 0; i < OUTBOX_MAX_INFLIGHT; i++)
-		if (strcmp(f.ids[i], a[i]->id) != 0)
-			ordered = 0;
-	ok(ordered, "oldest alerts go first");
-	outbox_free(ob);
-	is_int(f.ncancel, OUTBOX_MAX_INFLIGHT, "free cancels all four");
-	is_int(count_files(f.dir, ".json"), N, "every file stays");
-
-	ob = setup(&f, base, 0, NULL, 0);
-	event_base_dispatch(base);
-	is_int(f.nsent, N, "all sent after a restart");
-	ok(f.max_inflight <= OUTBOX_MAX_INFLIGHT, "never more than four "
-	    "at once (%d)", f.max_inflight);
-	for (i = 0, ordered = 1; i < N; i++)
-		if (strcmp(f.ids[i], a[i]->id) != 0)
-			ordered = 0;
-	ok(ordered, "loaded files go oldest first too");
-	outbox_free(ob);
-	for (i = 0; i < N; i++)
-		alert_free(a[i]);
-}
-
-static void
-test_reload(struct event_base *base)
-{
-	static const long	 hang[] = { HANG };
-	struct fake		 f;
-	struct outbox		*ob = setup(&f, base, 0, hang, 1);
-	struct alert		*a = mkalert(SEV_HIGH, 1000);
-	struct sink		**s;
-
-	outbox_post(ob, a);
-	event_base_dispatch(base);
+	outbox_post(ob, a, NULL, NULL);
+	event_base_dispatch(F.base);
 	s = calloc(1, sizeof(*s));
 	s[0] = mksink("elsewhere", SEV_LOW);
 	outbox_set_sinks(ob, s, 1);
-	is_int(f.ncancel, 1, "reload cancels the send in flight");
-	event_base_dispatch(base);
-	is_int(f.nsent, 1, "nothing goes to a sink that is gone");
+	is_int(F.ncancel, 1, "reload cancels the delivery in flight");
+	event_base_dispatch(F.base);
+	is_int(F.nsent, 1, "nothing goes to a sink that is gone");
 	is_int(outbox_pending(ob), 1, "the alert waits for its sink");
-	ok(file_exists(f.dir, a->id, "hook", ""), "its file stays");
-	outbox_free(ob);
-
-	ob = setup(&f, base, 0, NULL, 0);
-	s = calloc(1, sizeof(*s));
-	s[0] = mksink("elsewhere", SEV_LOW);
-	outbox_set_sinks(ob, s, 1);
-	event_base_dispatch(base);
-	is_int(f.nsent, 0, "a loaded file for an unknown sink is not sent");
-	is_int(outbox_pending(ob), 1, "it is held");
+	ok(alert_file(F.dir, a), "its file stays");
 	s = calloc(2, sizeof(*s));
 	s[0] = mksink("elsewhere", SEV_LOW);
 	s[1] = mksink("hook", SEV_LOW);
 	outbox_set_sinks(ob, s, 2);
-	event_base_dispatch(base);
-	is_int(f.nsent, 1, "and sent once its sink is back");
-	IS_STR(f.sinks[0], "hook", "to that sink");
-	is_int(count_files(f.dir, ".json"), 0, "then removed");
-	outbox_free(ob);
+	event_base_dispatch(F.base);
+	is_int(F.nsent, 2, "sent once its sink is back");
+	IS_STR(F.sinks[1], "hook", "to that sink");
+	is_int(count_files(F.dir, ".json"), 0, "then removed");
+	teardown();
 	alert_free(a);
 }
 
-/* A hostile answer and a failing connection, with stderr captured. */
+/* A barrier hears back after what was posted before it is durable. */
 static void
-test_logs(struct event_base *base)
+test_barrier(void)
 {
-	static const long	 script[] = { 503, NETERR, 418 };
-	struct fake		 f;
-	struct outbox		*ob;
-	struct alert		*a = mkalert(SEV_HIGH, 1000);
-	char			 logpath[300], *log = NULL, *p;
-	int			 saved, fd, clean = 1;
+	struct outbox	*ob = setup(0, (const int[]){ HANG }, 1);
+	struct alert	*a = mkalert(SEV_HIGH, 1000);
+	struct done	 d, b;
 
-	snprintf(logpath, sizeof(logpath), "%s/log", state_dir);
-	fflush(stderr);
-	saved = dup(STDERR_FILENO);
-	fd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	dup2(fd, STDERR_FILENO);
-	close(fd);
-	log_init(LOG_BACKEND_STDERR, 2);
+	done_init(&d, a);
+	done_init(&b, a);
+	outbox_post(ob, a, done_cb, &d);
+	outbox_barrier(ob, done_cb, &b);
+	event_base_loop(F.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+	ok(b.calls == 1 && b.result == 0 && b.file_then,
+	    "the barrier came once the alert was on disk");
+	is_int(outbox_flush(ob), 0, "flush: everything is on disk");
+	teardown();
+	clean_dir(F.dir);
+	alert_free(a);
+}
 
-	ob = setup(&f, base, 0, script, 3);
-	f.body = "<html>\x1b[2Jevil\r\nbody " "0123456789012345678901234567890"
-	    "1234567890123456789012345678901234567890123456789 TAIL-NOT-LOGGED";
-	outbox_post(ob, a);
-	event_base_dispatch(base);
-	outbox_free(ob);
+/* A failed write: the waiter hears it, the alert is still delivered. */
+static void
+test_write_fails(void)
+{
+	struct outbox	*ob = setup(0, NULL, 0);
+	struct alert	*a = mkalert(SEV_HIGH, 1000);
+	struct done	 d;
+	char		 blocker[512];
 
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	log_init(LOG_BACKEND_STDERR, 0);
-	atomicfile_read(logpath, 1 << 20, &log, NULL);
-	ok(log != NULL && strstr(log, "HTTP 503") != NULL &&
-	    strstr(log, a->id) != NULL && strstr(log, "DRIFTWATCH_SINK=hook")
-	    != NULL && strstr(log, "DRIFTWATCH_ALERT_ID=") != NULL,
-	    "failures are logged with the alert id and sink");
-	ok(log != NULL && strstr(log, "HTTP 418") != NULL &&
-	    strstr(log, "dead") != NULL, "a permanent failure says so");
-	ok(log != NULL && strstr(log, "TOKENxyz") == NULL &&
-	    strstr(log, "127.0.0.1") == NULL && strstr(log, SECRET) == NULL,
-	    "no url, token or secret in the log");
-	ok(log != NULL && strstr(log, "TAIL-NOT-LOGGED") == NULL,
-	    "a long response body is cut");
-	for (p = log; p != NULL && *p != '\0'; p++)
-		if (*p != '\n' && (*p < 0x20 || *p > 0x7e))
-			clean = 0;
-	ok(log != NULL && clean, "the response body is sanitised");
-	free(log);
-	unlink(logpath);
-	clean_dir(f.dir);
+	/* a directory where the temporary file must go makes open() fail */
+	snprintf(blocker, sizeof(blocker), "%s/.%s.json.tmp", F.dir, a->id);
+	mkdir(blocker, 0700);
+	done_init(&d, a);
+	outbox_post(ob, a, done_cb, &d);
+	event_base_loop(F.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+	ok(d.calls == 1 && d.result < 0, "the completion says it failed (%d)",
+	    d.result);
+	is_int(outbox_flush(ob), DW_EIO, "flush says an alert is not on disk");
+	event_base_loop(F.base, EVLOOP_NONBLOCK);
+	is_int(F.nsent, 1, "it is still delivered from memory");
+	teardown();
+	rmdir(blocker);
 	alert_free(a);
 }
 
 static void
-test_no_dir(struct event_base *base)
+test_no_dir(void)
 {
-	struct outbox_transport	 tr = { fake_send, fake_cancel, NULL };
+	struct event_base	*base = event_base_new();
 	struct outbox		*ob;
 	char			 err[256] = "";
 
-	ob = outbox_new(base, &tr, "/nonexistent/driftwatch");
+	ob = outbox_new(base, "/nonexistent/driftwatch");
 	ok(outbox_load(ob, err, sizeof(err)) < 0 && strstr(err, "/nonexistent")
 	    != NULL, "an unusable state directory is an error: %s", err);
 	outbox_free(ob);
 	outbox_free(NULL);
 	ok(1, "outbox_free(NULL) is a no-op");
+	event_base_free(base);
 }
 
 int
 main(void)
 {
-	struct event_base	*base;
-
 	if (mkdtemp(state_dir) == NULL)
 		skip_all("cannot make a temporary directory");
-	base = event_base_new();
 	log_init(LOG_BACKEND_STDERR, 0);
-	test_deliver(base);
-	test_retry(base);
-	test_retry_after(base);
-	test_dead(base);
-	test_restart(base);
-	test_corrupt(base);
-	test_twice(base);
-	test_severity(base);
-	test_concurrency(base);
-	test_reload(base);
-	test_logs(base);
-	test_no_dir(base);
-	event_base_free(base);
+	test_deliver();
+	test_one_file();
+	test_group_commit();
+	test_sink_backoff();
+	test_retry_after();
+	test_dead();
+	test_restart();
+	test_upgrade();
+	test_corrupt();
+	test_twice();
+	test_reload();
+	test_barrier();
+	test_write_fails();
+	test_no_dir();
 	clean_dir(state_dir);
 	rmdir(state_dir);
 	return done_testing();

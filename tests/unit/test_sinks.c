@@ -18,6 +18,27 @@
 #define URL	"https://127.0.0.1:1/services/T000/B000/TOKENxyz"
 #define SECRET	"hmac-s3cret-key"
 
+/* A sink as a config section with these keys would make it. */
+static struct sink *
+mksink(const char *name, const char *type, const char *url,
+    const char *secret, enum severity min, long timeout_ms,
+    const char *ca_file, char *err, size_t errlen)
+{
+	struct sink_spec	sp;
+	struct sink_env		env;
+
+	memset(&sp, 0, sizeof(sp));
+	memset(&env, 0, sizeof(env));
+	sp.name = name;
+	sp.type = type;
+	sp.url = url;
+	sp.secret = secret;
+	sp.min_severity = min;
+	sp.timeout_ms = timeout_ms;
+	env.ca_file = ca_file;
+	return sink_new(&sp, &env, err, errlen);
+}
+
 static struct alert *
 event_alert(void)
 {
@@ -74,20 +95,20 @@ test_new(void)
 	struct sink	*s;
 	char		 err[128] = "";
 
-	s = sink_new("ops", "carrier-pigeon", URL, NULL, SEV_LOW, 0, NULL,
+	s = mksink("ops", "carrier-pigeon", URL, NULL, SEV_LOW, 0, NULL,
 	    err, sizeof(err));
 	ok(s == NULL && strstr(err, "unknown type") != NULL,
 	    "unknown type refused: %s", err);
-	s = sink_new("a/b", "webhook", URL, NULL, SEV_LOW, 0, NULL, err,
+	s = mksink("a/b", "webhook", URL, NULL, SEV_LOW, 0, NULL, err,
 	    sizeof(err));
 	ok(s == NULL, "a name with '/' is refused: %s", err);
-	s = sink_new("a.b", "webhook", URL, NULL, SEV_LOW, 0, NULL, err,
+	s = mksink("a.b", "webhook", URL, NULL, SEV_LOW, 0, NULL, err,
 	    sizeof(err));
 	ok(s == NULL, "a name with '.' is refused");
-	s = sink_new("ops", "webhook", NULL, NULL, SEV_LOW, 0, NULL, err,
+	s = mksink("ops", "webhook", NULL, NULL, SEV_LOW, 0, NULL, err,
 	    sizeof(err));
 	ok(s == NULL, "no url is refused");
-	s = sink_new("ops", "slack", URL, NULL, SEV_HIGH, 5000, NULL, err,
+	s = mksink("ops", "slack", URL, NULL, SEV_HIGH, 5000, NULL, err,
 	    sizeof(err));
 	ok(s != NULL && strcmp(s->ops->type, "slack") == 0 &&
 	    s->timeout_ms == 5000 && s->secret == NULL, "slack sink made");
@@ -103,7 +124,7 @@ test_wants(void)
 	struct alert	*a = alert_new(ALERT_OPEN, SEV_MEDIUM);
 	char		 err[128];
 
-	s = sink_new("x", "webhook", URL, NULL, SEV_HIGH, 0, NULL, err,
+	s = mksink("x", "webhook", URL, NULL, SEV_HIGH, 0, NULL, err,
 	    sizeof(err));
 	ok(!sink_wants(s, a), "medium is below a high sink");
 	a->severity = SEV_HIGH;
@@ -150,7 +171,7 @@ test_webhook(void)
 	const char		*sig, *ts;
 	long long		 t;
 
-	s = sink_new("hook", "webhook", URL, SECRET, SEV_INFO, 0, NULL, err,
+	s = mksink("hook", "webhook", URL, SECRET, SEV_INFO, 0, NULL, err,
 	    sizeof(err));
 	is_int(sink_render(s, a, &m), 0, "webhook renders");
 	IS_STR(m.content_type, "application/json", "content type");
@@ -183,7 +204,7 @@ test_webhook(void)
 	sink_msg_clear(&m);
 	sink_free(s);
 
-	s = sink_new("hook", "webhook", URL, NULL, SEV_INFO, 0, NULL, err,
+	s = mksink("hook", "webhook", URL, NULL, SEV_INFO, 0, NULL, err,
 	    sizeof(err));
 	is_int(sink_render(s, a, &m), 0, "unsigned webhook renders");
 	ok(header(&m, "X-Driftwatch-Signature") == NULL &&
@@ -268,7 +289,7 @@ test_slack_event(void)
 	struct json_object	*o, *v, *blocks;
 	char			 err[128], *all;
 
-	s = sink_new("chat", "slack", URL, SECRET, SEV_INFO, 0, NULL, err,
+	s = mksink("chat", "slack", URL, SECRET, SEV_INFO, 0, NULL, err,
 	    sizeof(err));
 	all = slack_text(s, a, &m, &o);
 	ok(o != NULL, "slack body is JSON");
@@ -320,7 +341,7 @@ test_slack_drift(void)
 	struct json_object	*o;
 	char			 err[128], *all, *big;
 
-	s = sink_new("chat", "slack", URL, NULL, SEV_INFO, 0, NULL, err,
+	s = mksink("chat", "slack", URL, NULL, SEV_INFO, 0, NULL, err,
 	    sizeof(err));
 	alert_set(&a->check, "iam.password_policy");
 	alert_set(&a->title, "Password policy is weaker than the baseline");
@@ -361,6 +382,80 @@ test_slack_drift(void)
 	alert_free(a);
 }
 
+/* The HTTP answer -> verdict table the webhook and Slack sinks share. */
+static void
+test_http_verdict(void)
+{
+	static const struct {
+		long			status;
+		int			result;
+		enum sink_verdict	want;
+	} cases[] = {
+		{ 200, 0, SINK_DELIVERED }, { 204, 0, SINK_DELIVERED },
+		{ 200, DW_ETOOBIG, SINK_DELIVERED },
+		{ 0, DW_ENET, SINK_RETRY }, { 408, 0, SINK_RETRY },
+		{ 429, 0, SINK_RETRY }, { 500, 0, SINK_RETRY },
+		{ 503, 0, SINK_RETRY }, { 400, 0, SINK_PERMANENT },
+		{ 403, 0, SINK_PERMANENT }, { 404, 0, SINK_PERMANENT },
+		{ 410, 0, SINK_PERMANENT },
+	};
+	struct http_response	resp;
+	struct sink_result	res;
+	size_t			i;
+	int			good = 1;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&resp, 0, sizeof(resp));
+		resp.status = cases[i].status;
+		resp.result = cases[i].result;
+		resp.retry_after = -1;
+		resp.body = (char *)"";
+		sink_http_verdict(&resp, &res);
+		if (res.verdict != cases[i].want) {
+			diag("HTTP %ld/%d: verdict %d, want %d", cases[i].status,
+			    cases[i].result, res.verdict, cases[i].want);
+			good = 0;
+		}
+	}
+	ok(good, "2xx delivered; network, 408, 429, 5xx retried; other 4xx "
+	    "permanent");
+	memset(&resp, 0, sizeof(resp));
+	resp.status = 429;
+	resp.retry_after = 7;
+	resp.body = (char *)"slow down, see /services/T000/TOKENxyz";
+	resp.body_len = strlen(resp.body);
+	sink_http_verdict(&resp, &res);
+	ok(res.retry_after == 7, "Retry-After reaches the verdict");
+	ok(strstr(res.detail, "429") != NULL &&
+	    strstr(res.detail, "TOKENxyz") == NULL,
+	    "the detail names the status, not a body quoting the URL: %s",
+	    res.detail);
+	sink_http_verdict(NULL, &res);
+	ok(res.verdict == SINK_RETRY, "a request that never started is "
+	    "retried");
+}
+
+/* The table, not config.c, says which keys a type takes. */
+static void
+test_table(void)
+{
+	char	buf[128];
+
+	ok(sink_ops_find("webhook") == &sink_webhook_ops &&
+	    sink_ops_find("slack") == &sink_slack_ops &&
+	    sink_ops_find("pigeon") == NULL, "types are found in the table");
+	ok(sink_ops_takes(&sink_webhook_ops, "secret") &&
+	    !sink_ops_takes(&sink_slack_ops, "secret"),
+	    "only webhook takes a secret");
+	ok(sink_key_known("url") && !sink_key_known("colour"),
+	    "known keys are the table's");
+	sink_key_types("secret", buf, sizeof(buf));
+	IS_STR(buf, "webhook", "the types taking secret");
+	sink_type_list(buf, sizeof(buf));
+	ok(strstr(buf, "webhook") != NULL && strstr(buf, "slack") != NULL,
+	    "the type list names them all: %s", buf);
+}
+
 int
 main(void)
 {
@@ -370,5 +465,7 @@ main(void)
 	test_webhook();
 	test_slack_event();
 	test_slack_drift();
+	test_http_verdict();
+	test_table();
 	return done_testing();
 }
