@@ -30,6 +30,7 @@ import base64
 import collections
 import copy
 import datetime
+import email.utils
 import hashlib
 import hmac
 import http.server
@@ -899,7 +900,7 @@ def root_actor(acct, console=True):
         ui["sessionContext"] = {
             "sessionIssuer": {},
             "webIdFederationData": {},
-            "attributes": {"creationDate": iso(time.time() - 600),
+            "attributes": {"creationDate": iso(aws_now() - 600),
                            "mfaAuthenticated": "true"}}
     return ui
 
@@ -943,7 +944,7 @@ def build_event(state, f, seq):
     name = f.get("EventName")
     if not name:
         raise ControlError(400, "EventName is required")
-    now = time.time()
+    now = aws_now()
     region = f.get("region") or "us-east-1"
     source = f.get("EventSource") or guess_source(name)
     ui = f.get("userIdentity") or default_actor(acct)
@@ -1651,7 +1652,7 @@ def ct_get_trail_status(ctx, params):
                        "Unknown trail: %s for the user: %s" % (
                            name, ctx.account))
     s = t.get("Status") or {}
-    now = time.time()
+    now = aws_now()
     out = {"IsLogging": bool(s.get("IsLogging"))}
     for k in STATUS_DATE_KEYS:
         v = s.get(k)
@@ -1714,7 +1715,7 @@ def ct_lookup_events(ctx, params):
         if not isinstance(value, str) or not value or len(value) > 2000:
             raise AWSError("InvalidLookupAttributesException",
                            "Invalid attribute value for key %s" % key)
-    now = time.time()
+    now = aws_now()
     start = _epoch_param(params, "StartTime")
     end = _epoch_param(params, "EndTime")
     if start is not None and end is not None and start > end:
@@ -2022,6 +2023,11 @@ def status_fault_error(svc, fault, action):
 
 
 class AWSHandler(BaseHandler):
+    def date_time_string(self, timestamp=None):
+        """Every answer's Date header gives AWS's clock (RFC 7231)."""
+        return email.utils.formatdate(
+            aws_now() if timestamp is None else timestamp, usegmt=True)
+
     def do_POST(self):
         self.handle_aws()
 
@@ -2287,7 +2293,7 @@ def act_root_login(fake, body):
     ev.update(_ev_common(body))
     if ok and not body.get("actor"):
         st["root"]["PasswordLastUsed"] = iso(float(
-            ev.get("EventTime") or time.time()))
+            ev.get("EventTime") or aws_now()))
     return fake.add_event(ev)
 
 
@@ -2368,7 +2374,7 @@ def _trail_action(fake, body, evname):
     t = _find_trail(st, name)
     if t is None:
         raise ControlError(404, "no such trail: %s" % name)
-    now = float(body.get("EventTime") or time.time())
+    now = float(body.get("EventTime") or aws_now())
     s = t.setdefault("Status", {})
     if evname == "StopLogging":
         s["IsLogging"] = False
@@ -2401,7 +2407,7 @@ def act_add_user(fake, body):
         raise ControlError(400, "user is required")
     if _find_user(st, name):
         raise ControlError(409, "user exists: %s" % name)
-    now = float(body.get("EventTime") or time.time())
+    now = float(body.get("EventTime") or aws_now())
     uid = "AIDA" + hashlib.sha1(name.encode()).hexdigest()[:16].upper()
     u = {"UserName": name, "UserId": uid, "Path": body.get("path", "/"),
          "Arn": "arn:aws:iam::%s:user%s%s" % (acct, body.get("path", "/"),
@@ -2565,6 +2571,20 @@ def control_sns_topics(fake, m, body):
     return None
 
 
+def control_clock(fake, m, body):
+    """GET /_clock; POST {"offset_seconds": S}: AWS's clock is the host's
+    plus S (S > 0: AWS is ahead of the host)."""
+    if m == "POST":
+        v = body.get("offset_seconds") if isinstance(body, dict) else None
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise ControlError(400, "offset_seconds must be a number")
+        fake.clock_offset = float(v)
+    if m not in ("GET", "POST"):
+        return None
+    return {"offset_seconds": fake.clock_offset, "aws_now": aws_now(),
+            "host_now": time.time()}
+
+
 FAULT_KINDS = ("throttle", "status", "accessdenied", "slow", "cut",
                "malformed", "html")
 
@@ -2713,6 +2733,8 @@ class ControlHandler(BaseHandler):
                 return {"ok": True}
         elif p == "/_sns/topics":
             return control_sns_topics(fake, m, body)
+        elif p == "/_clock":
+            return control_clock(fake, m, body)
         elif p == "/_health" and m == "GET":
             return {"ok": True, "pid": os.getpid()}
         return None

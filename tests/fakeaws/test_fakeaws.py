@@ -1101,6 +1101,181 @@ class TestSNS(Base):
                          "lost answer")
 
 
+def date_header(h):
+    """The Date header as epoch seconds; it must be RFC 7231's
+    IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT")."""
+    import email.utils
+    v = h["Date"]
+    assert v.endswith(" GMT") and v[3:5] == ", ", v
+    return email.utils.parsedate_to_datetime(v).timestamp()
+
+
+def sts_identity(when=None):
+    return raw_request("sts", "us-east-1", query_body(
+        Action="GetCallerIdentity", Version="2011-06-15"), QUERY_CT,
+        when=when)
+
+
+class TestClock(Base):
+    def aws_time(self):
+        return datetime.datetime.utcnow() + datetime.timedelta(
+            seconds=FAKE.clock()["offset_seconds"])
+
+    def test_date_header_everywhere(self):
+        st, h, body = sts_identity()
+        self.assertEqual(st, 200)
+        self.assertLess(abs(date_header(h) - time.time()), 2)
+        FAKE.set_clock_offset(1200)
+        c = FAKE.clock()
+        self.assertEqual(c["offset_seconds"], 1200)
+        self.assertAlmostEqual(c["aws_now"] - c["host_now"], 1200, delta=1)
+        answers = [sts_identity(self.aws_time()),       # 200
+                   sts_identity(),                       # 403 skew
+                   account_raw("/nope", {}, when=self.aws_time()),   # 404
+                   raw_request("cloudtrail", "us-east-1", b"{}",
+                               ct_headers("DescribeTrails"),
+                               when=self.aws_time())]    # 200 JSON
+        self.assertEqual([a[0] for a in answers], [200, 403, 404, 200])
+        for st, h, body in answers:
+            self.assertLess(abs(date_header(h) - time.time() - 1200), 2,
+                            h["Date"])
+        FAKE.fault(service="sts", kind="html")
+        st, h, body = sts_identity(self.aws_time())
+        self.assertEqual(st, 502)
+        self.assertLess(abs(date_header(h) - time.time() - 1200), 2)
+        FAKE.reset()
+        self.assertEqual(FAKE.clock()["offset_seconds"], 0)
+
+    def test_skew_follows_aws_clock(self):
+        FAKE.set_clock_offset(1200)
+        st, h, body = sts_identity()      # signed by the host's clock
+        self.assertEqual(st, 403)
+        self.assertIn(b"<Code>SignatureDoesNotMatch</Code>", body)
+        self.assertIn(b"Signature expired: ", body)
+        self.assertIn(b" - 15 min.)", body)
+        # the message names AWS's time, as AWS's does
+        now = self.aws_time().strftime("%Y%m%dT%H%M").encode()
+        self.assertIn(b"(" + now, body)
+        # JSON services: InvalidSignatureException
+        st, h, body = raw_request("cloudtrail", "us-east-1", b"{}",
+                                  ct_headers("DescribeTrails"))
+        self.assertEqual(st, 400)
+        self.assertEqual(json.loads(body)["__type"],
+                         "InvalidSignatureException")
+        self.assertTrue(json.loads(body)["message"].startswith(
+            "Signature expired: "))
+        st, h, body = account_raw("/getAlternateContact",
+                                  {"AlternateContactType": "SECURITY"})
+        self.assertEqual(st, 403)
+        self.assertTrue(h["x-amzn-ErrorType"].startswith(
+            "InvalidSignatureException:"))
+        # signed by AWS's clock: fine; 14 minutes off it still is
+        self.assertEqual(sts_identity(self.aws_time())[0], 200)
+        self.assertEqual(sts_identity(self.aws_time() - datetime.timedelta(
+            minutes=14))[0], 200)
+        # AWS behind the host: "not yet current"
+        FAKE.set_clock_offset(-1200)
+        st, h, body = sts_identity()
+        self.assertEqual(st, 403)
+        self.assertIn(b"Signature not yet current: ", body)
+        self.assertIn(b" + 15 min.)", body)
+        # a botocore client on the host's clock fails the same way
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            self.client("sns").publish(TopicArn=TOPIC, Message="m")
+        self.assertEqual(code_of(cm.exception), "SignatureDoesNotMatch")
+        self.assertEqual(FAKE.sns_publications(), [])
+        with self.assertRaises(dwtest.ControlHTTPError):
+            FAKE.set_clock_offset("soon")
+
+    def test_events_follow_aws_clock(self):
+        FAKE.config(lookup_events_rps=0)
+        FAKE.set_clock_offset(1200)
+        eid = FAKE.add_event("us-east-1", EventName="CreateUser")
+        ev = [e for e in FAKE.state()["events"] if e["EventId"] == eid][0]
+        self.assertAlmostEqual(ev["EventTime"], time.time() + 1200, delta=2)
+        rec = json.loads(ev["CloudTrailEvent"])
+        self.assertEqual(rec["eventTime"][:15], time.strftime(
+            "%Y-%m-%dT%H:%M", time.gmtime(time.time() + 1200))[:15])
+        # an event 10 minutes in the host's future is in AWS's past: the
+        # default window (ending at AWS's now) holds it
+        future = FAKE.add_event("us-east-1", EventName="DeleteTrail",
+                                EventTime=time.time() + 600)
+        body = json.dumps({"LookupAttributes": [{
+            "AttributeKey": "EventId", "AttributeValue": future}]}).encode()
+        st, h, out = raw_request("cloudtrail", "us-east-1", body,
+                                 ct_headers("LookupEvents"),
+                                 when=self.aws_time())
+        self.assertEqual(st, 200, out)
+        self.assertEqual([e["EventId"] for e in json.loads(out)["Events"]],
+                         [future])
+        FAKE.set_clock_offset(0)
+        st, h, out = raw_request("cloudtrail", "us-east-1", body,
+                                 ct_headers("LookupEvents"))
+        self.assertEqual(json.loads(out)["Events"], [])
+        # the visibility delay runs on AWS's clock too
+        FAKE.set_clock_offset(1200)
+        late = FAKE.add_event("us-east-1", EventName="StopLogging",
+                              visible_delay=300)
+        body = json.dumps({"LookupAttributes": [{
+            "AttributeKey": "EventId", "AttributeValue": late}]}).encode()
+
+        def found():
+            st, h, out = raw_request("cloudtrail", "us-east-1", body,
+                                     ct_headers("LookupEvents"),
+                                     when=self.aws_time())
+            return json.loads(out)["Events"]
+        self.assertEqual(found(), [])
+        FAKE.set_clock_offset(1200 + 301)
+        self.assertEqual(len(found()), 1)
+
+    def test_trail_status_and_actions_follow_aws_clock(self):
+        FAKE.set_clock_offset(3600)
+        FAKE.action("stop_logging")
+        st, h, out = raw_request(
+            "cloudtrail", "eu-west-1", b'{"Name": "org-trail"}',
+            ct_headers("GetTrailStatus"), when=self.aws_time())
+        s = json.loads(out)
+        self.assertAlmostEqual(s["StopLoggingTime"], time.time() + 3600,
+                               delta=2)
+        FAKE.action("start_logging")
+        st, h, out = raw_request(
+            "cloudtrail", "eu-west-1", b'{"Name": "org-trail"}',
+            ct_headers("GetTrailStatus"), when=self.aws_time())
+        s = json.loads(out)
+        delivered = time.time() + 3600 - s["LatestDeliveryTime"]
+        self.assertTrue(100 < delivered < 200, delivered)
+
+    def test_credentials_expire_by_aws_clock(self):
+        c = self.client("sts").assume_role(
+            RoleArn=DEFAULT_ROLE, RoleSessionName="clock")["Credentials"]
+        FAKE.set_clock_offset(3600 - 30)
+        st, h, body = raw_request(
+            "sts", "us-east-1", query_body(Action="GetCallerIdentity",
+                                           Version="2011-06-15"),
+            QUERY_CT, access_key=c["AccessKeyId"],
+            secret=c["SecretAccessKey"], token=c["SessionToken"],
+            when=self.aws_time())
+        self.assertEqual(st, 200, body)
+        FAKE.set_clock_offset(3600 + 1)
+        st, h, body = raw_request(
+            "sts", "us-east-1", query_body(Action="GetCallerIdentity",
+                                           Version="2011-06-15"),
+            QUERY_CT, access_key=c["AccessKeyId"],
+            secret=c["SecretAccessKey"], token=c["SessionToken"],
+            when=self.aws_time())
+        self.assertEqual(st, 403)
+        self.assertIn(b"<Code>ExpiredToken</Code>", body)
+        # issued under an offset, Expiration is on AWS's clock
+        c = raw_request("sts", "us-east-1", query_body(
+            Action="AssumeRole", Version="2011-06-15", RoleArn=DEFAULT_ROLE,
+            RoleSessionName="later"), QUERY_CT, when=self.aws_time())
+        self.assertEqual(c[0], 200, c[2])
+        exp = c[2].split(b"<Expiration>")[1].split(b"</Expiration>")[0]
+        t = datetime.datetime.strptime(exp.decode(), "%Y-%m-%dT%H:%M:%SZ")
+        t = t.replace(tzinfo=datetime.timezone.utc).timestamp()
+        self.assertAlmostEqual(t - time.time(), 3601 + 3600, delta=3)
+
+
 class TestLookupEvents(Base):
     def setUp(self):
         super().setUp()

@@ -358,6 +358,17 @@ class FakeAWS:
     def clear_sns_publications(self):
         return self.control("DELETE", "/_sns")
 
+    # ---- AWS's clock
+    def set_clock_offset(self, seconds):
+        """AWS's clock becomes the host's + `seconds` (1200: AWS is 20
+        minutes ahead): signature skew, Date headers, CloudTrail times and
+        credential expiry follow it."""
+        return self.control("POST", "/_clock", {"offset_seconds": seconds})
+
+    def clock(self):
+        """{"offset_seconds", "aws_now", "host_now"}"""
+        return self.control("GET", "/_clock")
+
     def wait_for(self, predicate, timeout=10.0, interval=0.1):
         deadline = time.monotonic() + timeout
         while True:
