@@ -296,7 +296,8 @@ baseline_each(struct baseline_ctx *ctx, struct json_object *val,
 
 	for (i = 0; i < n; i++) {
 		baseline_push(ctx, "[%zu]", i);
-		if ((r = fn(ctx, json_object_array_get_idx(val, i), i, arg)) != 0)
+		r = fn(ctx, json_object_array_get_idx(val, i), i, arg);
+		if (r != 0)
 			return r;
 		baseline_pop(ctx, wlen);
 	}

@@ -21,6 +21,7 @@ static const struct check_family *const check_families[] = {
 	&check_family_root,
 	&check_family_iam,
 	&check_family_cloudtrail,
+	&check_family_contacts,
 };
 #define NFAMILIES (sizeof(check_families) / sizeof(check_families[0]))
 

@@ -388,7 +388,8 @@ check_ct_to_json(const void *section)
 		return o;
 	a = baseline_json_array();
 	for (i = 0; i < sec->ntrails; i++)
-		baseline_json_append(a, check_ct_trail_to_json(&sec->trails[i]));
+		baseline_json_append(a,
+		    check_ct_trail_to_json(&sec->trails[i]));
 	baseline_json_add(o, "trails", a);
 	return o;
 }

@@ -82,6 +82,7 @@ extern const struct check_family check_family_account;
 extern const struct check_family check_family_root;
 extern const struct check_family check_family_iam;
 extern const struct check_family check_family_cloudtrail;
+extern const struct check_family check_family_contacts;
 
 typedef void	(*check_done_cb)(struct check_pass *, void *);
 

@@ -33,7 +33,15 @@ static const char example[] =
     "                                \"include_global_service_events\": "
     "true, \"log_file_validation\": true,\n"
     "                                \"s3_bucket\": "
-    "\"org-trail-logs-111122223333\", \"logging\": true } ] }\n"
+    "\"org-trail-logs-111122223333\", \"logging\": true } ] },\n"
+    "  \"contacts\": {\n"
+    "    \"billing\": { \"name\": \"Dana Whitfield\", \"title\": \"Finance "
+    "Operations Lead\", \"email\": \"aws-billing@example.com\", \"phone\": "
+    "\"+1 206-555-0142\" },\n"
+    "    \"security\": { \"name\": \"Priya Ram\u00e1n\", \"title\": \"Head "
+    "of Security\", \"email\": \"security@example.com\", \"phone\": "
+    "\"+1 (206) 555-0199\" }\n"
+    "  }\n"
     "}\n";
 
 static int
@@ -252,10 +260,10 @@ test_semantic(void)
 	    "b.json: iam.usr_mfa: unknown key (known here: user_mfa, "
 	    "mfa_exempt_users; keys starting with \"_\" are comments)",
 	    "unknown key");
-	bad("{\"version\": 1, \"contacts\": {}}",
-	    "b.json: contacts: unknown key (known here: version, account, "
-	    "root, iam, cloudtrail; keys starting with \"_\" are comments)",
-	    "unknown section");
+	bad("{\"version\": 1, \"tax\": {}}",
+	    "b.json: tax: unknown key (known here: version, account, "
+	    "root, iam, cloudtrail, contacts; keys starting with \"_\" are "
+	    "comments)", "unknown section");
 	bad("{\"version\": 1, \"iam\": {\"mfa_exempt_users\": \"ci-bot\"}}",
 	    "b.json: iam.mfa_exempt_users: expected an array",
 	    "list not an array");
@@ -301,11 +309,86 @@ test_semantic(void)
 	    "trail not an object");
 	bad("{\"version\": 1, \"x\\u0001y\": 1}",
 	    "b.json: x?y: unknown key (known here: version, account, root, "
-	    "iam, cloudtrail; keys starting with \"_\" are comments)",
+	    "iam, cloudtrail, contacts; keys starting with \"_\" are "
+	    "comments)",
 	    "control characters in a key are not echoed");
 	bad("{\"version\": 1, \"account\": {\"id\": \"1111\\u00002222333\"}}",
 	    "b.json: account.id: expected a 12-digit account id string like "
 	    "\"111122223333\"", "NUL inside a string");
+}
+
+#define CONTACT(f)	"{\"version\": 1, \"contacts\": {\"security\": {" f "}}}"
+#define GOOD_NAME	"\"name\": \"Priya Raman\""
+#define GOOD_TITLE	"\"title\": \"Head of Security\""
+#define GOOD_EMAIL	"\"email\": \"security@example.com\""
+#define GOOD_PHONE	"\"phone\": \"+1 206-555-0199\""
+#define GOOD3		GOOD_TITLE ", " GOOD_EMAIL ", " GOOD_PHONE
+
+static void
+test_contacts(void)
+{
+	struct baseline	*b = NULL;
+	static const char *const phone_msg = "b.json: contacts.security.phone: "
+	    "expected a phone number like \"+1 206-555-0100\" (digits, "
+	    "spaces and ()+-, at most 25)";
+	static const char *const email_msg = "b.json: contacts.security.email: "
+	    "expected an email address like \"security@example.com\" (at most "
+	    "64 characters)";
+
+	ok(parse("{\"version\": 1, \"contacts\": {}}", &b) == 0 &&
+	    section_is(b, "contacts", "{}"), "no contact named: none checked");
+	baseline_free(b);
+	bad("{\"version\": 1, \"contacts\": []}",
+	    "b.json: contacts: expected an object", "contacts not an object");
+	bad("{\"version\": 1, \"contacts\": {\"legal\": {}}}",
+	    "b.json: contacts.legal: unknown key (known here: billing, "
+	    "operations, security; keys starting with \"_\" are comments)",
+	    "unknown contact type");
+	bad("{\"version\": 1, \"contacts\": {\"SECURITY\": {}}}",
+	    "b.json: contacts.SECURITY: unknown key (known here: billing, "
+	    "operations, security; keys starting with \"_\" are comments)",
+	    "contact types are lower case");
+	bad("{\"version\": 1, \"contacts\": {\"billing\": \"x@example.com\"}}",
+	    "b.json: contacts.billing: expected an object",
+	    "a contact not an object");
+	bad(CONTACT(GOOD_NAME ", " GOOD_EMAIL ", " GOOD_PHONE),
+	    "b.json: contacts.security: missing \"title\"", "title missing");
+	bad(CONTACT(GOOD3), "b.json: contacts.security: missing \"name\"",
+	    "name missing");
+	bad(CONTACT("\"name\": \"\", " GOOD3),
+	    "b.json: contacts.security.name: expected a non-empty string of "
+	    "at most 64 characters", "empty name");
+	bad(CONTACT("\"name\": \"a\\nb\", " GOOD3),
+	    "b.json: contacts.security.name: expected a non-empty string of "
+	    "at most 64 characters", "a line break in a name");
+	bad(CONTACT(GOOD_NAME ", \"title\": \"" "0123456789012345678901234"
+	    "5678901234567890123456789x\", " GOOD_EMAIL ", " GOOD_PHONE),
+	    "b.json: contacts.security.title: expected a non-empty string of "
+	    "at most 50 characters", "title of 51 characters");
+	bad(CONTACT(GOOD_NAME ", " GOOD_TITLE ", \"email\": \"security\", "
+	    GOOD_PHONE), email_msg, "email without @");
+	bad(CONTACT(GOOD_NAME ", " GOOD_TITLE ", \"email\": \"a@b@example.com"
+	    "\", " GOOD_PHONE), email_msg, "email with two @");
+	bad(CONTACT(GOOD_NAME ", " GOOD_TITLE ", \"email\": \"sec@example\", "
+	    GOOD_PHONE), email_msg, "email domain without a dot");
+	bad(CONTACT(GOOD_NAME ", " GOOD_TITLE ", \"email\": \"sec@example.\", "
+	    GOOD_PHONE), email_msg, "email domain ending in a dot");
+	bad(CONTACT(GOOD_NAME ", " GOOD_TITLE ", \"email\": 5, " GOOD_PHONE),
+	    email_msg, "email a number");
+	bad(CONTACT(GOOD_NAME ", " GOOD_TITLE ", " GOOD_EMAIL ", \"phone\": "
+	    "\"call me\""), phone_msg, "phone with letters");
+	bad(CONTACT(GOOD_NAME ", " GOOD_TITLE ", " GOOD_EMAIL ", \"phone\": "
+	    "\"+1 206 555 0199 0000 0000 0\""), phone_msg, "phone over 25 characters");
+	bad(CONTACT(GOOD_NAME ", " GOOD3 ", \"mail\": \"x\""),
+	    "b.json: contacts.security.mail: unknown key (known here: name, "
+	    "title, email, phone; keys starting with \"_\" are comments)",
+	    "unknown contact field");
+	b = NULL;
+	ok(parse(CONTACT(GOOD_NAME ", " GOOD_TITLE ", \"email\": "
+	    "\"a.b+c=d#e!f&g-h_1@mail-1.example.co_uk\", \"phone\": "
+	    "\"(0) 12-34 +5\", \"_note\": \"x\""), &b) == 0,
+	    "every character the Account API allows is accepted");
+	baseline_free(b);
 }
 
 static void
@@ -390,6 +473,7 @@ main(void)
 	test_syntax();
 	test_nul();
 	test_semantic();
+	test_contacts();
 	test_huge();
 	test_example_file();
 	return done_testing();

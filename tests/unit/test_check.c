@@ -25,18 +25,22 @@
 #include "tap.h"
 
 #define TRAIL	"{\"name\": \"org-trail\", \"home_region\": \"eu-west-1\"}"
+#define CONTACT	"{\"name\": \"N\", \"title\": \"T\", \"email\": \"a@example.com\"," \
+		" \"phone\": \"1\"}"
 
 static const char full[] =
     "{\"version\": 1,"
     " \"account\": {\"id\": \"111122223333\"},"
     " \"root\": {\"mfa\": true, \"access_keys\": false},"
     " \"iam\": {\"user_mfa\": true},"
-    " \"cloudtrail\": {\"trails\": [" TRAIL "]}}";
+    " \"cloudtrail\": {\"trails\": [" TRAIL "]},"
+    " \"contacts\": {\"billing\": " CONTACT ", \"security\": " CONTACT "}}";
 
 /* Every check id the full baseline configures, in no particular order. */
 static const char *const full_ids[] = {
 	"account.identity", "root.mfa", "root.access_keys", "iam.user_mfa",
-	"cloudtrail.trail", "cloudtrail.logging", NULL
+	"cloudtrail.trail", "cloudtrail.logging", "contacts.billing",
+	"contacts.security", NULL
 };
 
 /* Armed by the child of test_oom: every malloc/calloc/strdup in our own
@@ -185,16 +189,19 @@ test_configured(void)
 		"cloudtrail.trail", "cloudtrail.logging", NULL
 	};
 	static const char *const mixed[] = {
-		"root.mfa", "cloudtrail.trail", "cloudtrail.logging", NULL
+		"root.mfa", "cloudtrail.trail", "cloudtrail.logging",
+		"contacts.operations", NULL
 	};
 
 	test_runs(full, full_ids, "full baseline");
 	test_runs("{\"version\": 1}", none, "empty baseline");
 	test_runs("{\"version\": 1, \"account\": {}, \"root\": {},"
 	    " \"iam\": {\"user_mfa\": false}, \"cloudtrail\": {\"trails\": ["
-	    TRAIL "]}}", trail, "only the last family configured");
+	    TRAIL "]}, \"contacts\": {}}", trail,
+	    "one family configured, the others asking for nothing");
 	test_runs("{\"version\": 1, \"root\": {\"mfa\": true}, \"iam\": {},"
-	    " \"cloudtrail\": {\"trails\": [" TRAIL "]}}", mixed,
+	    " \"cloudtrail\": {\"trails\": [" TRAIL "]}, \"contacts\": "
+	    "{\"operations\": " CONTACT "}}", mixed,
 	    "families left out in between");
 }
 
