@@ -21,6 +21,7 @@
 #include "driftwatch/aws.h"
 #include "driftwatch/aws_proto.h"
 #include "driftwatch/aws_creds.h"
+#include "driftwatch/creds_provider.h"
 #include "driftwatch/aws_retry.h"
 #include "driftwatch/error.h"
 #include "driftwatch/http.h"
@@ -34,6 +35,7 @@
 
 enum aws_call_state {
 	CALL_WAITING,		/* for its start or its rate-limit slot */
+	CALL_WAITING_CREDS,	/* for the provider's credentials */
 	CALL_IN_FLIGHT,
 	CALL_BACKOFF,
 	CALL_DONE,
@@ -42,7 +44,7 @@ enum aws_call_state {
 struct aws_client {
 	struct event_base	*base;
 	struct http_client	*http;
-	struct aws_creds	*creds;
+	struct creds_provider	*creds;		/* owned */
 	char			*endpoint_url;
 	char			*ca_bundle;
 	long			 timeout_ms;
@@ -67,6 +69,7 @@ struct aws_call {
 	struct aws_ratelimit		*rl;
 	struct event			*timer;
 	struct http_xfer		*xfer;
+	struct creds_get		*creds_get;
 	enum aws_call_state		 state;
 	int				 attempt;
 	int				 retried;
@@ -89,6 +92,7 @@ aws_call_state_name(enum aws_call_state s)
 {
 	switch (s) {
 	case CALL_WAITING:	return "waiting";
+	case CALL_WAITING_CREDS: return "waiting for credentials";
 	case CALL_IN_FLIGHT:	return "in flight";
 	case CALL_BACKOFF:	return "backing off";
 	case CALL_DONE:		return "done";
@@ -143,23 +147,35 @@ aws_client_free(struct aws_client *cl)
 		return;
 	while ((c = LIST_FIRST(&cl->calls)) != NULL)
 		aws_call_free(c);
-	aws_creds_free(cl->creds);
+	creds_provider_free(cl->creds);
 	free(cl->endpoint_url);
 	free(cl->ca_bundle);
 	free(cl);
 }
 
 void
+aws_client_set_provider(struct aws_client *cl, struct creds_provider *p)
+{
+	creds_provider_free(cl->creds);
+	cl->creds = p;
+}
+
+struct creds_provider *
+aws_client_provider(const struct aws_client *cl)
+{
+	return cl->creds;
+}
+
+void
 aws_client_set_creds(struct aws_client *cl, struct aws_creds *creds)
 {
-	aws_creds_free(cl->creds);
-	cl->creds = creds;
+	aws_client_set_provider(cl, creds_static_new(cl->base, creds));
 }
 
 const struct aws_creds *
 aws_client_creds(const struct aws_client *cl)
 {
-	return cl->creds;
+	return cl->creds != NULL ? creds_provider_current(cl->creds) : NULL;
 }
 
 size_t
@@ -181,6 +197,7 @@ aws_call_free(struct aws_call *c)
 		return;
 	LIST_REMOVE(c, entry);
 	http_xfer_cancel(c->xfer);
+	creds_get_cancel(c->creds_get);
 	if (c->timer != NULL)
 		event_free(c->timer);
 	free(c->region);
@@ -347,14 +364,13 @@ aws_call_timer_cb(evutil_socket_t fd, short what, void *arg)
 static void	aws_call_http_cb(const struct http_response *, void *);
 
 static int
-aws_call_sign(struct aws_call *c, struct sigv4_result *sig,
-    const char **hdrs, char **owned)
+aws_call_sign(struct aws_call *c, const struct aws_creds *creds,
+    struct sigv4_result *sig, const char **hdrs, char **owned)
 {
 	struct sigv4_header	 h[4];
 	struct sigv4_request	 req;
 	struct sigv4_creds	 cr;
 	struct sigv4_params	 p;
-	const struct aws_creds	*creds = c->client->creds;
 	size_t			 n = 0, i;
 	int			 r;
 
@@ -409,7 +425,7 @@ aws_call_url(struct aws_call *c, char **owned)
 }
 
 static void
-aws_call_send(struct aws_call *c)
+aws_call_send(struct aws_call *c, const struct aws_creds *creds)
 {
 	struct sigv4_result	 sig;
 	struct http_request	 hr;
@@ -420,7 +436,7 @@ aws_call_send(struct aws_call *c)
 
 	memset(&sig, 0, sizeof(sig));
 	memset(owned, 0, sizeof(owned));
-	if ((r = aws_call_sign(c, &sig, hdrs, owned)) != 0) {
+	if ((r = aws_call_sign(c, creds, &sig, hdrs, owned)) != 0) {
 		aws_call_fail(c, r, "cannot sign the request");
 		goto out;
 	}
@@ -450,13 +466,42 @@ out:
 }
 
 static void
+aws_call_creds_cb(const struct aws_creds *creds, int error,
+    const char *message, void *arg)
+{
+	struct aws_call	*c = arg;
+
+	c->creds_get = NULL;
+	if (creds == NULL)
+		aws_call_fail(c, error, message);
+	else
+		aws_call_attempt(c);
+}
+
+/* Signing waits while the provider fetches; it fails only if that does. */
+static void
+aws_call_wait_creds(struct aws_call *c)
+{
+	if (c->client->creds == NULL) {
+		aws_call_fail(c, DW_ECREDS, "no AWS credentials configured");
+		return;
+	}
+	aws_call_set_state(c, CALL_WAITING_CREDS);
+	if ((c->creds_get = creds_provider_get(c->client->creds,
+	    aws_call_creds_cb, c)) == NULL)
+		aws_call_fail(c, DW_ENOMEM, "cannot wait for credentials");
+}
+
+static void
 aws_call_attempt(struct aws_call *c)
 {
-	double	wait;
+	const struct aws_creds	*creds = NULL;
+	double			 wait;
 
-	if (c->client->creds == NULL ||
-	    !aws_creds_valid(c->client->creds, time(NULL))) {
-		aws_call_fail(c, DW_ECREDS, "no valid AWS credentials");
+	if (c->client->creds != NULL)
+		creds = creds_provider_current(c->client->creds);
+	if (creds == NULL) {
+		aws_call_wait_creds(c);
 		return;
 	}
 	if ((wait = aws_ratelimit_take(c->rl, aws_now_monotonic())) > 0) {
@@ -464,7 +509,7 @@ aws_call_attempt(struct aws_call *c)
 		aws_call_arm(c, wait);
 		return;
 	}
-	aws_call_send(c);
+	aws_call_send(c, creds);
 }
 
 /*

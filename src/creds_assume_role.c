@@ -309,15 +309,17 @@ creds_assume_role_new(struct event_base *base, struct http_client *http,
 		return NULL;
 	}
 	ar->source = source;
+	/* short: it starts every error message and the blind alert's title */
 	if (creds_assume_role_init(ar, base, http, role, o) != 0 ||
-	    asprintf(&name, "profile %s (role %s, %s, signed by %s)",
-	    role->profile, role->role_arn, role->origin,
-	    creds_provider_name(source)) == -1) {
+	    asprintf(&name, "profile %s", role->profile) == -1) {
 		name = NULL;
 		creds_assume_role_free(ar);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	log_info("%s: assumes role %s (%s) in %s, signed by %s", name,
+	    role->role_arn, role->origin, ar->region,
+	    creds_provider_name(source));
 	if ((p = creds_provider_new(base, &creds_assume_role, ar, name)) ==
 	    NULL)
 		snprintf(err, errlen, "out of memory");

@@ -37,6 +37,9 @@
 #include "driftwatch/poller.h"
 #include "driftwatch/sink.h"
 
+/* The name the credential source is watched under. */
+#define DAEMON_CREDS_CHECK	"credentials"
+
 struct daemon {
 	struct event_base	*base;
 	char			*config_path;
@@ -131,8 +134,7 @@ daemon_aws_new(struct event_base *base, struct http_client *http,
 {
 	struct aws_client_options	 o;
 	struct creds_chain_options	 co;
-	struct aws_creds_found		 found;
-	struct aws_creds		*creds = NULL;
+	struct creds_provider		*creds = NULL;
 	struct aws_client		*aws;
 	char				 why[768];
 
@@ -144,32 +146,96 @@ daemon_aws_new(struct event_base *base, struct http_client *http,
 	co.files.profile = cfg->aws_profile;
 	co.files.credentials_file = cfg->aws_credentials_file;
 	co.files.config_file = cfg->aws_config_file;
-	if (creds_chain_find(&co, &found, why, sizeof(why)) != 0) {
+	co.region = cfg->aws_region;
+	co.endpoint_url = cfg->aws_endpoint_url;
+	co.ca_bundle = cfg->aws_ca_bundle;
+	if (creds_chain_new(base, http, &co, &creds, why, sizeof(why)) != 0) {
 		snprintf(err, errlen, "AWS credentials: %s", why);
 		return NULL;
 	}
-	if (found.nroles > 0) {
-		snprintf(err, errlen, "AWS credentials: %s: profile %s needs "
-		    "STS AssumeRole, which this build cannot call yet",
-		    found.roles[found.nroles - 1].origin,
-		    found.roles[found.nroles - 1].profile);
-		aws_creds_found_free(&found);
-		return NULL;
-	}
-	creds = found.creds;
-	found.creds = NULL;
-	aws_creds_found_free(&found);
 	memset(&o, 0, sizeof(o));
 	o.endpoint_url = cfg->aws_endpoint_url;
 	o.ca_bundle = cfg->aws_ca_bundle;
 	if ((aws = aws_client_new(base, http, &o)) == NULL) {
-		aws_creds_free(creds);
+		creds_provider_free(creds);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	log_info("using AWS credentials from %s", creds->source);
-	aws_client_set_creds(aws, creds);
+	log_info("using AWS credentials from %s", creds_provider_name(creds));
+	aws_client_set_provider(aws, creds);
 	return aws;
+}
+
+struct daemon_creds_wait {
+	int	done;
+	int	error;
+	char	message[768];
+};
+
+static void
+daemon_creds_cb(const struct aws_creds *c, int error, const char *message,
+    void *arg)
+{
+	struct daemon_creds_wait	*w = arg;
+
+	w->done = 1;
+	w->error = c != NULL ? 0 : error;
+	snprintf(w->message, sizeof(w->message), "%s", message ? message : "");
+}
+
+/*
+ * For the one-shot modes, whose loop has nothing else to do yet: runs
+ * it until the first credentials are there (an AssumeRole, say).
+ */
+int
+daemon_aws_wait_creds(struct event_base *base, struct aws_client *aws,
+    char *err, size_t errlen)
+{
+	struct daemon_creds_wait	 w;
+	struct creds_get		*g;
+
+	memset(&w, 0, sizeof(w));
+	if ((g = creds_provider_get(aws_client_provider(aws), daemon_creds_cb,
+	    &w)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return DW_ENOMEM;
+	}
+	while (!w.done && event_base_loop(base, EVLOOP_ONCE) == 0)
+		;
+	if (!w.done) {
+		creds_get_cancel(g);
+		snprintf(err, errlen, "AWS credentials: the loop stopped");
+		return DW_ECREDS;
+	}
+	if (w.error != 0)
+		snprintf(err, errlen, "AWS credentials: %s", w.message);
+	return w.error;
+}
+
+static void	daemon_alert(struct alert *, void *);
+
+/*
+ * The credential source is watched like a check: a fetch that fails
+ * (AssumeRole denied, say) counts as an unknown pass of "credentials",
+ * which goes blind after blind_after of them, and sighted again after
+ * the next fetch that works.
+ */
+static void
+daemon_creds_watch(const struct creds_provider *p, int error,
+    const char *message, void *arg)
+{
+	struct daemon	*d = arg;
+
+	findings_begin(d->findings, DAEMON_CREDS_CHECK);
+	findings_end(d->findings, DAEMON_CREDS_CHECK, error == 0, message,
+	    time(NULL), daemon_alert, d);
+}
+
+static void
+daemon_watch_creds(struct daemon *d)
+{
+	creds_provider_set_watch(aws_client_provider(d->aws),
+	    daemon_creds_watch, d);
 }
 
 static void
@@ -449,6 +515,7 @@ daemon_reload(struct daemon *d)
 	d->cfg = cfg;
 	d->bl = bl;
 	d->aws = aws;
+	daemon_watch_creds(d);
 	if (daemon_start_watching(d) != 0)
 		log_warnx("cannot restart the watch after reload");
 	log_struct(LOG_INFO, MSGID_RELOADED, NULL, "configuration and "
@@ -631,6 +698,7 @@ daemon_setup(struct daemon *d, int verbosity, char *err, size_t errlen)
 		return EXIT_CONFIG;
 	if (daemon_open_state(d, err, errlen) != 0)
 		return EXIT_SOFTWARE;
+	daemon_watch_creds(d);
 	if (daemon_events(d) != 0) {
 		snprintf(err, errlen, "cannot set up timers and signals");
 		return EXIT_SOFTWARE;

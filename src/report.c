@@ -154,6 +154,12 @@ report_run(struct report *r, struct config *cfg, struct baseline *bl)
 		code = EXIT_CONFIG;
 		goto out;
 	}
+	/* a role that cannot be assumed: nothing could be checked */
+	if (daemon_aws_wait_creds(r->base, aws, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		code = EXIT_UNKNOWN;
+		goto out;
+	}
 	/* an in-memory store: check never writes the daemon's state */
 	if ((f = findings_new(cfg->state_dir, check_account_id(bl),
 	    1)) == NULL ||

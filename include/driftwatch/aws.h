@@ -16,6 +16,7 @@
 struct event_base;
 struct http_client;
 struct aws_creds;
+struct creds_provider;
 struct aws_ratelimit;
 
 struct aws_protocol;	/* aws_proto.h: one per wire protocol */
@@ -116,9 +117,17 @@ struct aws_client	*aws_client_new(struct event_base *,
 			    struct http_client *,
 			    const struct aws_client_options *);
 void			 aws_client_free(struct aws_client *);
-/* Takes ownership of creds; the old ones are wiped. */
+/*
+ * Where the client's credentials come from (creds_provider.h); takes
+ * ownership, and the old provider is freed.  A call waits for it.
+ */
+void			 aws_client_set_provider(struct aws_client *,
+			    struct creds_provider *);
+struct creds_provider	*aws_client_provider(const struct aws_client *);
+/* Fixed keys, as a static provider; takes ownership of creds. */
 void			 aws_client_set_creds(struct aws_client *,
 			    struct aws_creds *);
+/* The keys a call would sign with now, or NULL. */
 const struct aws_creds	*aws_client_creds(const struct aws_client *);
 size_t			 aws_client_retry_tokens(const struct aws_client *);
 /*

@@ -35,4 +35,7 @@ struct aws_client;
 /* An AWS client with credentials resolved; NULL with err set. */
 struct aws_client *daemon_aws_new(struct event_base *, struct http_client *,
 	    const struct config *, char *err, size_t errlen);
+/* Runs the loop until the client has credentials: 0, or err says why. */
+int	daemon_aws_wait_creds(struct event_base *, struct aws_client *,
+	    char *err, size_t errlen);
 #endif
