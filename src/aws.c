@@ -73,6 +73,7 @@ struct aws_call {
 	enum aws_call_state		 state;
 	int				 attempt;
 	int				 retried;
+	long				 signed_offset;	/* clock offset used */
 	enum retry_class		 last_class;
 	aws_cb				 cb;
 	void				*arg;
@@ -395,6 +396,7 @@ aws_call_sign(struct aws_call *c, const struct aws_creds *creds,
 	memset(&p, 0, sizeof(p));
 	p.region = aws_endpoint_signing_region(c->svc, c->region);
 	p.service = c->svc->signing_name;
+	c->signed_offset = c->client->clock_offset;
 	p.when = aws_client_now(c->client);
 	p.normalize_path = 1;
 	if ((r = sigv4_sign(&req, &cr, &p, sig)) != 0)
@@ -614,7 +616,7 @@ aws_call_should_retry(struct aws_call *c, enum retry_class rc)
 	return 1;
 }
 
-/* 1 when this answer's Date moved the client's clock offset. */
+/* Moves the client's clock offset to this answer's Date if need be. */
 static int
 aws_call_clock(struct aws_call *c, const struct http_response *r)
 {
@@ -639,9 +641,12 @@ aws_call_http_cb(const struct http_response *r, void *arg)
 	c->xfer = NULL;
 	aws_call_read(c, r);
 	rc = retry_classify(c->res.result, r->status, c->code, r->timed_out);
-	if (aws_call_clock(c, r) && c->res.result != 0 &&
-	    aws_clock_skew_error(c->code))
-		rc = RETRY_TRANSIENT;	/* signed at the wrong time: again */
+	aws_call_clock(c, r);
+	/* signed before the clock was corrected (by this answer or one of
+	 * the calls in flight beside it): sign again with AWS's time */
+	if (c->res.result != 0 && aws_clock_skew_error(c->code) &&
+	    c->signed_offset != c->client->clock_offset)
+		rc = RETRY_TRANSIENT;
 	if (c->res.result == 0) {
 		retry_bucket_success(&c->client->bucket, c->retried,
 		    c->last_class);
