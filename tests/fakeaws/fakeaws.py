@@ -18,11 +18,15 @@ It binds three servers on 127.0.0.1 (ports picked by the kernel) and writes
 
 Adding a service or an operation: see the "Service registry" section below.
 A Query service is `QueryService(name, model)`, a JSON 1.1 service is
-`JsonService(name, model)`; register operations with the `@svc.op("Name")`
+`JsonService(name, model)`, a REST-JSON one `RestJsonService(name,
+coral_namespace)`; register operations with the `@svc.op("Name")`
 decorator.  A handler gets (ctx, params) and returns the output structure as
-a dict using the botocore model's member names; raise AWSError for errors.
-Query responses are serialised to XML from the botocore model; JSON responses
-are dumped as they are (timestamps as epoch numbers).
+a dict using the botocore model's member names; raise AWSError (or
+ctx.svc.error("ShapeName", message)) for errors.  Query responses are
+serialised to XML from the botocore model; JSON responses are dumped as they
+are (timestamps as epoch numbers).
+
+AWS's clock is aws_now(): the host's plus the offset POST /_clock sets.
 """
 
 import argparse
@@ -2613,6 +2617,8 @@ class ControlHandler(BaseHandler):
         try:
             with fake.lock:
                 out = self.dispatch(fake, method, path, body)
+                # serialised under the lock: AWS threads append to these
+                text = None if out is None else json.dumps(out)
         except ControlError as e:
             return self.reply(e.status, {"error": e.message})
         except Exception as e:
@@ -2622,7 +2628,7 @@ class ControlHandler(BaseHandler):
         if out is None:
             return self.reply(404, {"error": "no such control endpoint: "
                                              "%s %s" % (method, path)})
-        return self.reply(200, out)
+        return self.send_bytes(200, "application/json", text.encode())
 
     def reply(self, status, obj):
         self.send_bytes(status, "application/json",
