@@ -1181,7 +1181,8 @@ outbox_loader_take(struct outbox *ob, struct outbox_loader *l)
 	struct outbox_item	*it;
 	size_t			 i, n = 0;
 
-	qsort(l->v, l->n, sizeof(*l->v), outbox_item_cmp);
+	if (l->n > 1)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(l->v, l->n, sizeof(*l->v), outbox_item_cmp);
 	for (i = 0; i < l->n; i++) {
 		it = l->v[i];
 		if (outbox_item_find(ob, it->alert->id) != NULL) {
