@@ -31,7 +31,7 @@ struct event_base;
 struct outbox;
 struct sink;
 
-#define OUTBOX_COMMIT_BATCH	64	/* files written per loop turn */
+#define OUTBOX_COMMIT_BATCH	16	/* files written per loop turn */
 #define OUTBOX_BACKOFF_BASE	1.0	/* seconds, a sink's first retry */
 #define OUTBOX_BACKOFF_CAP	5.0	/* the probe interval of a down sink */
 #define OUTBOX_RETRY_AFTER_MAX	300	/* a sink's Retry-After, capped */
