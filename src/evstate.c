@@ -26,6 +26,7 @@
 #define EVSTATE_MAXFILE		(64 * 1024 * 1024)
 #define EVSTATE_MINSLOTS	64
 #define EVSTATE_MAXREGIONS	64
+#define EVSTATE_REACH		(90 * 24 * 3600)	/* LookupEvents' */
 
 struct evstate_slot {
 	char		*id;		/* NULL: empty */
@@ -304,6 +305,49 @@ evstate_set_cursor(struct evstate *es, const char *region, time_t t)
 		c->time = t;
 		es->dirty = 1;
 	}
+}
+
+/*
+ * The window starts at the cursor less the overlap, whatever the host
+ * clock says: the cursor is an EventTime, on AWS's clock, so a host
+ * clock that is ahead can neither shrink the overlap nor open a gap.
+ * now (AWS's clock, as best known) only ends the window.
+ */
+void
+evstate_window(const struct evstate *es, const char *region, time_t now,
+    unsigned overlap, unsigned lookback, time_t *start, time_t *end)
+{
+	time_t	c = evstate_cursor(es, region);
+
+	*start = c > 0 ? c - (time_t)overlap : now - (time_t)lookback;
+	if (*start < now - EVSTATE_REACH)
+		*start = now - EVSTATE_REACH;
+	/* a host clock behind AWS's: read what can be read, miss nothing */
+	*end = now > *start ? now : *start + 1;
+}
+
+void
+evstate_advance(struct evstate *es, const char *region, time_t start,
+    time_t end, time_t newest, unsigned overlap)
+{
+	time_t	c = evstate_cursor(es, region);
+
+	if (newest > end)
+		newest = end;	/* an event after what was asked is not one */
+	/*
+	 * A quiet region's window must not reach back to its last event for
+	 * ever: it may start from the window's end, by AWS's clock as best
+	 * known, less a guard far wider than that clock's error.
+	 */
+	if (newest < end - EVSTATE_CLOCK_GUARD)
+		newest = end - EVSTATE_CLOCK_GUARD;
+	/*
+	 * Before any event, the first window's start stays the start: a
+	 * cursor of start + overlap keeps every later window reaching it.
+	 */
+	if (c == 0 && newest < start + (time_t)overlap)
+		newest = start + (time_t)overlap;
+	evstate_set_cursor(es, region, newest);
 }
 
 /* --- persistence ---------------------------------------------------------- */

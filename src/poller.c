@@ -2,12 +2,14 @@
  * Polling CloudTrail LookupEvents.  Each region is its own little state
  * machine (idle → polling → idle) with its own timer and rate limiter.
  *
- * A poll reads [cursor - overlap, now] twice, once for every write
- * event (ReadOnly=false, which holds each alert-worthy API call and
- * console sign-in) and once for Username=root (the root user's
+ * A poll reads the window evstate_window() gives, [cursor - overlap,
+ * AWS's now], in pieces, oldest first; each piece twice, once for every
+ * write event (ReadOnly=false, which holds each alert-worthy API call
+ * and console sign-in) and once for Username=root (the root user's
  * read-only calls); the event JSON, not the name, decides what is root.
- * The cursor moves to the poll's end only when every page of both
- * lookups arrived, so a failed poll is simply read again.
+ * The cursor is the newest EventTime read, on AWS's clock, never the
+ * host's; it moves only when every page of both lookups of a piece
+ * arrived, so a failed piece is simply read again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,10 +29,12 @@
 #include "driftwatch/msgid.h"
 #include "driftwatch/poller.h"
 
-#define POLLER_MAX_WINDOW	(90 * 24 * 3600)	/* LookupEvents' reach */
 #define POLLER_LOOKUPS		2
 #define POLLER_PRUNE_SLACK	3600	/* clock steps and late pages */
-#define POLLER_STEP		3600	/* catching up: an hour a poll */
+#define POLLER_STEP		3600	/* a first piece: an hour, plus overlap */
+#define POLLER_MAX_WIDTH	(90 * 24 * 3600)	/* LookupEvents' reach */
+#define POLLER_PAGE_EVENTS	50	/* a LookupEvents page (aws_cloudtrail.c) */
+#define POLLER_MAX_PAGES	400	/* a lookup reads at most (20000 events) */
 
 static const struct {
 	const char	*key;
@@ -58,8 +62,13 @@ struct poll_region {
 	struct poll_lookup	 lookups[POLLER_LOOKUPS];
 	size_t			 pending;
 	char			*error;
-	time_t			 window_end;
-	int			 catching_up;	/* window_end < now */
+	time_t			 piece_start;	/* [piece_start, piece_end] */
+	time_t			 piece_end;
+	time_t			 walk_end;	/* the poll's window ends here */
+	time_t			 newest;	/* newest EventTime in the piece */
+	size_t			 count;		/* most events of one lookup */
+	time_t			 width;		/* of the next piece */
+	int			 walking;	/* pieces of the window remain */
 	int			 healthy;
 };
 
@@ -77,11 +86,17 @@ struct poller {
 };
 
 static void	poll_region_start(struct poll_region *);
+static void	poll_region_piece(struct poll_region *, time_t);
 
 static void
 poll_region_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
-	poll_region_start(arg);
+	struct poll_region	*pr = arg;
+
+	if (pr->walking)
+		poll_region_piece(pr, pr->piece_end);
+	else
+		poll_region_start(pr);
 }
 
 static void
@@ -125,6 +140,7 @@ poll_region_init(struct poller *p, struct poll_region *pr, const char *name)
 		pr->lookups[i].idx = i;
 	}
 	snprintf(pr->check, sizeof(pr->check), "events.%s", name);
+	pr->width = POLLER_STEP + (time_t)p->o.overlap;
 	if ((pr->name = strdup(name)) == NULL ||
 	    (pr->rl = aws_ratelimit_new(POLLER_RATE)) == NULL ||
 	    (pr->timer = evtimer_new(p->base, poll_region_timer_cb,
@@ -275,7 +291,8 @@ poll_seen_new(struct poll_region *pr, const struct ct_event *e)
 	return ps;
 }
 
-static void
+/* 0, or DW_ENOMEM: the piece must be read again. */
+static int
 poll_region_event(struct poll_region *pr, const struct ct_event *e)
 {
 	struct poller	*p = pr->poller;
@@ -283,23 +300,26 @@ poll_region_event(struct poll_region *pr, const struct ct_event *e)
 	char		 err[256];
 	int		 r;
 
+	if (e->event_time > pr->newest)
+		pr->newest = e->event_time;
 	if (evstate_seen(p->ev, e->event_id))
-		return;
+		return 0;
 	r = event_rules_match(e->cloudtrail_event, strlen(e->cloudtrail_event),
 	    pr->name, p->account_id, &a, err, sizeof(err));
 	if (r == DW_ENOMEM)
-		return;		/* unmarked: the next poll reads it again */
+		return r;	/* unmarked: the piece is read again */
 	if (r != 0)
 		a = poll_region_malformed(pr, e, err);
 	if (a == NULL)
-		return;		/* not alert-worthy: nothing to remember */
+		return 0;	/* not alert-worthy: nothing to remember */
 	/* seen only once the alert is durable: unmarked, it comes back */
 	if ((a->durable_arg = poll_seen_new(pr, e)) == NULL) {
 		alert_free(a);
-		return;
+		return DW_ENOMEM;
 	}
 	a->durable_cb = poll_seen_cb;
 	p->alert_cb(a, p->alert_arg);
+	return 0;
 }
 
 /*
@@ -323,6 +343,20 @@ poller_prune(struct poller *p)
 	evstate_prune(p->ev, oldest - (time_t)p->o.overlap - POLLER_PRUNE_SLACK);
 }
 
+/*
+ * A piece that held few events: the next may be twice as wide, so a
+ * quiet stretch (a long stop, a window reaching back to a region's last
+ * event) is crossed in a few pieces, and the width is kept for later
+ * polls.
+ */
+static void
+poll_region_widen(struct poll_region *pr)
+{
+	if (pr->count <= POLLER_MAX_PAGES * POLLER_PAGE_EVENTS / 4 &&
+	    pr->width < POLLER_MAX_WIDTH)
+		pr->width *= 2;
+}
+
 static void
 poll_region_finish(struct poll_region *pr)
 {
@@ -330,20 +364,24 @@ poll_region_finish(struct poll_region *pr)
 	struct timeval	 tv = { (time_t)p->o.interval, 0 };
 	int		 ok = pr->error == NULL;
 
-	if (ok && pr->catching_up)
-		tv.tv_sec = 0;		/* the next step at once */
-
 	if (ok) {
-		evstate_set_cursor(p->ev, pr->name, pr->window_end);
+		evstate_advance(p->ev, pr->name, pr->piece_start,
+		    pr->piece_end, pr->newest, p->o.overlap);
 		poller_prune(p);
+		poll_region_widen(pr);
 	}
 	if (evstate_save(p->ev) != 0)
 		log_warn("events: cannot save the event state");
 	findings_end(p->findings, pr->check, ok, pr->error, time(NULL),
 	    p->alert_cb, p->alert_arg);
 	pr->healthy = ok;
-	log_debug("events %s: poll %s", pr->name, ok ? "complete" :
-	    "failed; the same window will be read again");
+	/* the rest of the window at once; after a failure, all of it later */
+	pr->walking = ok && pr->piece_end < pr->walk_end;
+	if (pr->walking)
+		tv.tv_sec = 0;
+	log_debug("events %s: piece %s", pr->name, ok ? (pr->walking ?
+	    "complete; reading the next" : "complete") :
+	    "failed; the window will be read again from the cursor");
 	free(pr->error);
 	pr->error = NULL;
 	evtimer_add(pr->timer, &tv);
@@ -362,55 +400,44 @@ poll_lookup_cb(const struct aws_result *res, const struct ct_events *evs,
 		if (pr->error == NULL)
 			pr->error = strdup(aws_result_describe(res));
 	} else {
+		if (evs->n > pr->count)
+			pr->count = evs->n;
 		/* oldest first, so alerts leave in the order things happened */
 		for (i = evs->n; i > 0; i--)
-			poll_region_event(pr, &evs->v[i - 1]);
+			if (poll_region_event(pr, &evs->v[i - 1]) != 0 &&
+			    pr->error == NULL)
+				pr->error = strdup("out of memory");
 	}
 	if (--pr->pending == 0)
 		poll_region_finish(pr);
 }
 
-static time_t
-poll_region_window_start(struct poll_region *pr, time_t now)
-{
-	const struct poller_options	*o = &pr->poller->o;
-	time_t				 cursor, start;
-
-	cursor = evstate_cursor(pr->poller->ev, pr->name);
-	start = cursor > 0 ? cursor - (time_t)o->overlap :
-	    now - (time_t)o->lookback;
-	if (start > now - (time_t)o->overlap)
-		start = now - (time_t)o->overlap;
-	if (start < now - POLLER_MAX_WINDOW)
-		start = now - POLLER_MAX_WINDOW;
-	return start;
-}
-
+/*
+ * One piece of the window, [start, start + width]: after a long stop the
+ * window reaches far back, and pieces read it oldest first, so the
+ * cursor moves piece by piece and alerts leave in the order things
+ * happened.
+ */
 static void
-poll_region_start(struct poll_region *pr)
+poll_region_piece(struct poll_region *pr, time_t start)
 {
 	struct poller	*p = pr->poller;
-	time_t		 now = time(NULL), start;
 	size_t		 i;
 
-	start = poll_region_window_start(pr, now);
-	/*
-	 * After a long stop the window reaches back to the last cursor:
-	 * read it an hour at a time, oldest first, so no single poll has
-	 * more pages than a lookup reads and the cursor moves step by step.
-	 */
-	pr->window_end = now;
-	if (now - start > POLLER_STEP + (time_t)p->o.overlap)
-		pr->window_end = start + POLLER_STEP + (time_t)p->o.overlap;
-	pr->catching_up = pr->window_end < now;
+	pr->piece_start = start;
+	pr->piece_end = pr->walk_end - start > pr->width ? start + pr->width :
+	    pr->walk_end;
+	pr->newest = 0;
+	pr->count = 0;
 	findings_begin(p->findings, pr->check);
-	log_debug("events %s: reading %lds back%s", pr->name,
-	    (long)(now - start), pr->catching_up ? " (catching up)" : "");
+	log_debug("events %s: reading %ld s from %lds back%s", pr->name,
+	    (long)(pr->piece_end - start), (long)(pr->walk_end - start),
+	    pr->piece_end < pr->walk_end ? " (catching up)" : "");
 	pr->pending = POLLER_LOOKUPS;
 	for (i = 0; i < POLLER_LOOKUPS; i++) {
 		pr->lookups[i].pager = aws_cloudtrail_lookup_events(p->aws,
 		    pr->name, poller_lookups[i].key, poller_lookups[i].value,
-		    start, pr->window_end, pr->rl, poll_lookup_cb,
+		    start, pr->piece_end, pr->rl, poll_lookup_cb,
 		    &pr->lookups[i]);
 		if (pr->lookups[i].pager == NULL) {
 			struct aws_result fail = { .result = DW_ENOMEM,
@@ -418,4 +445,16 @@ poll_region_start(struct poll_region *pr)
 			poll_lookup_cb(&fail, NULL, &pr->lookups[i]);
 		}
 	}
+}
+
+/* A poll: the window from the cursor to AWS's now, piece by piece. */
+static void
+poll_region_start(struct poll_region *pr)
+{
+	struct poller	*p = pr->poller;
+	time_t		 start;
+
+	evstate_window(p->ev, pr->name, aws_client_now(p->aws), p->o.overlap,
+	    p->o.lookback, &start, &pr->walk_end);
+	poll_region_piece(pr, start);
 }

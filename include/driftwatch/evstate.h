@@ -13,6 +13,12 @@
 
 #define EVSTATE_IDMAX		128	/* longest EventId accepted */
 #define EVSTATE_REGIONMAX	64	/* longest region name accepted */
+/*
+ * How far the cursor of a region without recent events may trail the
+ * end of what was read: the clock that end comes from may be wrong by
+ * this much (less the overlap) before an event can be missed.
+ */
+#define EVSTATE_CLOCK_GUARD	3600
 
 struct evstate;
 
@@ -29,11 +35,34 @@ int		 evstate_load(struct evstate *, char *err, size_t errlen);
 /* Writes the state atomically if it changed since the last save. */
 int		 evstate_save(struct evstate *);
 
-/* The newest EventTime seen in region, 0 if none. */
+/*
+ * The newest EventTime seen in region (without recent events, at most
+ * EVSTATE_CLOCK_GUARD before the end of the last window read; before
+ * the first, the first window's start plus the overlap), 0 if never
+ * read.
+ */
 time_t		 evstate_cursor(const struct evstate *, const char *region);
 /* Moves the cursor forward; an older time or a bad region is ignored. */
 void		 evstate_set_cursor(struct evstate *, const char *region,
 		    time_t);
+/*
+ * The next LookupEvents window of region, both ends inclusive: from the
+ * cursor less overlap (never read: now less lookback; never more than
+ * LookupEvents' 90 days back) to now, AWS's time (aws_client_now()).
+ * Every event that becomes visible within overlap of its EventTime is
+ * in some window; EventId dedup drops the ones read twice.
+ */
+void		 evstate_window(const struct evstate *, const char *region,
+		    time_t now, unsigned overlap, unsigned lookback,
+		    time_t *start, time_t *end);
+/*
+ * [start, end] was read in full, its newest EventTime newest (0: no
+ * event): moves the cursor to it, never past end, never back, and to at
+ * least end - EVSTATE_CLOCK_GUARD.  The first time, to at least start +
+ * overlap, so the next window still starts at start.
+ */
+void		 evstate_advance(struct evstate *, const char *region,
+		    time_t start, time_t end, time_t newest, unsigned overlap);
 
 /* 1 if id is one evstate stores: 1..EVSTATE_IDMAX bytes, no controls. */
 int		 evstate_valid_id(const char *id);

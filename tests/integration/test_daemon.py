@@ -248,12 +248,12 @@ class EventIdsAreForgotten(unittest.TestCase):
         work = dwtest.workdir("prune")
         fake = dwtest.FakeAWS(os.path.join(work, "fake"))
         d = Daemon(fake, os.path.join(work, "d"),
-                   daemon={"event_lookback": "3h"})
+                   daemon={"event_lookback": "4h"})
         try:
             eid = fake.add_event(
                 "us-east-1", EventName="ConsoleLogin",
                 EventSource="signin.amazonaws.com",
-                EventTime=time.time() - 2 * 3600,
+                EventTime=time.time() - 3 * 3600,
                 userIdentity={"type": "Root", "accountId": "111122223333",
                               "arn": "arn:aws:iam::111122223333:root"},
                 sourceIPAddress="192.0.2.99",

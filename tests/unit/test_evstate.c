@@ -97,6 +97,81 @@ test_cursor(void)
 	evstate_free(es);
 }
 
+#define OVERLAP	600
+#define LOOKBACK 1800
+#define SKEW	1200	/* the host clock ahead of AWS's */
+
+/* One poll of region by the clock now, reading [start, end]. */
+static void
+window(struct evstate *es, time_t now, time_t *start, time_t *end)
+{
+	evstate_window(es, "us-east-1", now, OVERLAP, LOOKBACK, start, end);
+}
+
+static void
+test_window(void)
+{
+	struct evstate	*es;
+	time_t		 s, e, s2, e2;
+
+	es = evstate_new(dir);
+	window(es, T0, &s, &e);
+	is_int(s, T0 - LOOKBACK, "never read: the lookback");
+	is_int(e, T0, "the window ends now");
+	evstate_advance(es, "us-east-1", s, e, 0, OVERLAP);
+	window(es, T0 + 60, &s2, &e2);
+	is_int(s2, T0 - LOOKBACK, "no event yet: the start stays put, it "
+	    "does not slide with the clock");
+	is_int(e2, T0 + 60, "and the end moves on");
+
+	/* an event at AWS time T0 read by a host SKEW seconds ahead */
+	evstate_advance(es, "us-east-1", s2, T0 + SKEW, T0, OVERLAP);
+	is_int(evstate_cursor(es, "us-east-1"), T0,
+	    "the cursor is the newest EventTime, not the host's time");
+	window(es, T0 + SKEW + 5, &s, &e);
+	is_int(s, T0 - OVERLAP, "a host clock ahead does not shrink the "
+	    "overlap");
+	window(es, T0 + 5, &s2, &e2);
+	is_int(s2, s, "the start is the same whatever the host clock says");
+	ok(T0 - OVERLAP + 1 >= s && T0 - OVERLAP + 1 <= e,
+	    "an event shown late, within the overlap, is in the next window");
+
+	evstate_advance(es, "us-east-1", s, e, T0 - 50, OVERLAP);
+	is_int(evstate_cursor(es, "us-east-1"), T0, "an older event: the "
+	    "cursor does not go back");
+	evstate_advance(es, "us-east-1", T0, T0 + 10, T0 + 99999, OVERLAP);
+	is_int(evstate_cursor(es, "us-east-1"), T0 + 10, "an EventTime after "
+	    "the window's end moves the cursor only to the end");
+
+	/* a region without events for long: its window does not grow */
+	evstate_advance(es, "us-east-1", T0, T0 + 86400, 0, OVERLAP);
+	is_int(evstate_cursor(es, "us-east-1"), T0 + 86400 - EVSTATE_CLOCK_GUARD,
+	    "no event for a day: the cursor trails the end by the guard");
+	window(es, T0 + 86400 + 60, &s, &e);
+	is_int(s, T0 + 86400 - EVSTATE_CLOCK_GUARD - OVERLAP,
+	    "so the window stays guard + overlap + interval wide");
+
+	/* a host clock behind AWS's: the window never turns inside out */
+	evstate_set_cursor(es, "eu-west-1", T0 + 5000);
+	evstate_window(es, "eu-west-1", T0, OVERLAP, LOOKBACK, &s, &e);
+	is_int(s, T0 + 5000 - OVERLAP, "behind: the start is still the "
+	    "cursor's");
+	ok(e > s, "behind: the end is after the start");
+
+	/* a long stop: LookupEvents reads 90 days back at most */
+	evstate_set_cursor(es, "ap-southeast-2", T0 - 200 * 86400);
+	evstate_window(es, "ap-southeast-2", T0, OVERLAP, LOOKBACK, &s, &e);
+	is_int(s, T0 - 90 * 86400, "never more than 90 days back");
+
+	/* the first window, read with events older than the lookback end */
+	evstate_window(es, "sa-east-1", T0, OVERLAP, LOOKBACK, &s, &e);
+	evstate_advance(es, "sa-east-1", s, e, s + 10, OVERLAP);
+	evstate_window(es, "sa-east-1", T0 + 60, OVERLAP, LOOKBACK, &s2, &e2);
+	is_int(s2, s, "an early first event does not pull the next window "
+	    "before the lookback");
+	evstate_free(es);
+}
+
 static ino_t
 inode(void)
 {
@@ -244,6 +319,7 @@ main(void)
 		skip_all("chdir failed");
 	test_ids();
 	test_cursor();
+	test_window();
 	test_persist();
 	test_corrupt();
 	test_scale();
