@@ -427,18 +427,25 @@ daemon_start_poller(struct daemon *d)
 	return poller_start(d->poller);
 }
 
-/* Stops what reads AWS: the check pass, the poller, the AWS client. */
+/* Stops what reads AWS: the check pass and the poller. */
 static void
-daemon_stop_watching(struct daemon *d)
+daemon_stop_reading(struct daemon *d)
 {
 	check_pass_free(d->pass);
 	d->pass = NULL;
 	poller_free(d->poller);
 	d->poller = NULL;
-	aws_client_free(d->aws);
-	d->aws = NULL;
 	if (d->pass_timer != NULL)
 		evtimer_del(d->pass_timer);
+}
+
+/* And the AWS client: no sink may still deliver with it (SNS does). */
+static void
+daemon_stop_watching(struct daemon *d)
+{
+	daemon_stop_reading(d);
+	aws_client_free(d->aws);
+	d->aws = NULL;
 }
 
 static int
@@ -561,7 +568,7 @@ daemon_stop(struct daemon *d, int sig)
 	log_struct(LOG_INFO, MSGID_STOPPING, NULL, "stopping on signal %d; "
 	    "%zu alert send(s) in flight", sig, outbox_sending(d->outbox));
 	outbox_quiesce(d->outbox);
-	daemon_stop_watching(d);
+	daemon_stop_reading(d);		/* SNS sends in flight use d->aws */
 	if ((d->drain = evtimer_new(d->base, daemon_drain_cb, d)) == NULL) {
 		event_base_loopbreak(d->base);
 		return;
@@ -726,11 +733,12 @@ daemon_save_state(struct daemon *d)
 static void
 daemon_teardown(struct daemon *d)
 {
-	daemon_stop_watching(d);
+	daemon_stop_reading(d);
 	daemon_save_state(d);
 	if (d->ev != NULL && evstate_save(d->ev) != 0)
 		log_warn("cannot save the event state");
-	outbox_free(d->outbox);
+	outbox_free(d->outbox);		/* before the client its sinks use */
+	daemon_stop_watching(d);
 	findings_free(d->findings);
 	evstate_free(d->ev);
 	http_client_free(d->http);

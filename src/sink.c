@@ -17,6 +17,7 @@
 static const struct sink_ops *const sink_backends[] = {
 	&sink_webhook_ops,
 	&sink_slack_ops,
+	&sink_sns_ops,
 };
 
 #define SINK_NBACKENDS	(sizeof(sink_backends) / sizeof(sink_backends[0]))

@@ -27,7 +27,7 @@ struct sink_call;
 #define SINK_NAME_MAX		64
 #define SINK_HMAC_HEX_LEN	64
 #define SINK_MAX_RESPONSE	(64 * 1024)	/* a sink's answer */
-#define SINK_DETAIL_MAX		160
+#define SINK_DETAIL_MAX		320
 
 /* One rendered request.  Everything is owned; sink_msg_clear() frees. */
 struct sink_msg {
@@ -198,5 +198,16 @@ int	sink_webhook_sign(const void *key, size_t keylen, const void *data,
 
 /* type "slack": a Slack incoming-webhook message, text and blocks. */
 extern const struct sink_ops sink_slack_ops;
+
+/*
+ * type "sns", key topic_arn = arn:aws:sns:REGION:ACCOUNT:TOPIC: SNS
+ * Publish in REGION with the daemon's AWS client.  Subject is
+ * "[severity] title", one line of printable ASCII under 100 characters;
+ * Message the webhook's JSON form (within 256 KB); MessageAttributes
+ * severity and check (String).
+ */
+extern const struct sink_ops sink_sns_ops;
+/* The Subject for an alert into out (at most 100 bytes are used). */
+void	sink_sns_subject(const struct alert *, char *out, size_t outlen);
 
 #endif

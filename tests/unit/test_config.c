@@ -322,8 +322,8 @@ test_errors(void)
 	bad("[sink a]\ntype = webhook\nurl = https://a/\nsecret = H0TSECRET\n"
 	    "secret = H0TSECRET2\n", 5, "secret set twice (first on line 4)",
 	    "H0TSECRET", "repeated secret");
-	bad("[sink a]\ntype = irc\n", 2, "type: expected webhook or slack",
-	    NULL, "bad sink type");
+	bad("[sink a]\ntype = irc\n", 2, "type: expected webhook, slack or "
+	    "sns", NULL, "bad sink type");
 	bad("[sink bad/name]\n", 1, "expected [sink NAME]", NULL,
 	    "bad sink name");
 	bad("[sink]\n", 1, "expected [sink NAME]", NULL, "sink without name");

@@ -10,7 +10,11 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <stdio.h>
+#include <unistd.h>
+
 #include "driftwatch/alert.h"
+#include "driftwatch/config.h"
 #include "driftwatch/error.h"
 #include "driftwatch/sink.h"
 #include "tap.h"
@@ -452,8 +456,95 @@ test_table(void)
 	sink_key_types("secret", buf, sizeof(buf));
 	IS_STR(buf, "webhook", "the types taking secret");
 	sink_type_list(buf, sizeof(buf));
-	ok(strstr(buf, "webhook") != NULL && strstr(buf, "slack") != NULL,
-	    "the type list names them all: %s", buf);
+	ok(strstr(buf, "webhook") != NULL && strstr(buf, "slack") != NULL &&
+	    strstr(buf, "sns") != NULL, "the type list names them all: %s",
+	    buf);
+}
+
+/* 0 and the config, or the error text in err. */
+static struct config *
+load_conf(const char *text, char *err, size_t errlen)
+{
+	char		 path[] = "/tmp/dw-test-sinks-XXXXXX";
+	struct config	*cf = NULL;
+	FILE		*fp;
+	int		 fd;
+
+	if ((fd = mkstemp(path)) == -1 || (fp = fdopen(fd, "w")) == NULL)
+		return NULL;
+	fputs(text, fp);
+	fclose(fp);
+	*err = '\0';
+	if (config_load(path, &cf, err, errlen) != 0)
+		cf = NULL;
+	unlink(path);
+	return cf;
+}
+
+static void
+test_sns_config(void)
+{
+	struct config	*cf;
+	char		 err[512];
+
+	cf = load_conf("[sink topic]\ntype = sns\ntopic_arn = "
+	    "arn:aws:sns:eu-west-1:111122223333:alerts\n", err, sizeof(err));
+	ok(cf != NULL && cf->nsinks == 1 && cf->sinks[0].nopts == 1 &&
+	    strcmp(cf->sinks[0].opts[0].value,
+	    "arn:aws:sns:eu-west-1:111122223333:alerts") == 0,
+	    "an sns sink with its topic_arn loads: %s", err);
+	config_free(cf);
+	cf = load_conf("[sink topic]\ntype = sns\ntopic_arn = "
+	    "arn:aws:sqs:eu-west-1:111122223333:alerts\n", err, sizeof(err));
+	ok(cf == NULL && strstr(err, ":3: topic_arn: expected "
+	    "arn:aws:sns:REGION:ACCOUNT:TOPIC") != NULL,
+	    "a topic_arn that is not an SNS ARN: %s", err);
+	cf = load_conf("[sink topic]\ntype = sns\n", err, sizeof(err));
+	ok(cf == NULL && strstr(err, ":1: sink topic: missing topic_arn") !=
+	    NULL, "no topic_arn: %s", err);
+	cf = load_conf("[sink topic]\ntype = sns\nurl = https://x.example/\n"
+	    "topic_arn = arn:aws:sns:us-east-1:111122223333:t\n", err,
+	    sizeof(err));
+	ok(cf == NULL && strstr(err, ":3: url: only webhook or slack sinks "
+	    "take a url (sink topic is type sns)") != NULL,
+	    "a url on an sns sink: %s", err);
+	cf = load_conf("[sink hook]\ntype = webhook\nurl = https://x.example/"
+	    "\ntopic_arn = arn:aws:sns:us-east-1:111122223333:t\n", err,
+	    sizeof(err));
+	ok(cf == NULL && strstr(err, ":4: topic_arn: only sns sinks take a "
+	    "topic_arn") != NULL, "a topic_arn on a webhook sink: %s", err);
+	cf = load_conf("[sink topic]\ntype = sns\ntopic_arn = arn:aws:sns:"
+	    "us-east-1:111122223333:t\ntopic_arn = arn:aws:sns:us-east-1:"
+	    "111122223333:u\n", err, sizeof(err));
+	ok(cf == NULL && strstr(err, ":4: topic_arn set twice (first on line "
+	    "3)") != NULL, "topic_arn twice: %s", err);
+}
+
+static void
+test_sns_subject(void)
+{
+	struct alert	*a = event_alert();
+	char		 subj[128], big[400];
+	size_t		 i;
+	int		 clean = 1;
+
+	sink_sns_subject(a, subj, sizeof(subj));
+	ok(strncmp(subj, "[critical] Root <!channel> signed in", 36) == 0,
+	    "subject: [severity] title: %s", subj);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	big[10] = '\n';
+	big[20] = '\x1b';
+	memcpy(big + 30, "\xc3\xa9", 2);
+	alert_set(&a->title, big);
+	sink_sns_subject(a, subj, sizeof(subj));
+	for (i = 0; subj[i] != '\0'; i++)
+		if (subj[i] < 0x20 || subj[i] > 0x7e)
+			clean = 0;
+	ok(strlen(subj) < 100 && clean, "under 100 printable ASCII "
+	    "characters, no line break (%zu)", strlen(subj));
+	ok(strcmp(subj + strlen(subj) - 3, "...") == 0, "a cut shows");
+	alert_free(a);
 }
 
 int
@@ -467,5 +558,7 @@ main(void)
 	test_slack_drift();
 	test_http_verdict();
 	test_table();
+	test_sns_config();
+	test_sns_subject();
 	return done_testing();
 }
