@@ -709,6 +709,8 @@ static const struct config_key config_daemon_keys[] = {
 	    5 * MINUTE, DAY },
 	{ "event_lookback", config_set_duration, CF(event_lookback), 1,
 	    90 * DAY },
+	/* pages of 50 events; a lookup never holds more than 20000 */
+	{ "event_max_pages", config_set_count, CF(event_max_pages), 1, 400 },
 	{ "blind_after", config_set_count, CF(blind_after), 1, 1000 },
 	{ "log_level", config_set_log_level, CF(log_level), 0, 0 },
 	{ NULL, NULL, 0, 0, 0 }
@@ -1132,6 +1134,7 @@ config_default(void)
 	cf->event_poll_interval = MINUTE;
 	cf->event_overlap = 15 * MINUTE;
 	cf->event_lookback = 15 * MINUTE;
+	cf->event_max_pages = 400;
 	cf->blind_after = 3;
 	cf->state_dir = config_state_dir_default();
 	cf->baseline_path = strdup("/etc/driftwatch/baseline.json");

@@ -419,6 +419,7 @@ daemon_start_poller(struct daemon *d)
 	o.interval = d->cfg->event_poll_interval;
 	o.overlap = d->cfg->event_overlap;
 	o.lookback = d->cfg->event_lookback;
+	o.max_pages = d->cfg->event_max_pages;
 	d->poller = poller_new(d->base, d->aws, d->ev, d->findings, &o,
 	    daemon_alert, d);
 	daemon_regions_free(regions, n);

@@ -10,6 +10,11 @@
  * The cursor is the newest EventTime read, on AWS's clock, never the
  * host's; it moves only when every page of both lookups of a piece
  * arrived, so a failed piece is simply read again.
+ *
+ * A piece holding more than event_max_pages pages for a lookup is split
+ * in two and its older half read first, down to a single second, which
+ * is read alone; a second that still holds too many is said in an alert
+ * of its own and passed, so the poller never stays blind on a burst.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +73,9 @@ struct poll_region {
 	time_t			 newest;	/* newest EventTime in the piece */
 	size_t			 count;		/* most events of one lookup */
 	time_t			 width;		/* of the next piece */
+	time_t			 next_start;	/* of the next piece */
+	time_t			 overflow;	/* last second too full, or 0 */
+	int			 too_big;	/* a lookup hit the page limit */
 	int			 walking;	/* pieces of the window remain */
 	int			 healthy;
 };
@@ -94,7 +102,7 @@ poll_region_timer_cb(evutil_socket_t fd, short what, void *arg)
 	struct poll_region	*pr = arg;
 
 	if (pr->walking)
-		poll_region_piece(pr, pr->piece_end);
+		poll_region_piece(pr, pr->next_start);
 	else
 		poll_region_start(pr);
 }
@@ -164,6 +172,8 @@ poller_new(struct event_base *base, struct aws_client *aws,
 	p->ev = ev;
 	p->findings = f;
 	p->o = *o;
+	if (p->o.max_pages == 0 || p->o.max_pages > POLLER_MAX_PAGES)
+		p->o.max_pages = POLLER_MAX_PAGES;
 	p->alert_cb = cb;
 	p->alert_arg = arg;
 	p->account_id = o->account_id ? strdup(o->account_id) : NULL;
@@ -278,16 +288,16 @@ poll_seen_cb(int result, void *arg)
 }
 
 static struct poll_seen *
-poll_seen_new(struct poll_region *pr, const struct ct_event *e)
+poll_seen_new(struct poll_region *pr, const char *id, time_t t)
 {
 	struct poll_seen	*ps;
 
 	if ((ps = calloc(1, sizeof(*ps))) == NULL)
 		return NULL;
 	ps->ev = pr->poller->ev;
-	ps->time = e->event_time;
+	ps->time = t;
 	snprintf(ps->region, sizeof(ps->region), "%s", pr->name);
-	snprintf(ps->id, sizeof(ps->id), "%s", e->event_id);
+	snprintf(ps->id, sizeof(ps->id), "%s", id);
 	return ps;
 }
 
@@ -313,7 +323,8 @@ poll_region_event(struct poll_region *pr, const struct ct_event *e)
 	if (a == NULL)
 		return 0;	/* not alert-worthy: nothing to remember */
 	/* seen only once the alert is durable: unmarked, it comes back */
-	if ((a->durable_arg = poll_seen_new(pr, e)) == NULL) {
+	if ((a->durable_arg = poll_seen_new(pr, e->event_id,
+	    e->event_time)) == NULL) {
 		alert_free(a);
 		return DW_ENOMEM;
 	}
@@ -352,9 +363,120 @@ poller_prune(struct poller *p)
 static void
 poll_region_widen(struct poll_region *pr)
 {
-	if (pr->count <= POLLER_MAX_PAGES * POLLER_PAGE_EVENTS / 4 &&
+	if (pr->count <= pr->poller->o.max_pages * POLLER_PAGE_EVENTS / 4 &&
 	    pr->width < POLLER_MAX_WIDTH)
 		pr->width *= 2;
+}
+
+/*
+ * More events than a lookup reads: the older half first, then on from
+ * there.  Narrowing never skips an event, holds at most event_max_pages
+ * pages at a time, and the width stays narrow for the rest of the burst.
+ * A second, [t, t + 1], narrows to the instant [t, t].
+ */
+static void
+poll_region_split(struct poll_region *pr)
+{
+	struct timeval	now = { 0, 0 };
+
+	pr->width = (pr->piece_end - pr->piece_start) / 2;
+	log_debug("events %s: %ld s hold more than %u page(s) a lookup; "
+	    "reading %ld s at a time", pr->name,
+	    (long)(pr->piece_end - pr->piece_start), pr->poller->o.max_pages,
+	    (long)pr->width);
+	pr->next_start = pr->piece_start;
+	pr->walking = 1;
+	evtimer_add(pr->timer, &now);
+}
+
+/* The name a second too full to read is remembered under. */
+static void
+poll_region_overflow_id(const struct poll_region *pr, char *id, size_t len)
+{
+	snprintf(id, len, "overflow:%s:%lld", pr->name,
+	    (long long)pr->piece_start);
+}
+
+static struct alert *
+poll_region_overflow_alert(struct poll_region *pr, const char *id)
+{
+	struct alert	*a;
+	struct tm	 tm;
+	char		 when[32] = "?", *title = NULL, *summary = NULL;
+
+	if (gmtime_r(&pr->piece_start, &tm) != NULL)
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if ((a = alert_new(ALERT_EVENT, SEV_HIGH)) == NULL)
+		return NULL;
+	alert_set_id(a, "evt", id);
+	if (asprintf(&title, "CloudTrail events in %s at %s not all read",
+	    pr->name, when) == -1)
+		title = NULL;
+	if (asprintf(&summary, "More than %u page(s) of LookupEvents in one "
+	    "second: the events of that second were not read.  Read them "
+	    "from the trail's S3 logs; a larger event_max_pages (at most "
+	    "400) reads more.", pr->poller->o.max_pages) == -1)
+		summary = NULL;
+	if (title == NULL || summary == NULL ||
+	    alert_set(&a->check, "event.unreadable") != 0 ||
+	    alert_set(&a->finding, id) != 0 ||
+	    alert_set(&a->account, pr->poller->account_id) != 0 ||
+	    alert_set(&a->title, title) != 0 ||
+	    alert_set(&a->summary, summary) != 0 ||
+	    alert_set(&a->ev.event_time, when) != 0 ||
+	    alert_set(&a->ev.region, pr->name) != 0) {
+		alert_free(a);
+		a = NULL;
+	}
+	free(title);
+	free(summary);
+	return a;
+}
+
+/*
+ * One second holds more than a lookup reads: it cannot be narrowed, so
+ * it is said, once (remembered like an EventId), and passed.
+ */
+static void
+poll_region_overflow(struct poll_region *pr)
+{
+	struct log_field	 f[] = {
+		{ "DRIFTWATCH_CHECK", pr->check },
+		{ NULL, NULL }
+	};
+	struct poller		*p = pr->poller;
+	struct alert		*a;
+	char			 id[EVSTATE_IDMAX];
+
+	poll_region_overflow_id(pr, id, sizeof(id));
+	pr->newest = pr->piece_end;
+	pr->overflow = pr->piece_start;
+	if (evstate_seen(p->ev, id))
+		return;
+	log_struct(LOG_ERR, MSGID_EVENT_MALFORMED, f, "events %s: more than "
+	    "%u page(s) of events in the second at %lld; not read", pr->name,
+	    p->o.max_pages, (long long)pr->piece_start);
+	if ((a = poll_region_overflow_alert(pr, id)) == NULL)
+		return;
+	if ((a->durable_arg = poll_seen_new(pr, id, pr->piece_start)) == NULL) {
+		alert_free(a);
+		return;
+	}
+	a->durable_cb = poll_seen_cb;
+	p->alert_cb(a, p->alert_arg);
+}
+
+/* Where the walk goes on: an instant [t, t] is followed by t + 1. */
+static int
+poll_region_next(struct poll_region *pr)
+{
+	if (pr->piece_end > pr->piece_start) {
+		pr->next_start = pr->piece_end;
+		return pr->next_start < pr->walk_end;
+	}
+	pr->width = 1;
+	pr->next_start = pr->piece_end + 1;
+	return pr->next_start <= pr->walk_end;
 }
 
 static void
@@ -364,6 +486,13 @@ poll_region_finish(struct poll_region *pr)
 	struct timeval	 tv = { (time_t)p->o.interval, 0 };
 	int		 ok = pr->error == NULL;
 
+	if (ok && pr->too_big) {
+		if (pr->piece_end > pr->piece_start) {
+			poll_region_split(pr);
+			return;
+		}
+		poll_region_overflow(pr);
+	}
 	if (ok) {
 		evstate_advance(p->ev, pr->name, pr->piece_start,
 		    pr->piece_end, pr->newest, p->o.overlap);
@@ -376,7 +505,7 @@ poll_region_finish(struct poll_region *pr)
 	    p->alert_cb, p->alert_arg);
 	pr->healthy = ok;
 	/* the rest of the window at once; after a failure, all of it later */
-	pr->walking = ok && pr->piece_end < pr->walk_end;
+	pr->walking = ok && poll_region_next(pr);
 	if (pr->walking)
 		tv.tv_sec = 0;
 	log_debug("events %s: piece %s", pr->name, ok ? (pr->walking ?
@@ -396,7 +525,9 @@ poll_lookup_cb(const struct aws_result *res, const struct ct_events *evs,
 	size_t			 i;
 
 	l->pager = NULL;
-	if (res->result != 0) {
+	if (res->result == DW_ETOOBIG)
+		pr->too_big = 1;	/* not a failure: the piece is split */
+	else if (res->result != 0) {
 		if (pr->error == NULL)
 			pr->error = strdup(aws_result_describe(res));
 	} else {
@@ -410,6 +541,47 @@ poll_lookup_cb(const struct aws_result *res, const struct ct_events *evs,
 	}
 	if (--pr->pending == 0)
 		poll_region_finish(pr);
+}
+
+/*
+ * A piece stops short of the last second found too full, which is then
+ * passed on its own: every poll whose window covers it would otherwise
+ * narrow down to it again, page limit after page limit.  EventTimes are
+ * whole seconds, so [a, t - 1], [t - 1, t - 1], [t, t], [t + 1, ...]
+ * leave nothing out.
+ */
+static void
+poll_region_avoid_overflow(struct poll_region *pr)
+{
+	time_t	t = pr->overflow;
+
+	if (t == 0 || t < pr->piece_start || t > pr->piece_end)
+		return;
+	if (pr->piece_start < t - 1)
+		pr->piece_end = t - 1;
+	else
+		pr->piece_end = pr->piece_start;
+}
+
+/*
+ * An instant already found too full to read is not read again each time
+ * a window covers it: it is passed at once.
+ */
+static int
+poll_region_known_overflow(struct poll_region *pr)
+{
+	char	id[EVSTATE_IDMAX];
+
+	if (pr->piece_end != pr->piece_start)
+		return 0;
+	poll_region_overflow_id(pr, id, sizeof(id));
+	if (!evstate_seen(pr->poller->ev, id))
+		return 0;
+	findings_begin(pr->poller->findings, pr->check);
+	pr->too_big = 1;
+	pr->pending = 0;
+	poll_region_finish(pr);
+	return 1;
 }
 
 /*
@@ -427,12 +599,16 @@ poll_region_piece(struct poll_region *pr, time_t start)
 	pr->piece_start = start;
 	pr->piece_end = pr->walk_end - start > pr->width ? start + pr->width :
 	    pr->walk_end;
+	poll_region_avoid_overflow(pr);
 	pr->newest = 0;
 	pr->count = 0;
+	pr->too_big = 0;
+	if (poll_region_known_overflow(pr))
+		return;
 	findings_begin(p->findings, pr->check);
 	log_debug("events %s: reading %ld s from %lds back%s", pr->name,
 	    (long)(pr->piece_end - start), (long)(pr->walk_end - start),
-	    pr->piece_end < pr->walk_end ? " (catching up)" : "");
+	    pr->piece_end < pr->walk_end ? " (in pieces)" : "");
 	pr->pending = POLLER_LOOKUPS;
 	for (i = 0; i < POLLER_LOOKUPS; i++) {
 		pr->lookups[i].pager = aws_cloudtrail_lookup_events(p->aws,
@@ -443,7 +619,9 @@ poll_region_piece(struct poll_region *pr, time_t start)
 			struct aws_result fail = { .result = DW_ENOMEM,
 			    .message = "cannot start LookupEvents" };
 			poll_lookup_cb(&fail, NULL, &pr->lookups[i]);
-		}
+		} else
+			aws_pager_set_max_pages(pr->lookups[i].pager,
+			    (int)p->o.max_pages);
 	}
 }
 

@@ -40,6 +40,7 @@ struct config {
 	unsigned	 event_poll_interval;
 	unsigned	 event_overlap;
 	unsigned	 event_lookback;
+	unsigned	 event_max_pages;	/* per lookup of a window piece */
 	unsigned	 blind_after;
 	int		 log_level;	/* 0 info, 1 debug, 2 trace */
 

@@ -24,6 +24,7 @@ struct poller_options {
 	unsigned		 interval;	/* seconds between polls */
 	unsigned		 overlap;	/* seconds re-read each poll */
 	unsigned		 lookback;	/* seconds read by the first poll */
+	unsigned		 max_pages;	/* per lookup of a piece; 0: 400 */
 };
 
 struct poller	*poller_new(struct event_base *, struct aws_client *,

@@ -6,6 +6,9 @@
   events are never alerted, whether or not the daemon knows AWS's time;
 * the window ends at AWS's now (from the Date header), so a host clock
   behind AWS's does not hold events back;
+* a window holding more events than a lookup reads (event_max_pages) is
+  split and walked in pieces: a burst is read in full, each event alerted
+  once, and the poller never stays blind.
 """
 import json
 import os
@@ -154,6 +157,108 @@ class FakeClockOffset(unittest.TestCase):
         self.fake.wait_for(lambda: event_alerts(self.fake, eid), 20)
         print("# alerted %.1f s after it happened (AWS 20 min ahead)" %
               (time.monotonic() - t0))
+
+
+
+def mfa_removal(fake, user, when):
+    """An IAM user's DeactivateMFADevice (an alert-worthy write event that
+    only the ReadOnly=false lookup returns)."""
+    return fake.add_event(
+        "us-east-1", EventName="DeactivateMFADevice",
+        EventSource="iam.amazonaws.com", EventTime=when,
+        requestParameters={"userName": user,
+                           "serialNumber": "arn:aws:iam::%s:mfa/%s" %
+                           (ACCOUNT, user)})
+
+
+def alerted_ids(fake):
+    ids = [a["event"]["event_id"] for a in event_alerts(fake)]
+    return ids, set(ids)
+
+
+class Burst(unittest.TestCase):
+    """A lookup reads one page (50 events) here: a window with more is
+    the page limit reached.  It used to fail the poll and be read again,
+    for ever (blind); now it is split until each piece fits."""
+    N = 400
+
+    def setUp(self):
+        self.work = dwtest.workdir("events-burst")
+        self.fake = dwtest.FakeAWS(os.path.join(self.work, "fake"))
+        self.d = daemon(self.fake, os.path.join(self.work, "d"),
+                        event_lookback="30m", event_max_pages="1")
+
+    def tearDown(self):
+        code = self.d.stop()
+        self.fake.stop()
+        self.assertIn(code, (0, None))
+
+    def blind(self):
+        return [a for a in alerts(self.fake) if a.get("kind") == "blind" and
+                a.get("check", "").startswith("events.")]
+
+    def test_burst_read_in_full_each_alerted_once(self):
+        now = time.time()
+        want = {mfa_removal(self.fake, "u%03d" % i,
+                            now - 1200 + i * 1200.0 / self.N)
+                for i in range(self.N)}
+        t0 = time.monotonic()
+        self.d.start()
+        self.fake.wait_for(lambda: alerted_ids(self.fake)[1] >= want, 180,
+                           interval=0.5)
+        took = time.monotonic() - t0
+        calls = lookups(self.fake)
+        print("# %d events, 50 a piece: all alerted %.1f s after start, "
+              "%d LookupEvents calls" % (self.N, took, calls))
+        # the burst is re-read while it is in the overlap: never re-alerted
+        wait_polls(self.fake, 3, timeout=60)
+        ids, unique = alerted_ids(self.fake)
+        self.assertEqual(len(ids), len(unique), "each event alerted once")
+        self.assertEqual(unique, want)
+        self.assertEqual(self.blind(), [], "the poller never went blind")
+        # and it still sees what happens next
+        late = mfa_removal(self.fake, "after", time.time())
+        self.fake.wait_for(lambda: event_alerts(self.fake, late), 30)
+        self.assertEqual(self.fake.stats().get("lookup_events_throttled", 0),
+                         0)
+
+    def test_one_second_too_full_is_said_and_passed(self):
+        """More events in one second than a lookup reads cannot be split
+        further: that is an alert of its own, and the poller goes on."""
+        second = int(time.time()) - 300
+        for i in range(60):
+            mfa_removal(self.fake, "s%02d" % i, second)
+        self.d.start()
+        got = self.fake.wait_for(lambda: [
+            a for a in alerts(self.fake)
+            if a.get("check") == "event.unreadable"], 60)
+        self.assertEqual(got[0]["severity"], "high")
+        self.assertIn("us-east-1", got[0]["title"])
+        later = mfa_removal(self.fake, "later", time.time())
+        self.fake.wait_for(lambda: event_alerts(self.fake, later), 30)
+        wait_polls(self.fake, 3, timeout=60)
+        self.assertEqual(len([a for a in alerts(self.fake)
+                              if a.get("check") == "event.unreadable"]), 1,
+                         "said once, not at every poll that re-reads it")
+        self.assertEqual(self.blind(), [])
+
+
+
+class MaxPagesKey(unittest.TestCase):
+    def test_range_checked(self):
+        work = dwtest.workdir("events-key")
+        fake = dwtest.FakeAWS(os.path.join(work, "fake"))
+        try:
+            for bad in ("0", "401", "many"):
+                d = daemon(fake, os.path.join(work, "d" + bad),
+                           event_max_pages=bad)
+                r = d.run("validate")
+                self.assertEqual(r.returncode, 78, r.stderr)
+                self.assertIn("event_max_pages", r.stderr)
+            d = daemon(fake, os.path.join(work, "dok"), event_max_pages="400")
+            self.assertEqual(d.run("validate").returncode, 0)
+        finally:
+            fake.stop()
 
 
 if __name__ == "__main__":
