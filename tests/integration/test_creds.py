@@ -26,12 +26,12 @@ def profiles(fake, role_arn=ROLE, extra="", more=""):
                 fake.access_key, fake.secret_key, role_arn, extra, more))
 
 
-def role_daemon(fake, work, name, text, daemon=None):
+def role_daemon(fake, work, name, text, daemon=None, sinks=None):
     path = os.path.join(work, name + ".aws-config")
     with open(path, "w") as f:
         f.write(text)
     d = Daemon(fake, os.path.join(work, name), daemon=daemon,
-               aws={"profile": "audit", "config_file": path})
+               aws={"profile": "audit", "config_file": path}, sinks=sinks)
     env = d.env()
     for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
               "AWS_SESSION_TOKEN"):
@@ -226,6 +226,62 @@ class Settings(unittest.TestCase):
         self.assertEqual(r.returncode, 78, r.stdout + r.stderr)
         self.assertIn("source_profile loop: audit -> hop -> audit", r.stderr)
         self.assertEqual(self.fake.assume_role_records(), [])
+
+
+class SnsWithRoleCredentials(unittest.TestCase):
+    """The SNS sink signs with the daemon's current credentials: the role's,
+    refreshed every 20 seconds, never the source profile's keys nor
+    expired ones."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = dwtest.workdir("creds-sns")
+        cls.fake = dwtest.FakeAWS(os.path.join(cls.work, "fake"))
+        cls.fake.set_credential_lifetime(LIFETIME)
+        cls.arn = cls.fake.topic_arn("driftwatch-alerts", "us-east-1")
+        cls.d, cls.env = role_daemon(
+            cls.fake, cls.work, "sns", profiles(cls.fake),
+            sinks={"topic": {"type": "sns", "topic_arn": cls.arn,
+                             "min_severity": "info"}})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.stop()
+        cls.fake.stop()
+
+    def publications(self):
+        return [p for p in self.fake.sns_publications()
+                if p["topic_arn"] == self.arn]
+
+    def test_1_publishes_with_each_refreshed_set(self):
+        self.d.start(env=self.env)
+        self.d.wait_log("check pass done", timeout=30)
+        keys_used = []
+        for i in range(3):
+            n = len(self.publications())
+            self.fake.action("root_login", source_ip="192.0.2.%d" % (80 + i))
+            got = self.fake.wait_for(
+                lambda: len(self.publications()) > n and self.publications(),
+                timeout=20)
+            keys_used.append(got[-1]["access_key"])
+            if i < 2:       # let the role's credentials be refreshed
+                issued = len(self.fake.issued_credentials())
+                self.fake.wait_for(
+                    lambda: len(self.fake.issued_credentials()) > issued,
+                    timeout=LIFETIME + 10)
+        issued = {c["AccessKeyId"] for c in self.fake.issued_credentials()}
+        print("# SNS Publish signed with %d distinct role key(s) over %d "
+              "refreshes" % (len(set(keys_used)), len(issued) - 1))
+        self.assertTrue(all(k in issued for k in keys_used), keys_used)
+        self.assertNotIn(self.fake.access_key, keys_used,
+                         "never the source profile's own keys")
+        self.assertGreaterEqual(len(set(keys_used)), 2,
+                                "refreshed credentials were used")
+        refused = [q for q in self.fake.requests()
+                   if q["service"] == "sns" and q["status"] != 200]
+        self.assertEqual(refused, [], "no Publish refused")
+        self.assertEqual(len(self.publications()), 3,
+                         "each alert published once")
 
 
 if __name__ == "__main__":
