@@ -22,6 +22,7 @@
 
 #include <curl/curl.h>
 #include <event2/event.h>
+#include <openssl/crypto.h>
 
 #include "driftwatch/error.h"
 #include "driftwatch/http.h"
@@ -230,6 +231,8 @@ http_xfer_free(struct http_xfer *x)
 	curl_slist_free_all(x->headers);
 	free(x->reqbody);
 	free(x->name);
+	if (x->resp.body != NULL)
+		OPENSSL_cleanse(x->resp.body, x->bodycap);
 	free(x->resp.body);
 	free(x->resp.request_id);
 	free(x->resp.content_type);
@@ -276,9 +279,16 @@ http_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 			cap *= 2;
 		if (cap > x->max + 1)
 			cap = x->max + 1;
-		if ((p = realloc(x->resp.body, cap)) == NULL) {
+		/* not realloc: an answer may hold credentials (AssumeRole),
+		 * and no copy of it is left behind unwiped */
+		if ((p = malloc(cap)) == NULL) {
 			x->nomem = 1;
 			return 0;
+		}
+		if (x->resp.body != NULL) {
+			memcpy(p, x->resp.body, x->resp.body_len);
+			OPENSSL_cleanse(x->resp.body, x->bodycap);
+			free(x->resp.body);
 		}
 		x->resp.body = p;
 		x->bodycap = cap;
