@@ -18,6 +18,7 @@
 #include "driftwatch/atomicfile.h"
 #include "driftwatch/error.h"
 #include "driftwatch/evstate.h"
+#include "driftwatch/xmalloc.h"
 #include "driftwatch/jsonparse.h"
 #include "driftwatch/log.h"
 
@@ -39,6 +40,13 @@ struct evstate_cursor {
 	time_t		 time;
 };
 
+/* An event whose alert is not on disk yet: no cursor passes it. */
+struct evstate_hold {
+	char	 region[EVSTATE_REGIONMAX + 1];
+	char	 id[EVSTATE_IDMAX + 1];
+	time_t	 time;
+};
+
 struct evstate {
 	char			*path;
 	uint64_t		 seed;
@@ -47,6 +55,8 @@ struct evstate {
 	size_t			 count;
 	struct evstate_cursor	 cursors[EVSTATE_MAXREGIONS];
 	size_t			 ncursors;
+	struct evstate_hold	*holds;		/* alerts not yet on disk */
+	size_t			 nholds;
 	int			 dirty;
 };
 
@@ -91,6 +101,7 @@ evstate_free(struct evstate *es)
 	if (es == NULL)
 		return;
 	evstate_slots_free(es->slots, es->nslots);
+	free(es->holds);
 	free(es->path);
 	free(es);
 }
@@ -176,6 +187,59 @@ evstate_seen(const struct evstate *es, const char *id)
 	    evstate_hash(es, id))->id != NULL;
 }
 
+/* --- events whose alert is on its way to disk ------------------------- */
+
+void
+evstate_hold(struct evstate *es, const char *region, const char *id,
+    time_t t)
+{
+	struct evstate_hold	*h;
+	size_t			 i;
+
+	for (i = 0; i < es->nholds; i++)
+		if (strcmp(es->holds[i].id, id) == 0)
+			return;		/* raised again: the first one holds */
+	es->holds = xreallocarray(es->holds, es->nholds + 1,
+	    sizeof(*es->holds));
+	h = &es->holds[es->nholds++];
+	snprintf(h->region, sizeof(h->region), "%s", region);
+	snprintf(h->id, sizeof(h->id), "%s", id);
+	h->time = t;
+}
+
+static void
+evstate_release(struct evstate *es, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < es->nholds; i++) {
+		if (strcmp(es->holds[i].id, id) != 0)
+			continue;
+		es->holds[i] = es->holds[--es->nholds];
+		return;
+	}
+}
+
+/* The oldest EventTime held in region, or 0. */
+static time_t
+evstate_held(const struct evstate *es, const char *region)
+{
+	time_t	t = 0;
+	size_t	i;
+
+	for (i = 0; i < es->nholds; i++)
+		if (strcmp(es->holds[i].region, region) == 0 &&
+		    (t == 0 || es->holds[i].time < t))
+			t = es->holds[i].time;
+	return t;
+}
+
+size_t
+evstate_holds(const struct evstate *es)
+{
+	return es->nholds;
+}
+
 int
 evstate_mark(struct evstate *es, const char *id, time_t t)
 {
@@ -185,6 +249,7 @@ evstate_mark(struct evstate *es, const char *id, time_t t)
 
 	if (!evstate_valid_id(id))
 		return DW_EINVAL;
+	evstate_release(es, id);
 	if ((es->count + 1) * 2 > es->nslots) {
 		n = es->nslots ? es->nslots * 2 : EVSTATE_MINSLOTS;
 		if (n < es->nslots || evstate_rehash(es, n, 0, 0) != 0)
@@ -330,7 +395,7 @@ void
 evstate_advance(struct evstate *es, const char *region, time_t start,
     time_t end, time_t newest, unsigned overlap)
 {
-	time_t	c = evstate_cursor(es, region);
+	time_t	c = evstate_cursor(es, region), held;
 
 	if (newest > end)
 		newest = end;	/* an event after what was asked is not one */
@@ -347,6 +412,14 @@ evstate_advance(struct evstate *es, const char *region, time_t start,
 	 */
 	if (c == 0 && newest < start + (time_t)overlap)
 		newest = start + (time_t)overlap;
+	/*
+	 * An event whose alert is not on disk must be read again if the
+	 * daemon dies now: the next window, cursor less overlap, reaches it.
+	 * Nothing above may carry the cursor past that.
+	 */
+	if ((held = evstate_held(es, region)) != 0 &&
+	    newest > held + (time_t)overlap)
+		newest = held + (time_t)overlap;
 	evstate_set_cursor(es, region, newest);
 }
 

@@ -329,6 +329,7 @@ poll_region_event(struct poll_region *pr, const struct ct_event *e)
 		return DW_ENOMEM;
 	}
 	a->durable_cb = poll_seen_cb;
+	evstate_hold(p->ev, pr->name, e->event_id, e->event_time);
 	p->alert_cb(a, p->alert_arg);
 	return 0;
 }
@@ -463,6 +464,7 @@ poll_region_overflow(struct poll_region *pr)
 		return;
 	}
 	a->durable_cb = poll_seen_cb;
+	evstate_hold(p->ev, pr->name, id, pr->piece_start);
 	p->alert_cb(a, p->alert_arg);
 }
 

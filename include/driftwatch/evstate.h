@@ -59,7 +59,8 @@ void		 evstate_window(const struct evstate *, const char *region,
  * [start, end] was read in full, its newest EventTime newest (0: no
  * event): moves the cursor to it, never past end, never back, and to at
  * least end - EVSTATE_CLOCK_GUARD.  The first time, to at least start +
- * overlap, so the next window still starts at start.
+ * overlap, so the next window still starts at start.  Never more than
+ * the overlap past an event held (evstate_hold()).
  */
 void		 evstate_advance(struct evstate *, const char *region,
 		    time_t start, time_t end, time_t newest, unsigned overlap);
@@ -75,6 +76,17 @@ int		 evstate_seen(const struct evstate *, const char *event_id);
  */
 int		 evstate_mark(struct evstate *, const char *event_id,
 		    time_t event_time);
+/*
+ * An alert for event_id (EventTime t, in region) is on its way to disk:
+ * until evstate_mark() marks the id (its alert is durable), no
+ * evstate_advance() of region moves the cursor more than the overlap
+ * past t, so a restart reads the event again.  Held in memory only: the
+ * saved cursor is what a restart starts from.
+ */
+void		 evstate_hold(struct evstate *, const char *region,
+		    const char *event_id, time_t t);
+/* Events held now. */
+size_t		 evstate_holds(const struct evstate *);
 /* Forgets ids whose event time is before older_than. */
 void		 evstate_prune(struct evstate *, time_t older_than);
 size_t		 evstate_count(const struct evstate *);

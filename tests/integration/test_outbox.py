@@ -31,7 +31,7 @@ def delivered(fake):
             if p["path"] == "/hook" and p.get("status", 200) == 200]
 
 
-class FullDisk(unittest.TestCase):
+class FullDiskBase(unittest.TestCase):
     """The state directory on a small tmpfs that the test fills: a real
     ENOSPC from write(2), not a simulated one."""
 
@@ -65,6 +65,8 @@ class FullDisk(unittest.TestCase):
                 pass
         return path
 
+
+class FullDisk(FullDiskBase):
     def test_alert_survives_full_disk_and_sigkill(self):
         self.d.sinks["hook"]["timeout"] = "2m"
         self.d.write_config()
@@ -90,6 +92,71 @@ class FullDisk(unittest.TestCase):
             if b.get("event", {}).get("source_ip") == "192.0.2.77"], 30)
         self.assertEqual(len({b["id"] for b in got}), 1,
                          "one alert id for the event")
+
+
+class FullDiskCursorHeld(FullDiskBase):
+    """An event whose alert could not be written holds the event cursor:
+    newer events read meanwhile must not carry the saved cursor so far
+    past it that a restart no longer reads it.  Here only the outbox's
+    disk is full (its own tmpfs), so the event state is saved all along,
+    as it is when the outbox alone fails."""
+
+    def setUp(self):
+        super().setUp()
+        self.outbox = os.path.join(self.d.state_dir, "outbox")
+        os.makedirs(self.outbox, exist_ok=True)
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o",
+                            "size=256k,mode=0700", "tmpfs", self.outbox],
+                           capture_output=True)
+        if r.returncode != 0:
+            self.skipTest("cannot mount a second tmpfs")
+
+    def tearDown(self):
+        if self.d.alive():
+            self.d.proc.kill()
+            self.d.proc.wait()
+        subprocess.run(["umount", self.outbox], capture_output=True)
+        super().tearDown()
+
+    def test_older_event_read_again_after_restart(self):
+        self.d.daemon.update({"event_lookback": "1h", "event_overlap": "5m"})
+        self.d.sinks["hook"]["timeout"] = "2m"
+        self.d.write_config()
+        self.d.start()
+        self.d.wait_log("check pass done", timeout=30)
+        self.fake.webhook_fault(status=503, count=-1, delay=60)
+        filler = os.path.join(self.outbox, "filler")
+        with open(filler, "wb", buffering=0) as f:
+            try:
+                while True:
+                    f.write(b"\0" * 4096)
+            except OSError:
+                pass
+        mark = len(self.d.logs())
+        now = self.fake.clock()["aws_now"]
+        # the old one 30 minutes ago, a newer one a minute ago: both are
+        # read in one window and neither alert reaches the disk
+        self.fake.action("root_login", source_ip="192.0.2.81",
+                         EventTime=now - 1800)
+        self.fake.action("root_login", source_ip="192.0.2.82",
+                         EventTime=now - 60)
+        self.fake.wait_for(lambda: self.d.logs()[mark:].count(
+            "Root user signed in") >= 2, 20)
+        self.d.wait_log("cannot write", timeout=20, start=mark)
+        time.sleep(3)       # polls read on and save the event state
+        self.d.proc.send_signal(signal.SIGKILL)
+        self.d.proc.wait()
+        self.assertEqual(glob.glob(os.path.join(self.outbox, "evt-*")), [],
+                         "no alert reached the outbox's disk")
+        os.unlink(filler)
+        self.fake.clear_webhook()
+        self.fake.control("DELETE", "/_webhook/fault")
+        self.d.start()
+        for ip in ("192.0.2.82", "192.0.2.81"):
+            got = self.fake.wait_for(lambda: [
+                b for _, b in delivered(self.fake)
+                if b.get("event", {}).get("source_ip") == ip], 30)
+            self.assertEqual(len({b["id"] for b in got}), 1, ip)
 
 
 class Outage(unittest.TestCase):

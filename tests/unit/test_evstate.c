@@ -172,6 +172,42 @@ test_window(void)
 	evstate_free(es);
 }
 
+/* An event whose alert is not on disk holds the cursor back. */
+static void
+test_hold(void)
+{
+	struct evstate	*es;
+	time_t		 s, e;
+
+	es = evstate_new(dir);
+	evstate_set_cursor(es, "us-east-1", T0);
+	evstate_hold(es, "us-east-1", "ev-a", T0 + 10);
+	evstate_hold(es, "us-east-1", "ev-a", T0 + 10);
+	is_int((long long)evstate_holds(es), 1, "held once, however often "
+	    "raised");
+	evstate_advance(es, "us-east-1", T0, T0 + 3 * OVERLAP, T0 + 2 * OVERLAP,
+	    OVERLAP);
+	is_int(evstate_cursor(es, "us-east-1"), T0 + 10 + OVERLAP,
+	    "newer events move the cursor no further than the overlap past "
+	    "the held one");
+	window(es, T0 + 4 * OVERLAP, &s, &e);
+	ok(s <= T0 + 10, "so the next window reads it again");
+	evstate_set_cursor(es, "eu-west-1", T0);
+	evstate_advance(es, "eu-west-1", T0, T0 + 100, T0 + 90, OVERLAP);
+	is_int(evstate_cursor(es, "eu-west-1"), T0 + 90, "another region is "
+	    "not held");
+	evstate_advance(es, "us-east-1", T0, T0 + 86400, 0, OVERLAP);
+	is_int(evstate_cursor(es, "us-east-1"), T0 + 10 + OVERLAP,
+	    "nor does the quiet-region floor carry it past");
+	ok(evstate_mark(es, "ev-a", T0 + 10) == 0 && evstate_holds(es) == 0,
+	    "marked (its alert is durable): released");
+	evstate_advance(es, "us-east-1", T0, T0 + 3 * OVERLAP, T0 + 2 * OVERLAP,
+	    OVERLAP);
+	is_int(evstate_cursor(es, "us-east-1"), T0 + 2 * OVERLAP,
+	    "then the cursor moves on");
+	evstate_free(es);
+}
+
 static ino_t
 inode(void)
 {
@@ -320,6 +356,7 @@ main(void)
 	test_ids();
 	test_cursor();
 	test_window();
+	test_hold();
 	test_persist();
 	test_corrupt();
 	test_scale();
