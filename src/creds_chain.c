@@ -1,8 +1,9 @@
 /*
  * The credential chain: the sources in SPEC §4's order (the AWS SDKs'),
  * the first one present wins, and what it found is built into providers:
- * static keys at the bottom, then one assume-role provider per role,
- * each signed with the one below it.
+ * the source's own provider at the bottom (static keys for today's
+ * sources), then one assume-role provider per role, each signed with
+ * the one below it.
  *
  * systemd's LoadCredential= comes before the shared files: a unit that
  * hands us a credential has said exactly which keys to use.  Container
@@ -17,17 +18,30 @@
 #include "driftwatch/error.h"
 #include "driftwatch/region.h"
 
+/*
+ * One source: find() reads what it has (local files and environment
+ * only); base() builds the provider at the bottom of the stack from it
+ * (NULL on allocation failure), under the found profile's roles.  A
+ * refreshing source of its own (IMDS, a container endpoint) brings its
+ * own base().
+ */
 struct creds_chain_source {
 	const char	*name;
 	int		(*find)(const struct aws_creds_options *,
 			    struct aws_creds_found *, char *, size_t);
+	struct creds_provider *(*base)(struct event_base *,
+			    struct http_client *, struct aws_creds_found *);
 };
 
+static struct creds_provider	*creds_chain_static(struct event_base *,
+				    struct http_client *,
+				    struct aws_creds_found *);
+
 static const struct creds_chain_source creds_chain_sources[] = {
-	{ "environment", aws_creds_from_env },
-	{ "web identity", aws_creds_from_web_identity_env },
-	{ "systemd credential", aws_creds_from_systemd },
-	{ "shared files", aws_creds_from_shared },
+	{ "environment", aws_creds_from_env, creds_chain_static },
+	{ "web identity", aws_creds_from_web_identity_env, creds_chain_static },
+	{ "systemd credential", aws_creds_from_systemd, creds_chain_static },
+	{ "shared files", aws_creds_from_shared, creds_chain_static },
 };
 
 #define CREDS_CHAIN_NSOURCES \
@@ -41,21 +55,48 @@ static const char *const creds_chain_legacy_sts[] = {
 	"us-east-2", "us-west-1", "us-west-2", NULL
 };
 
-int
-creds_chain_find(const struct creds_chain_options *o,
-    struct aws_creds_found *found, char *err, size_t errlen)
+/* Static keys: the found ones, owned by the provider from now on. */
+static struct creds_provider *
+creds_chain_static(struct event_base *base, struct http_client *http,
+    struct aws_creds_found *f)
+{
+	struct creds_provider	*p;
+
+	(void)http;
+	p = creds_static_new(base, f->creds);
+	f->creds = NULL;
+	return p;
+}
+
+/* The walk; *src is the source that found something. */
+static int
+creds_chain_walk(const struct creds_chain_options *o,
+    struct aws_creds_found *found, const struct creds_chain_source **src,
+    char *err, size_t errlen)
 {
 	size_t	i;
 	int	r = DW_ENOTFOUND;
 
 	memset(found, 0, sizeof *found);
+	*src = NULL;
 	snprintf(err, errlen, "no AWS credentials found");
 	for (i = 0; i < CREDS_CHAIN_NSOURCES; i++) {
 		r = creds_chain_sources[i].find(&o->files, found, err, errlen);
-		if (r != DW_ENOTFOUND)
+		if (r != DW_ENOTFOUND) {
+			*src = &creds_chain_sources[i];
 			break;
+		}
 	}
 	return r == DW_ENOTFOUND ? DW_ECREDS : r;
+}
+
+int
+creds_chain_find(const struct creds_chain_options *o,
+    struct aws_creds_found *found, char *err, size_t errlen)
+{
+	const struct creds_chain_source	*src;
+
+	return creds_chain_walk(o, found, &src, err, errlen);
 }
 
 static int
@@ -116,8 +157,9 @@ creds_chain_sts_region(const struct creds_chain_options *o,
 
 static int
 creds_chain_build(struct event_base *base, struct http_client *http,
-    const struct creds_chain_options *o, struct aws_creds_found *f,
-    struct creds_provider **out, char *err, size_t errlen)
+    const struct creds_chain_options *o, const struct creds_chain_source *src,
+    struct aws_creds_found *f, struct creds_provider **out, char *err,
+    size_t errlen)
 {
 	struct creds_sts_options	 sts;
 	struct creds_provider		*p;
@@ -131,8 +173,7 @@ creds_chain_build(struct event_base *base, struct http_client *http,
 	if (f->nroles > 0 &&
 	    (r = creds_chain_sts_region(o, f, &sts.region, err, errlen)) != 0)
 		return r;
-	p = creds_static_new(base, f->creds);
-	f->creds = NULL;
+	p = src->base(base, http, f);
 	for (i = 0; p != NULL && i < f->nroles; i++)
 		p = creds_assume_role_new(base, http, &f->roles[i], &sts, p,
 		    err, errlen);
@@ -149,12 +190,14 @@ creds_chain_new(struct event_base *base, struct http_client *http,
     const struct creds_chain_options *o, struct creds_provider **out,
     char *err, size_t errlen)
 {
-	struct aws_creds_found	f;
-	int			r;
+	const struct creds_chain_source	*src;
+	struct aws_creds_found		 f;
+	int				 r;
 
 	*out = NULL;
-	if ((r = creds_chain_find(o, &f, err, errlen)) == 0)
-		r = creds_chain_build(base, http, o, &f, out, err, errlen);
+	if ((r = creds_chain_walk(o, &f, &src, err, errlen)) == 0)
+		r = creds_chain_build(base, http, o, src, &f, out, err,
+		    errlen);
 	aws_creds_found_free(&f);
 	return r;
 }
