@@ -42,7 +42,7 @@ atomicfile_fsync_dir(const char *path)
 	return r;
 }
 
-static int
+int
 atomicfile_write_all(int fd, const void *buf, size_t len)
 {
 	const char	*p = buf;

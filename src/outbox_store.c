@@ -345,22 +345,6 @@ outbox_store_tmpname(const char *name, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? DW_EINVAL : 0;
 }
 
-static int
-outbox_store_write_all(int fd, const char *p, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return DW_EIO;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int
 outbox_store_stage(struct outbox_store *st, const char *name,
     const char *buf, size_t len)
@@ -373,7 +357,7 @@ outbox_store_stage(struct outbox_store *st, const char *name,
 	if ((fd = openat(st->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC |
 	    O_CLOEXEC, 0600)) == -1)
 		return DW_EIO;
-	if (outbox_store_write_all(fd, buf, len) == 0 && fdatasync(fd) == 0)
+	if (atomicfile_write_all(fd, buf, len) == 0 && fdatasync(fd) == 0)
 		r = 0;
 	saved = errno;
 	if (close(fd) == -1 && r == 0) {

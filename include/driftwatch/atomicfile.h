@@ -24,5 +24,7 @@ int	atomicfile_remove(const char *path);
  * read; a missing dir holds none.
  */
 int	atomicfile_sweep(const char *dir, int depth);
+/* All of buf to fd, through short writes and EINTR: 0 or DW_EIO. */
+int	atomicfile_write_all(int fd, const void *buf, size_t len);
 
 #endif
