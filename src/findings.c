@@ -610,10 +610,10 @@ findings_observe(struct findings *fs, const struct finding_obs *o,
 	}
 	if ((cs = findings_check_get(fs, check)) == NULL ||
 	    (key = findings_key(check, res)) == NULL ||
-	    (f = findings_get(fs, key, check, res, now)) == NULL) {
-		log_warnx("%s: no memory for an observation", check);
-		goto out;
-	}
+	    (f = findings_get(fs, key, check, res, now)) == NULL)
+		/* dropped, it would let the end of the pass resolve the
+		 * finding: as xmalloc does, stop and let systemd restart */
+		fatalx("%s: out of memory for an observation", check);
 	if (cs->pass == 0)
 		cs->pass = ++fs->gen;
 	f->pass = cs->pass;
