@@ -195,8 +195,9 @@ creds_provider_wake(struct creds_provider *p)
 {
 	struct creds_get	*g;
 
-	TAILQ_FOREACH(g, &p->gets, entry)
+	TAILQ_FOREACH(g, &p->gets, entry) {
 		event_active(g->ev, EV_TIMEOUT, 0);
+	}
 }
 
 static void
