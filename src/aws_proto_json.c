@@ -41,13 +41,15 @@ aws_json_build(const char *ctype, const struct aws_service *svc,
     const struct aws_operation *op, const struct aws_input *in,
     struct aws_wire *w)
 {
+	char	*target;
+
 	w->method = "POST";
 	w->content_type = ctype;
+	if (asprintf(&target, "%s.%s", svc->target_prefix, op->name) == -1)
+		return DW_ENOMEM;
+	w->target = target;
 	if ((w->path = strdup("/")) == NULL ||
-	    asprintf(&w->target, "%s.%s", svc->target_prefix, op->name) == -1 ||
 	    aws_proto_json_body(in, w) != 0) {
-		if (w->target == NULL || w->body == NULL)
-			w->target = NULL;
 		aws_wire_clear(w);
 		return DW_ENOMEM;
 	}
