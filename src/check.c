@@ -253,3 +253,43 @@ check_status_name(enum check_status st)
 	}
 	return "?";
 }
+
+/* Several runs ended as one. */
+
+struct check_run_group {
+	struct check_run	  run;
+	struct check_run	**runs;
+	size_t			  n;
+};
+
+static void
+check_run_group_free(struct check_run *run)
+{
+	struct check_run_group	*g = (struct check_run_group *)run;
+	size_t			 i;
+
+	for (i = 0; i < g->n; i++)
+		g->runs[i]->free(g->runs[i]);
+	free(g->runs);
+	free(g);
+}
+
+struct check_run *
+check_run_group(struct check_run *const *runs, size_t n)
+{
+	struct check_run_group	*g;
+	size_t			 i;
+
+	g = xcalloc(1, sizeof(*g));
+	g->run.free = check_run_group_free;
+	g->runs = xcalloc(n + 1, sizeof(*g->runs));
+	for (i = 0; i < n; i++)
+		if (runs[i] != NULL)
+			g->runs[g->n++] = runs[i];
+	if (g->n == 0) {
+		free(g->runs);
+		free(g);
+		return NULL;
+	}
+	return &g->run;
+}

@@ -1,287 +1,41 @@
 /*
- * iam.user_mfa: every IAM user (but the baseline's exempt ones) has an
- * MFA device.  ListUsers, then ListMFADevices per user, a few at a time.
- * Baseline: "iam": { "user_mfa": true, "mfa_exempt_users": ["ci-bot"] }.
+ * The iam family: the "iam" section of the baseline, read and checked
+ * by its parts (check_iam_*.c), one line each in the table below.
  */
 #include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include <json-c/json.h>
-
-#include "driftwatch/aws_services.h"
-#include "driftwatch/baseline.h"
 #include "driftwatch/check.h"
-#include "driftwatch/error.h"
-#include "driftwatch/xmalloc.h"
+#include "driftwatch/check_parts.h"
+#include "check_iam.h"
 
-#define CHECK_ID	"iam.user_mfa"
-#define IAM_PARALLEL	4
-#define IAM_MAX_EXEMPT	1000
-
-struct check_iam_section {
-	enum tristate	  user_mfa;
-	char		**exempt;	/* mfa_exempt_users */
-	size_t		  nexempt;
+static const struct check_part *const check_iam_parts[] = {
+	&check_iam_mfa_part,
 };
 
-struct check_iam_run;
-
-struct check_iam_slot {
-	struct check_iam_run		*run;
-	struct aws_pager	*pager;
-	size_t			 user;
+static const struct check_part_set check_iam_set = {
+	.family = "iam",
+	.parts = check_iam_parts,
+	.nparts = sizeof(check_iam_parts) / sizeof(check_iam_parts[0]),
 };
-
-struct check_iam_run {
-	struct check_run	 run;
-	struct check_pass	*pass;
-	const struct check_iam_section	*want;
-	struct aws_pager	*list;
-	char			**users;
-	size_t			 nusers;
-	size_t			 next;
-	size_t			 in_flight;
-	char			*error;		/* first failure, if any */
-	struct check_iam_slot		 slots[IAM_PARALLEL];
-};
-
-static void
-check_iam_run_free(struct check_run *run)
-{
-	struct check_iam_run	*r = (struct check_iam_run *)run;
-	size_t		 i;
-
-	aws_pager_cancel(r->list);
-	for (i = 0; i < IAM_PARALLEL; i++)
-		aws_pager_cancel(r->slots[i].pager);
-	for (i = 0; i < r->nusers; i++)
-		free(r->users[i]);
-	free(r->users);
-	free(r->error);
-	free(r);
-}
-
-static void
-check_iam_fail(struct check_iam_run *r, const char *why)
-{
-	if (r->error == NULL)
-		r->error = xstrdup(why);
-}
-
-static int
-check_iam_exempt(const struct check_iam_section *sec, const char *user)
-{
-	size_t	i;
-
-	for (i = 0; i < sec->nexempt; i++)
-		if (strcmp(sec->exempt[i], user) == 0)
-			return 1;
-	return 0;
-}
-
-static void	check_iam_fill(struct check_iam_run *);
-
-static void
-check_iam_mfa_cb(const struct aws_result *res, const struct iam_mfas *m,
-    void *arg)
-{
-	struct check_iam_slot		*s = arg;
-	struct check_iam_run		*r = s->run;
-	struct finding_obs	 obs;
-	char			 title[200];
-	const char		*user = r->users[s->user];
-
-	s->pager = NULL;
-	r->in_flight--;
-	if (res->result != 0)
-		check_iam_fail(r, aws_result_describe(res));
-	else {
-		snprintf(title, sizeof(title), "IAM user %s has no MFA device",
-		    user);
-		memset(&obs, 0, sizeof(obs));
-		obs.check = CHECK_ID;
-		obs.resource = user;
-		obs.severity = SEV_HIGH;
-		obs.state = m->n > 0 ? FINDING_OK : FINDING_DRIFT;
-		obs.title = title;
-		obs.expected = "an MFA device";
-		obs.actual = m->n > 0 ? "an MFA device" : "no MFA device";
-		check_observe(r->pass, &obs);
-	}
-	check_iam_fill(r);
-}
-
-/* Keeps up to IAM_PARALLEL calls in flight; ends the check after the last. */
-static void
-check_iam_fill(struct check_iam_run *r)
-{
-	size_t	i;
-
-	for (i = 0; i < IAM_PARALLEL && r->next < r->nusers; i++) {
-		if (r->slots[i].pager != NULL)
-			continue;
-		r->slots[i].run = r;
-		r->slots[i].user = r->next++;
-		r->slots[i].pager = aws_iam_list_mfa_devices(
-		    check_pass_aws(r->pass), r->users[r->slots[i].user],
-		    check_iam_mfa_cb, &r->slots[i]);
-		if (r->slots[i].pager == NULL)
-			check_iam_fail(r, "cannot start the IAM call");
-		else
-			r->in_flight++;
-	}
-	if (r->in_flight == 0 && r->next >= r->nusers)
-		check_end(r->pass, CHECK_ID, r->error == NULL, r->error);
-}
-
-static void
-check_iam_keep_users(struct check_iam_run *r, const struct iam_users *u)
-{
-	size_t	i;
-
-	r->users = xcalloc(u->n + 1, sizeof(char *));
-	for (i = 0; i < u->n; i++)
-		if (!check_iam_exempt(r->want, u->v[i].name))
-			r->users[r->nusers++] = xstrdup(u->v[i].name);
-}
-
-static void
-check_iam_users_cb(const struct aws_result *res, const struct iam_users *u,
-    void *arg)
-{
-	struct check_iam_run	*r = arg;
-
-	r->list = NULL;
-	if (res->result != 0) {
-		check_end(r->pass, CHECK_ID, 0, aws_result_describe(res));
-		return;
-	}
-	check_iam_keep_users(r, u);
-	check_iam_fill(r);
-}
-
-static struct check_run *
-check_iam_start(struct check_pass *p, const void *section)
-{
-	const struct check_iam_section	*sec = section;
-	struct check_iam_run		*r;
-
-	if (sec->user_mfa != TRI_TRUE)
-		return NULL;
-	r = xcalloc(1, sizeof(*r));
-	r->run.free = check_iam_run_free;
-	r->pass = p;
-	r->want = sec;
-	check_begin(p, CHECK_ID);
-	if ((r->list = aws_iam_list_users(check_pass_aws(p), check_iam_users_cb,
-	    r)) == NULL)
-		check_end(p, CHECK_ID, 0, "cannot start the IAM call");
-	return &r->run;
-}
-
-/* The baseline section. */
-
-/* An IAM user name, listed once. */
-static int
-check_iam_parse_user(struct baseline_ctx *ctx, struct json_object *val,
-    size_t i, void *arg)
-{
-	struct check_iam_section	*sec = arg;
-	const char			*s = baseline_str(val);
-	size_t				 j;
-
-	if (s == NULL || !baseline_all_of(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-", 1, 64))
-		return baseline_fail(ctx, "expected an IAM user name");
-	for (j = 0; j < i; j++)
-		if (strcmp(sec->exempt[j], s) == 0)
-			return baseline_fail(ctx, "\"%s\" is listed twice "
-			    "(also at [%zu])", s, j);
-	sec->exempt[i] = xstrdup(s);
-	return 0;
-}
-
-static int
-check_iam_parse_users(struct baseline_ctx *ctx, struct json_object *val,
-    void *field)
-{
-	struct check_iam_section	*sec = field;
-	size_t				 n;
-	int				 r;
-
-	if ((r = baseline_array(ctx, val, IAM_MAX_EXEMPT, &n)) != 0)
-		return r;
-	sec->exempt = xcalloc(n, sizeof(char *));
-	sec->nexempt = n;
-	return baseline_each(ctx, val, check_iam_parse_user, sec);
-}
-
-static const struct baseline_field check_iam_fields[] = {
-	{ "user_mfa", baseline_tristate,
-	    offsetof(struct check_iam_section, user_mfa), 0 },
-	{ "mfa_exempt_users", check_iam_parse_users, 0, 0 },
-	{ NULL, NULL, 0, 0 }
-};
-
-static void
-check_iam_free(void *section)
-{
-	struct check_iam_section	*sec = section;
-	size_t				 i;
-
-	if (sec == NULL)
-		return;
-	for (i = 0; i < sec->nexempt; i++)
-		free(sec->exempt[i]);
-	free(sec->exempt);
-	free(sec);
-}
 
 static int
 check_iam_parse(struct baseline_ctx *ctx, struct json_object *val,
     void **section)
 {
-	struct check_iam_section	*sec;
-
-	*section = sec = xcalloc(1, sizeof(*sec));
-	sec->user_mfa = TRI_UNSET;
-	return baseline_walk(ctx, val, check_iam_fields, sec);
+	return check_parts_parse(ctx, val, &check_iam_set, section);
 }
 
-static struct json_object *
-check_iam_to_json(const void *section)
+static struct check_run *
+check_iam_capture(struct check_capture *cc)
 {
-	const struct check_iam_section	*sec = section;
-	struct json_object		*o = baseline_json_object(), *a;
-	size_t				 i;
-
-	baseline_json_tristate(o, "user_mfa", sec->user_mfa);
-	if (sec->exempt == NULL)
-		return o;
-	a = baseline_json_array();
-	for (i = 0; i < sec->nexempt; i++)
-		baseline_json_append(a, xnonnull(json_object_new_string(
-		    sec->exempt[i]), "json_object_new_string"));
-	baseline_json_add(o, "mfa_exempt_users", a);
-	return o;
-}
-
-int
-check_iam_user_mfa_exempt(const struct baseline *bl, const char *user)
-{
-	const struct check_iam_section	*sec;
-
-	sec = baseline_section(bl, &check_family_iam);
-	return sec != NULL && user != NULL && check_iam_exempt(sec, user);
+	return check_parts_capture(cc, &check_iam_set);
 }
 
 const struct check_family check_family_iam = {
 	.name = "iam",
 	.parse = check_iam_parse,
-	.free = check_iam_free,
-	.to_json = check_iam_to_json,
-	.start = check_iam_start,
-	.capture = NULL,
+	.free = check_parts_free,
+	.to_json = check_parts_to_json,
+	.start = check_parts_start,
+	.capture = check_iam_capture,
 };

@@ -1,146 +1,41 @@
 /*
- * root.mfa and root.access_keys, both from one GetAccountSummary.
- * Baseline: "root": { "mfa": true, "access_keys": false }.
+ * The root family: the "root" section of the baseline, read and checked
+ * by its parts (check_root_*.c), one line each in the table below.
  */
 #include <stddef.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include <json-c/json.h>
-
-#include "driftwatch/aws_services.h"
-#include "driftwatch/baseline.h"
 #include "driftwatch/check.h"
-#include "driftwatch/error.h"
-#include "driftwatch/xmalloc.h"
+#include "driftwatch/check_parts.h"
+#include "check_root.h"
 
-struct check_root_section {
-	enum tristate	 mfa;
-	enum tristate	 access_keys;
+static const struct check_part *const check_root_parts[] = {
+	&check_root_summary_part,
 };
 
-struct check_root_run {
-	struct check_run	 run;
-	struct check_pass	*pass;
-	struct aws_pager	*pager;
-	int			 want_mfa;	/* tristate from the baseline */
-	int			 want_keys;
-};
-
-static void
-check_root_run_free(struct check_run *run)
-{
-	struct check_root_run	*r = (struct check_root_run *)run;
-
-	aws_pager_cancel(r->pager);
-	free(r);
-}
-
-static void
-check_root_observe(struct check_pass *p, const char *check, int want, long got,
-    const char *title, const char *yes, const char *no)
-{
-	struct finding_obs	obs;
-
-	memset(&obs, 0, sizeof(obs));
-	obs.check = check;
-	obs.resource = "";
-	obs.severity = SEV_CRITICAL;
-	obs.state = (got != 0) == (want != 0) ? FINDING_OK : FINDING_DRIFT;
-	obs.title = title;
-	obs.expected = want ? yes : no;
-	obs.actual = got ? yes : no;
-	check_observe(p, &obs);
-	check_end(p, check, 1, NULL);
-}
-
-static void
-check_root_summary_cb(const struct aws_result *res, const struct iam_summary *s,
-    void *arg)
-{
-	struct check_root_run	*r = arg;
-	const char	*err = res->result ? aws_result_describe(res) : NULL;
-
-	r->pager = NULL;
-	if (r->want_mfa != TRI_UNSET && err != NULL)
-		check_end(r->pass, "root.mfa", 0, err);
-	else if (r->want_mfa != TRI_UNSET)
-		check_root_observe(r->pass, "root.mfa", r->want_mfa, s->mfa_enabled,
-		    r->want_mfa ? "Root user has no MFA" :
-		    "Root user has MFA, the baseline says it should not",
-		    "MFA enabled", "no MFA");
-	if (r->want_keys != TRI_UNSET && err != NULL)
-		check_end(r->pass, "root.access_keys", 0, err);
-	else if (r->want_keys != TRI_UNSET)
-		check_root_observe(r->pass, "root.access_keys", r->want_keys,
-		    s->access_keys_present, "Root user has access keys",
-		    "access keys present", "no access keys");
-}
-
-static struct check_run *
-check_root_start(struct check_pass *p, const void *section)
-{
-	const struct check_root_section	*sec = section;
-	struct check_root_run		*r;
-
-	if (sec->mfa == TRI_UNSET && sec->access_keys == TRI_UNSET)
-		return NULL;
-	r = xcalloc(1, sizeof(*r));
-	r->run.free = check_root_run_free;
-	r->pass = p;
-	r->want_mfa = sec->mfa;
-	r->want_keys = sec->access_keys;
-	if (r->want_mfa != TRI_UNSET)
-		check_begin(p, "root.mfa");
-	if (r->want_keys != TRI_UNSET)
-		check_begin(p, "root.access_keys");
-	r->pager = aws_iam_get_account_summary(check_pass_aws(p),
-	    check_root_summary_cb, r);
-	if (r->pager == NULL) {
-		struct aws_result fail = { .result = DW_ENOMEM,
-		    .message = "cannot start the IAM call" };
-		check_root_summary_cb(&fail, NULL, r);
-	}
-	return &r->run;
-}
-
-/* The baseline section. */
-
-static const struct baseline_field check_root_fields[] = {
-	{ "mfa", baseline_tristate,
-	    offsetof(struct check_root_section, mfa), 0 },
-	{ "access_keys", baseline_tristate,
-	    offsetof(struct check_root_section, access_keys), 0 },
-	{ NULL, NULL, 0, 0 }
+static const struct check_part_set check_root_set = {
+	.family = "root",
+	.parts = check_root_parts,
+	.nparts = sizeof(check_root_parts) / sizeof(check_root_parts[0]),
 };
 
 static int
 check_root_parse(struct baseline_ctx *ctx, struct json_object *val,
     void **section)
 {
-	struct check_root_section	*sec;
-
-	*section = sec = xcalloc(1, sizeof(*sec));
-	sec->mfa = sec->access_keys = TRI_UNSET;
-	return baseline_walk(ctx, val, check_root_fields, sec);
+	return check_parts_parse(ctx, val, &check_root_set, section);
 }
 
-static struct json_object *
-check_root_to_json(const void *section)
+static struct check_run *
+check_root_capture(struct check_capture *cc)
 {
-	const struct check_root_section	*sec = section;
-	struct json_object		*o = baseline_json_object();
-
-	baseline_json_tristate(o, "mfa", sec->mfa);
-	baseline_json_tristate(o, "access_keys", sec->access_keys);
-	return o;
+	return check_parts_capture(cc, &check_root_set);
 }
 
 const struct check_family check_family_root = {
 	.name = "root",
 	.parse = check_root_parse,
-	.free = free,
-	.to_json = check_root_to_json,
-	.start = check_root_start,
-	.capture = NULL,
+	.free = check_parts_free,
+	.to_json = check_parts_to_json,
+	.start = check_parts_start,
+	.capture = check_root_capture,
 };

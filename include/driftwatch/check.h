@@ -14,6 +14,7 @@ struct event_base;
 struct aws_client;
 struct baseline;
 struct baseline_ctx;
+struct check_family;
 struct check_pass;
 struct json_object;
 
@@ -30,10 +31,31 @@ struct check_run {
 	void	(*free)(struct check_run *);
 };
 
-/* A section captured from the live account, or NULL and why not; the
- * section passes to the callee (free it with the family's free). */
-typedef void	(*check_capture_cb)(void *section, const char *error,
-		    void *arg);
+/*
+ * One run of `capture` (capture.c): what a family's capture reads with,
+ * where it writes its advice, and where it hands its section.
+ */
+struct check_capture;
+struct aws_client	*check_capture_aws(struct check_capture *);
+const char		*check_capture_region(struct check_capture *);
+struct event_base	*check_capture_base(struct check_capture *);
+/* Advice for the person reviewing the captured baseline ("root.mfa: the
+ * MFA device is virtual; set hardware_mfa once it is a hardware key"). */
+void			 check_capture_note(struct check_capture *,
+			    const char *check, const char *fmt, ...)
+			    __attribute__((format(printf, 3, 4)));
+/* A check it could not read, and why: the captured section leaves it
+ * out and capture says so. */
+void			 check_capture_unread(struct check_capture *,
+			    const char *check, const char *why);
+/*
+ * The family's capture has ended: section (or NULL, nothing read)
+ * passes to capture, which writes it with to_json and frees it with
+ * the family's free.  Called once; capture.c accepts it at any time,
+ * from within the family's capture call too.
+ */
+void			 check_capture_done(struct check_capture *,
+			    const struct check_family *, void *section);
 
 /*
  * A check family: its checks and its section of the baseline, under
@@ -63,15 +85,12 @@ struct check_family {
 	struct check_run	*(*start)(struct check_pass *,
 				    const void *section);
 	/*
-	 * For the `capture` command (SPEC §5, not built yet): reads the
-	 * live account into a new section, as parse would have built it,
-	 * and calls back once from the loop; to_json then writes it.
-	 * NULL: the family cannot capture yet, which is every family so
-	 * far.
+	 * For the `capture` command: reads the live account into a new
+	 * section, as parse would have built it, and calls
+	 * check_capture_done() once; to_json then writes
+	 * it.  NULL: the family cannot capture.
 	 */
-	struct check_run	*(*capture)(struct aws_client *,
-				    const char *region, check_capture_cb,
-				    void *);
+	struct check_run	*(*capture)(struct check_capture *);
 };
 
 /* The family table (check.c), in the order the pass starts them. */
@@ -83,6 +102,11 @@ extern const struct check_family check_family_root;
 extern const struct check_family check_family_iam;
 extern const struct check_family check_family_cloudtrail;
 extern const struct check_family check_family_contacts;
+
+/* Ends several runs as one (the runs array is copied; NULL entries
+ * skipped); NULL when all are NULL. */
+struct check_run	*check_run_group(struct check_run *const *runs,
+			    size_t n);
 
 typedef void	(*check_done_cb)(struct check_pass *, void *);
 

@@ -156,7 +156,11 @@ def load_model(name):
     global _LOADER
     if name not in _MODELS:
         if _LOADER is None:
-            _LOADER = botocore.loaders.Loader()
+            # models Debian's botocore lacks (taxsettings) are kept in
+            # models/ beside this file, as botocore's data tree lays them
+            _LOADER = botocore.loaders.Loader(extra_search_paths=[
+                os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                             "models")])
         _MODELS[name] = botocore.model.ServiceModel(
             _LOADER.load_service_model(name, "service-2"), name)
     return _MODELS[name]
@@ -598,7 +602,19 @@ SNS = register(QueryService("sns", code_access_denied="AuthorizationError",
 # --------------------------------------------------------------------------
 # default state
 
+# State other modules (fake_*.py) add: functions of the account id that
+# return top-level keys for the default state.
+STATE_EXTENSIONS = []
+
+
 def default_state():
+    st = _core_state()
+    for fn in STATE_EXTENSIONS:
+        st.update(fn(st["account_id"]))
+    return st
+
+
+def _core_state():
     a = DEFAULT_ACCOUNT
     created = "2024-01-02T03:04:05Z"
     return {
@@ -2743,7 +2759,35 @@ class ControlHandler(BaseHandler):
             return control_clock(fake, m, body)
         elif p == "/_health" and m == "GET":
             return {"ok": True, "pid": os.getpid()}
+        elif p in CONTROL_ROUTES:
+            return CONTROL_ROUTES[p](fake, m, body)
         return None
+
+
+# --------------------------------------------------------------------------
+# extension modules
+#
+# Each tests/fakeaws/fake_<name>.py defines install(fa), called with this
+# module: it registers its services and operations (fa.register,
+# @svc.op), adds default state (fa.STATE_EXTENSIONS), scenario actions
+# (fa.ACTIONS) and control routes (fa.CONTROL_ROUTES: path ->
+# fn(fake, method, body)).  They are loaded in name order.
+
+CONTROL_ROUTES = {}
+
+
+def load_extensions():
+    here = os.path.dirname(os.path.abspath(__file__))
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    this = sys.modules[__name__]
+    for fn in sorted(os.listdir(here)):
+        if fn.startswith("fake_") and fn.endswith(".py"):
+            mod = __import__(fn[:-3])
+            mod.install(this)
+
+
+load_extensions()
 
 
 # --------------------------------------------------------------------------
