@@ -10,6 +10,7 @@
 
 static const struct check_part *const check_iam_parts[] = {
 	&check_iam_mfa_part,
+	&check_iam_users_part,
 };
 
 static const struct check_part_set check_iam_set = {

@@ -7,5 +7,6 @@
 #include "driftwatch/check_parts.h"
 
 extern const struct check_part check_iam_mfa_part;	/* check_iam_mfa.c */
+extern const struct check_part check_iam_users_part;	/* check_iam_users.c */
 
 #endif

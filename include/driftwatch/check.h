@@ -146,6 +146,8 @@ const char	*check_account_id(const struct baseline *);
 /* 1 if user is in iam.mfa_exempt_users, else 0. */
 int		 check_iam_user_mfa_exempt(const struct baseline *,
 		    const char *user);
+/* iam.break_glass_user, or NULL. */
+const char	*check_iam_break_glass_user(const struct baseline *);
 /* cloudtrail.trails: how many, and the i-th's home region (NULL past
  * the end). */
 size_t		 check_cloudtrail_ntrails(const struct baseline *);

@@ -1,0 +1,341 @@
+/*
+ * iam.users, a part of the iam family (check_iam.c): the account's IAM
+ * users are exactly the baseline's, and each listed administrator still
+ * has administrator access (check_iam_admin.c finds it).  One finding
+ * per user, keyed by the user name: an extra user, a missing one, an
+ * administrator without access.
+ * Baseline: "iam": { "users": ["break-glass", "alice"],
+ * "administrators": ["alice"], "break_glass_user": "break-glass" };
+ * administrators and break_glass_user must be listed in users.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "driftwatch/aws_services.h"
+#include "driftwatch/baseline.h"
+#include "driftwatch/check.h"
+#include "driftwatch/check_parts.h"
+#include "check_iam.h"
+#include "driftwatch/xmalloc.h"
+
+#define CHECK_ID		"iam.users"
+#define IAM_USERS_PARALLEL	4
+#define IAM_USERS_MAX		5000	/* IAM's quota of users per account */
+#define IAM_USER_CHARS		"abcdefghijklmnopqrstuvwxyz" \
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-"
+
+struct check_iam_names {
+	char	**v;
+	size_t	  n;
+	int	  set;		/* the key is in the baseline */
+};
+
+struct check_iam_users_section {
+	struct check_iam_names	 users;
+	struct check_iam_names	 admins;
+	char			*break_glass;
+};
+
+static int
+check_iam_names_has(const struct check_iam_names *l, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+check_iam_names_free(struct check_iam_names *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* The run: ListUsers, then each administrator's access, a few at a time. */
+
+struct check_iam_users_run {
+	struct check_run		 run;
+	struct check_pass		*pass;
+	const struct check_iam_users_section	*want;
+	struct aws_pager		*list;
+	struct check_iam_names		 live;
+};
+
+static void
+check_iam_users_run_free(struct check_run *run)
+{
+	struct check_iam_users_run	*r = (struct check_iam_users_run *)run;
+
+	aws_pager_cancel(r->list);
+	check_iam_names_free(&r->live);
+	free(r);
+}
+
+static void
+check_iam_users_observe(struct check_iam_users_run *r, const char *user,
+    int ok, enum severity sev, const char *title, const char *expected,
+    const char *actual)
+{
+	struct finding_obs	obs;
+
+	memset(&obs, 0, sizeof(obs));
+	obs.check = CHECK_ID;
+	obs.resource = user;
+	obs.severity = sev;
+	obs.state = ok ? FINDING_OK : FINDING_DRIFT;
+	obs.title = title;
+	obs.expected = expected;
+	obs.actual = actual;
+	check_observe(r->pass, &obs);
+}
+
+static int
+check_iam_users_is_admin(const struct check_iam_users_run *r,
+    const char *user)
+{
+	return check_iam_names_has(&r->want->admins, user);
+}
+
+/* Users not in the baseline, and baseline users that are missing. */
+static void
+check_iam_users_compare(struct check_iam_users_run *r)
+{
+	const struct check_iam_names	*want = &r->want->users;
+	char				 title[160];
+	size_t				 i;
+
+	if (!want->set)
+		return;
+	for (i = 0; i < r->live.n; i++) {
+		if (check_iam_names_has(want, r->live.v[i]))
+			continue;
+		snprintf(title, sizeof(title), "IAM user %s is not in the "
+		    "baseline", r->live.v[i]);
+		check_iam_users_observe(r, r->live.v[i], 0, SEV_HIGH, title,
+		    "no such user", "user exists");
+	}
+	for (i = 0; i < want->n; i++) {
+		if (check_iam_names_has(&r->live, want->v[i]))
+			continue;
+		snprintf(title, sizeof(title), "IAM user %s is missing",
+		    want->v[i]);
+		check_iam_users_observe(r, want->v[i], 0, SEV_MEDIUM, title,
+		    check_iam_users_is_admin(r, want->v[i]) ?
+		    "user exists, administrator" : "user exists",
+		    "no such user");
+	}
+	/* Present users that need no access check are on baseline now. */
+	for (i = 0; i < want->n; i++)
+		if (check_iam_names_has(&r->live, want->v[i]))
+			check_iam_users_observe(r, want->v[i], 1, SEV_MEDIUM,
+			    "IAM user is on the baseline", "user exists",
+			    "user exists");
+}
+
+static void
+check_iam_users_list_cb(const struct aws_result *res,
+    const struct iam_users *u, void *arg)
+{
+	struct check_iam_users_run	*r = arg;
+	size_t				 i;
+
+	r->list = NULL;
+	if (res->result != 0) {
+		check_end(r->pass, CHECK_ID, 0, aws_result_describe(res));
+		return;
+	}
+	r->live.v = xcalloc(u->n + 1, sizeof(char *));
+	for (i = 0; i < u->n; i++)
+		r->live.v[r->live.n++] = xstrdup(u->v[i].name);
+	check_iam_users_compare(r);
+	check_end(r->pass, CHECK_ID, 1, NULL);
+}
+
+static struct check_run *
+check_iam_users_start(struct check_pass *p, const void *part)
+{
+	const struct check_iam_users_section	*sec = part;
+	struct check_iam_users_run		*r;
+
+	if (!sec->users.set)
+		return NULL;
+	r = xcalloc(1, sizeof(*r));
+	r->run.free = check_iam_users_run_free;
+	r->pass = p;
+	r->want = sec;
+	check_begin(p, CHECK_ID);
+	if ((r->list = aws_iam_list_users(check_pass_aws(p),
+	    check_iam_users_list_cb, r)) == NULL)
+		check_end(p, CHECK_ID, 0, "cannot start the IAM call");
+	return &r->run;
+}
+
+/* The baseline keys. */
+
+static int
+check_iam_users_name(struct baseline_ctx *ctx, struct json_object *val,
+    const char **out)
+{
+	const char	*s = baseline_str(val);
+
+	if (s == NULL || !baseline_all_of(s, IAM_USER_CHARS, 1, 64))
+		return baseline_fail(ctx, "expected an IAM user name (1 to 64 "
+		    "of A-Z a-z 0-9 +=,.@_-)");
+	*out = s;
+	return 0;
+}
+
+static int
+check_iam_users_one(struct baseline_ctx *ctx, struct json_object *val,
+    size_t i, void *arg)
+{
+	struct check_iam_names	*l = arg;
+	const char		*s = NULL;
+	size_t			 j;
+	int			 r;
+
+	if ((r = check_iam_users_name(ctx, val, &s)) != 0)
+		return r;
+	for (j = 0; j < i; j++)
+		if (strcmp(l->v[j], s) == 0)
+			return baseline_fail(ctx, "\"%s\" is listed twice "
+			    "(also at [%zu])", s, j);
+	l->v[i] = xstrdup(s);
+	l->n = i + 1;
+	return 0;
+}
+
+static int
+check_iam_users_list(struct baseline_ctx *ctx, struct json_object *val,
+    void *field)
+{
+	struct check_iam_names	*l = field;
+	size_t			 n;
+	int			 r;
+
+	if ((r = baseline_array(ctx, val, IAM_USERS_MAX, &n)) != 0)
+		return r;
+	check_iam_names_free(l);
+	l->v = xcalloc(n + 1, sizeof(char *));
+	l->set = 1;
+	return baseline_each(ctx, val, check_iam_users_one, l);
+}
+
+static int
+check_iam_users_break_glass(struct baseline_ctx *ctx, struct json_object *val,
+    void *field)
+{
+	char		**out = field;
+	const char	 *s = NULL;
+	int		  r;
+
+	if ((r = check_iam_users_name(ctx, val, &s)) != 0)
+		return r;
+	baseline_set_str(out, s);
+	return 0;
+}
+
+static const struct baseline_field check_iam_users_fields[] = {
+	{ "users", check_iam_users_list,
+	    offsetof(struct check_iam_users_section, users), 0 },
+	{ "administrators", check_iam_users_list,
+	    offsetof(struct check_iam_users_section, admins), 0 },
+	{ "break_glass_user", check_iam_users_break_glass,
+	    offsetof(struct check_iam_users_section, break_glass), 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+/* administrators and break_glass_user name users the baseline lists. */
+static int
+check_iam_users_validate(struct baseline_ctx *ctx, const void *part)
+{
+	const struct check_iam_users_section	*sec = part;
+	size_t					 i, d = baseline_depth(ctx);
+
+	if ((sec->admins.set || sec->break_glass != NULL) && !sec->users.set)
+		return baseline_fail(ctx, "%s needs \"users\", the list of "
+		    "every IAM user", sec->admins.set ? "\"administrators\"" :
+		    "\"break_glass_user\"");
+	for (i = 0; i < sec->admins.n; i++)
+		if (!check_iam_names_has(&sec->users, sec->admins.v[i])) {
+			baseline_push(ctx, ".administrators[%zu]", i);
+			return baseline_fail(ctx, "\"%s\" is not listed in "
+			    "\"users\"", sec->admins.v[i]);
+		}
+	if (sec->break_glass != NULL &&
+	    !check_iam_names_has(&sec->users, sec->break_glass)) {
+		baseline_push(ctx, ".break_glass_user");
+		return baseline_fail(ctx, "\"%s\" is not listed in \"users\"",
+		    sec->break_glass);
+	}
+	baseline_pop(ctx, d);
+	return 0;
+}
+
+static void
+check_iam_users_free(void *part)
+{
+	struct check_iam_users_section	*sec = part;
+
+	check_iam_names_free(&sec->users);
+	check_iam_names_free(&sec->admins);
+	free(sec->break_glass);
+}
+
+static void
+check_iam_users_json_list(struct json_object *o, const char *key,
+    const struct check_iam_names *l)
+{
+	struct json_object	*a;
+	size_t			 i;
+
+	if (!l->set)
+		return;
+	a = baseline_json_array();
+	for (i = 0; i < l->n; i++)
+		baseline_json_append(a, xnonnull(json_object_new_string(
+		    l->v[i]), "json_object_new_string"));
+	baseline_json_add(o, key, a);
+}
+
+static void
+check_iam_users_to_json(struct json_object *o, const void *part)
+{
+	const struct check_iam_users_section	*sec = part;
+
+	check_iam_users_json_list(o, "users", &sec->users);
+	check_iam_users_json_list(o, "administrators", &sec->admins);
+	baseline_json_str(o, "break_glass_user", sec->break_glass);
+}
+
+const char *
+check_iam_break_glass_user(const struct baseline *bl)
+{
+	const struct check_iam_users_section	*sec;
+
+	sec = check_parts_get(baseline_section(bl, &check_family_iam),
+	    &check_iam_users_part);
+	return sec != NULL ? sec->break_glass : NULL;
+}
+
+const struct check_part check_iam_users_part = {
+	.name = CHECK_ID,
+	.fields = check_iam_users_fields,
+	.size = sizeof(struct check_iam_users_section),
+	.free = check_iam_users_free,
+	.to_json = check_iam_users_to_json,
+	.validate = check_iam_users_validate,
+	.start = check_iam_users_start,
+};
