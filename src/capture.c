@@ -32,6 +32,7 @@ struct check_capture {
 	size_t			 pending;
 	char			**notes;
 	size_t			 nnotes;
+	size_t			 nunread;
 	int			 started;
 };
 
@@ -84,6 +85,7 @@ check_capture_unread(struct check_capture *cc, const char *check,
 	xasprintf(&note, "%s: not captured: %s", check,
 	    why != NULL ? why : "unknown error");
 	capture_add_note(cc, note);
+	cc->nunread++;
 }
 
 static void
@@ -139,19 +141,38 @@ capture_start(struct event_base *base, struct aws_client *aws,
 	return cc;
 }
 
+/*
+ * "version", then the sections in the family table's order, each in
+ * its to_json's key order: two captures of one account are the same
+ * bytes.  A section that holds nothing is left out, so `check` names
+ * it as not checked instead of checking nothing in silence.
+ */
 struct json_object *
 capture_baseline(const struct check_capture *cc)
 {
-	struct json_object	*o = json_object_new_object();
+	struct json_object	*o = json_object_new_object(), *sec;
 	size_t			 i;
 
 	json_object_object_add(o, "version", json_object_new_int(1));
-	for (i = 0; i < cc->nsections; i++)
-		if (cc->sections[i].section != NULL)
-			json_object_object_add(o, cc->sections[i].family->name,
-			    cc->sections[i].family->to_json(
-			    cc->sections[i].section));
+	for (i = 0; i < cc->nsections; i++) {
+		if (cc->sections[i].section == NULL)
+			continue;
+		sec = cc->sections[i].family->to_json(
+		    cc->sections[i].section);
+		if (json_object_is_type(sec, json_type_object) &&
+		    json_object_object_length(sec) == 0) {
+			json_object_put(sec);
+			continue;
+		}
+		json_object_object_add(o, cc->sections[i].family->name, sec);
+	}
 	return o;
+}
+
+size_t
+capture_nunread(const struct check_capture *cc)
+{
+	return cc->nunread;
 }
 
 size_t

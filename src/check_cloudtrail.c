@@ -15,6 +15,7 @@
 #include "driftwatch/baseline.h"
 #include "driftwatch/check.h"
 #include "driftwatch/error.h"
+#include "driftwatch/region.h"
 #include "driftwatch/xmalloc.h"
 
 #define CHECK_TRAIL	"cloudtrail.trail"
@@ -413,11 +414,257 @@ check_cloudtrail_home_region(const struct baseline *bl, size_t i)
 	    NULL;
 }
 
+/*
+ * capture: every trail DescribeTrails shows from the capture's region
+ * (its own and, as shadow trails, the multi-region trails of every
+ * other region), as it is, and whether it is logging (GetTrailStatus in
+ * its home region, by ARN).  Sorted by name, so two captures match.
+ */
+
+struct check_ct_capture;
+
+struct check_ct_capone {
+	struct check_ct_capture	*c;
+	struct check_ct_want	*t;
+	char			*arn;
+	struct aws_pager	*pager;
+};
+
+struct check_ct_capture {
+	struct check_run	 run;
+	struct check_capture	*cc;
+	struct check_ct_section	*sec;
+	struct aws_pager	*list;
+	struct check_ct_capone	*one;
+	size_t			 none;
+	size_t			 pending;
+};
+
+static void
+check_ct_capture_free(struct check_run *run)
+{
+	struct check_ct_capture	*c = (struct check_ct_capture *)run;
+	size_t			 i;
+
+	aws_pager_cancel(c->list);
+	for (i = 0; i < c->none; i++) {
+		aws_pager_cancel(c->one[i].pager);
+		free(c->one[i].arn);
+	}
+	free(c->one);
+	check_ct_free(c->sec);
+	free(c);
+}
+
+static void
+check_ct_capture_end(struct check_ct_capture *c)
+{
+	struct check_ct_section	*sec = c->sec;
+
+	c->sec = NULL;
+	check_capture_done(c->cc, &check_family_cloudtrail, sec);
+}
+
+static void
+check_ct_capture_one_done(struct check_ct_capture *c)
+{
+	if (--c->pending == 0)
+		check_ct_capture_end(c);
+}
+
+static void
+check_ct_capture_status_cb(const struct aws_result *res,
+    const struct ct_status *st, void *arg)
+{
+	struct check_ct_capone	*o = arg;
+	struct check_ct_capture	*c = o->c;
+
+	o->pager = NULL;
+	if (res->result != 0) {
+		check_capture_unread(c->cc, CHECK_LOGGING,
+		    aws_result_describe(res));
+		check_ct_capture_one_done(c);
+		return;
+	}
+	o->t->logging = st->is_logging ? TRI_TRUE : TRI_FALSE;
+	if (!st->is_logging)
+		check_capture_note(c->cc, CHECK_LOGGING, "trail %s is not "
+		    "logging: captured as \"logging\": false; start logging "
+		    "and set it to true", o->t->name);
+	if (st->latest_delivery_error != NULL &&
+	    *st->latest_delivery_error != '\0')
+		check_capture_note(c->cc, CHECK_LOGGING, "trail %s has a "
+		    "delivery error (%s): check reports drift until the "
+		    "trail delivers again", o->t->name,
+		    st->latest_delivery_error);
+	check_ct_capture_one_done(c);
+}
+
+/* Advice on what a well-kept trail has and this one does not. */
+static void
+check_ct_capture_advise(struct check_capture *cc,
+    const struct check_ct_want *t)
+{
+	if (t->multi_region != TRI_TRUE)
+		check_capture_note(cc, CHECK_TRAIL, "trail %s is not "
+		    "multi-region: make it so and set multi_region to true",
+		    t->name);
+	if (t->include_global_service_events != TRI_TRUE)
+		check_capture_note(cc, CHECK_TRAIL, "trail %s does not include "
+		    "global service events (IAM, STS, sign-ins): turn them on "
+		    "and set include_global_service_events to true", t->name);
+	if (t->log_file_validation != TRI_TRUE)
+		check_capture_note(cc, CHECK_TRAIL, "trail %s has no log file "
+		    "validation: turn it on and set log_file_validation to "
+		    "true", t->name);
+}
+
+static enum tristate
+check_ct_tri(int v)
+{
+	return v < 0 ? TRI_UNSET : v ? TRI_TRUE : TRI_FALSE;
+}
+
+/* A trail as the baseline would say it; 0 if it cannot. */
+static int
+check_ct_capture_take(struct check_ct_want *w, const struct ct_trail *got)
+{
+	if (got->name == NULL || *got->name == '\0' ||
+	    got->home_region == NULL || !region_valid(got->home_region))
+		return 0;
+	w->name = xstrdup(got->name);
+	w->home_region = xstrdup(got->home_region);
+	w->multi_region = check_ct_tri(got->multi_region);
+	w->include_global_service_events = check_ct_tri(got->global_events);
+	w->log_file_validation = check_ct_tri(got->log_validation);
+	w->logging = TRI_UNSET;
+	if (got->s3_bucket != NULL && baseline_all_of(got->s3_bucket,
+	    "abcdefghijklmnopqrstuvwxyz0123456789.-", 3, 63))
+		w->s3_bucket = xstrdup(got->s3_bucket);
+	return 1;
+}
+
+static int
+check_ct_trail_cmp(const void *a, const void *b)
+{
+	const struct ct_trail	*x = *(const struct ct_trail *const *)a;
+	const struct ct_trail	*y = *(const struct ct_trail *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+/* The trails to capture, by name, each name once. */
+static size_t
+check_ct_capture_sort(const struct ct_trails *list,
+    const struct ct_trail **v)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < list->n && n < CT_MAX_TRAILS; i++)
+		if (list->v[i].name != NULL)
+			v[n++] = &list->v[i];
+	qsort(v, n, sizeof(*v), check_ct_trail_cmp);
+	for (i = 1; i < n; i++)
+		if (strcmp(v[i]->name, v[i - 1]->name) == 0) {
+			memmove(&v[i], &v[i + 1], (n - i - 1) * sizeof(*v));
+			n--;
+			i--;
+		}
+	return n;
+}
+
+static void
+check_ct_capture_trails(struct check_ct_capture *c,
+    const struct ct_trails *list)
+{
+	struct check_ct_section	*sec = c->sec;
+	const struct ct_trail	**v;
+	struct check_ct_capone	*o;
+	size_t			 i, n;
+
+	v = xcalloc(list->n + 1, sizeof(*v));
+	n = check_ct_capture_sort(list, v);
+	sec->trails = xcalloc(n + 1, sizeof(*sec->trails));
+	c->one = xcalloc(n + 1, sizeof(*c->one));
+	for (i = 0; i < n; i++) {
+		if (!check_ct_capture_take(&sec->trails[sec->ntrails], v[i])) {
+			check_capture_unread(c->cc, CHECK_TRAIL, "a trail "
+			    "without a valid name or home region");
+			continue;
+		}
+		o = &c->one[c->none++];
+		o->c = c;
+		o->t = &sec->trails[sec->ntrails++];
+		o->arn = xstrdup(v[i]->arn != NULL ? v[i]->arn : v[i]->name);
+		check_ct_capture_advise(c->cc, o->t);
+	}
+	free(v);
+	if (sec->ntrails == 0) {
+		/* no section: `check` then says cloudtrail is not checked */
+		free(sec->trails);
+		sec->trails = NULL;
+		check_capture_note(c->cc, CHECK_TRAIL, "no trail is visible "
+		    "from %s: create a multi-region trail, then capture "
+		    "again", check_capture_region(c->cc));
+	}
+	c->pending = c->none + 1;
+	for (i = 0; i < c->none; i++) {
+		o = &c->one[i];
+		o->pager = aws_cloudtrail_get_trail_status(
+		    check_capture_aws(c->cc), o->t->home_region, o->arn,
+		    check_ct_capture_status_cb, o);
+		if (o->pager == NULL) {
+			check_capture_unread(c->cc, CHECK_LOGGING,
+			    "cannot start the call");
+			check_ct_capture_one_done(c);
+		}
+	}
+	check_ct_capture_one_done(c);
+}
+
+static void
+check_ct_capture_list_cb(const struct aws_result *res,
+    const struct ct_trails *list, void *arg)
+{
+	struct check_ct_capture	*c = arg;
+
+	c->list = NULL;
+	if (res->result != 0) {
+		check_capture_unread(c->cc, CHECK_TRAIL,
+		    aws_result_describe(res));
+		check_capture_unread(c->cc, CHECK_LOGGING,
+		    aws_result_describe(res));
+		check_ct_capture_end(c);
+		return;
+	}
+	check_ct_capture_trails(c, list);
+}
+
+static struct check_run *
+check_ct_capture(struct check_capture *cc)
+{
+	struct check_ct_capture	*c;
+
+	c = xcalloc(1, sizeof(*c));
+	c->run.free = check_ct_capture_free;
+	c->cc = cc;
+	c->sec = xcalloc(1, sizeof(*c->sec));
+	c->list = aws_cloudtrail_describe_trails(check_capture_aws(cc),
+	    check_capture_region(cc), NULL, check_ct_capture_list_cb, c);
+	if (c->list == NULL) {
+		check_capture_unread(cc, CHECK_TRAIL, "cannot start the call");
+		check_capture_unread(cc, CHECK_LOGGING,
+		    "cannot start the call");
+		check_ct_capture_end(c);
+	}
+	return &c->run;
+}
+
 const struct check_family check_family_cloudtrail = {
 	.name = "cloudtrail",
 	.parse = check_ct_parse,
 	.free = check_ct_free,
 	.to_json = check_ct_to_json,
 	.start = check_ct_start,
-	.capture = NULL,
+	.capture = check_ct_capture,
 };

@@ -401,11 +401,144 @@ check_contacts_to_json(const void *section)
 	return o;
 }
 
+/*
+ * capture: each alternate contact as it is set; an unset one is left
+ * out (and not checked) with a note to set it.  A value the baseline
+ * would refuse (AWS holds it to the same limits) is left out as unread.
+ */
+
+struct check_contacts_capture;
+
+struct check_contacts_capone {
+	struct check_contacts_capture		*c;
+	const struct check_contacts_kind	*kind;
+	size_t					 i;
+	struct aws_pager			*pager;
+};
+
+struct check_contacts_capture {
+	struct check_run		 run;
+	struct check_capture		*cc;
+	struct check_contacts_section	*sec;
+	struct check_contacts_capone	 one[CONTACTS_N];
+	size_t				 pending;
+};
+
+static void
+check_contacts_capture_free(struct check_run *run)
+{
+	struct check_contacts_capture	*c =
+	    (struct check_contacts_capture *)run;
+	size_t				 i;
+
+	for (i = 0; i < CONTACTS_N; i++)
+		aws_pager_cancel(c->one[i].pager);
+	check_contacts_free(c->sec);
+	free(c);
+}
+
+static void
+check_contacts_capture_one_done(struct check_contacts_capture *c)
+{
+	struct check_contacts_section	*sec;
+
+	if (--c->pending > 0)
+		return;
+	sec = c->sec;
+	c->sec = NULL;
+	check_capture_done(c->cc, &check_family_contacts, sec);
+}
+
+static int
+check_contacts_text_valid(const char *s, size_t max)
+{
+	size_t	i;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return check_contacts_chars(s) <= max;
+}
+
+/* As the section's parsers would take it. */
+static int
+check_contacts_valid(const struct account_contact *got)
+{
+	return check_contacts_text_valid(got->name, 64) &&
+	    check_contacts_text_valid(got->title, 50) &&
+	    got->email != NULL && check_contacts_email_valid(got->email) &&
+	    got->phone != NULL && baseline_all_of(got->phone,
+	    "0123456789()+- ", 1, 25);
+}
+
+static void
+check_contacts_capture_cb(const struct aws_result *res,
+    const struct account_contact *got, void *arg)
+{
+	struct check_contacts_capone	*o = arg;
+	struct check_contacts_capture	*c = o->c;
+	struct check_contacts_want	*w;
+
+	o->pager = NULL;
+	if (res->result != 0 && res->code != NULL &&
+	    strcmp(res->code, "ResourceNotFoundException") == 0)
+		check_capture_note(c->cc, o->kind->check, "not set, so left "
+		    "out and not checked: set the %s contact (a team "
+		    "address, not a person's) and capture again",
+		    o->kind->key);
+	else if (res->result != 0)
+		check_capture_unread(c->cc, o->kind->check,
+		    aws_result_describe(res));
+	else if (!check_contacts_valid(got))
+		check_capture_unread(c->cc, o->kind->check, "a value the "
+		    "baseline cannot hold (driftwatch-baseline(5), contacts)");
+	else {
+		w = c->sec->want[o->i] = xcalloc(1, sizeof(*w));
+		w->name = xstrdup(got->name);
+		w->title = xstrdup(got->title);
+		w->email = xstrdup(got->email);
+		w->phone = xstrdup(got->phone);
+	}
+	check_contacts_capture_one_done(c);
+}
+
+static struct check_run *
+check_contacts_capture(struct check_capture *cc)
+{
+	struct check_contacts_capture	*c;
+	struct check_contacts_capone	*o;
+	size_t				 i;
+
+	c = xcalloc(1, sizeof(*c));
+	c->run.free = check_contacts_capture_free;
+	c->cc = cc;
+	c->sec = xcalloc(1, sizeof(*c->sec));
+	c->pending = CONTACTS_N + 1;
+	for (i = 0; i < CONTACTS_N; i++) {
+		o = &c->one[i];
+		o->c = c;
+		o->kind = &check_contacts_kinds[i];
+		o->i = i;
+		o->pager = aws_account_get_alternate_contact(
+		    check_capture_aws(cc), check_capture_region(cc),
+		    o->kind->type, check_contacts_capture_cb, o);
+		if (o->pager == NULL) {
+			check_capture_unread(cc, o->kind->check,
+			    "cannot start the Account call");
+			check_contacts_capture_one_done(c);
+		}
+	}
+	check_contacts_capture_one_done(c);
+	return &c->run;
+}
+
 const struct check_family check_family_contacts = {
 	.name = "contacts",
 	.parse = check_contacts_parse,
 	.free = check_contacts_free,
 	.to_json = check_contacts_to_json,
 	.start = check_contacts_start,
-	.capture = NULL,
+	.capture = check_contacts_capture,
 };

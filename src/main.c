@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 #include <libxml/parser.h>
 
+#include "driftwatch/capture.h"
 #include "driftwatch/config.h"
 #include "driftwatch/daemon.h"
 #include "driftwatch/log.h"
@@ -24,6 +25,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: driftwatchd [-v] [-c file] [--json] run|check|validate\n"
+"       driftwatchd [-v] [-c file] capture [-o file]\n"
 "       driftwatchd --help | --version\n"
 "\n"
 "Keeps an AWS Organization's management account on its security baseline.\n"
@@ -33,10 +35,13 @@ usage(FILE *f)
 "  check      one pass of the state checks; exit 0 on baseline, 1 drift,\n"
 "             2 could not check, 64 usage, 78 bad config or baseline\n"
 "  validate   check the config and baseline files and exit\n"
+"  capture    read the live account and write a baseline to review;\n"
+"             exit 0 all read, 2 something could not be read\n"
 "\n"
 "options:\n"
 "  -c, --config FILE   config file (default %s)\n"
 "  -j, --json          check: print JSON instead of a table\n"
+"  -o, --output FILE   capture: write the baseline to FILE (atomically)\n"
 "  -v, --verbose       more logging; twice for HTTP traces (secrets redacted)\n"
 "  -h, --help          this text\n"
 "  -V, --version       the version\n"
@@ -46,7 +51,8 @@ usage(FILE *f)
 }
 
 static int
-run_mode(const char *mode, const char *config, int json, int verbose)
+run_mode(const char *mode, const char *config, int json, const char *out,
+    int verbose)
 {
 	int	r;
 
@@ -59,6 +65,8 @@ run_mode(const char *mode, const char *config, int json, int verbose)
 	xmlInitParser();
 	if (strcmp(mode, "check") == 0)
 		r = report_check(config, json);
+	else if (strcmp(mode, "capture") == 0)
+		r = report_capture(config, out);
 	else
 		r = daemon_run(config, verbose);
 	xmlCleanupParser();
@@ -72,21 +80,25 @@ main(int argc, char *argv[])
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*config = CONFIG_DEFAULT_PATH, *mode;
+	const char	*config = CONFIG_DEFAULT_PATH, *mode, *out = NULL;
 	int		 ch, json = 0, verbose = 0;
 
-	while ((ch = getopt_long(argc, argv, "c:jvhV", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:jo:vhV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			config = optarg;
 			break;
 		case 'j':
 			json = 1;
+			break;
+		case 'o':
+			out = optarg;
 			break;
 		case 'v':
 			verbose++;
@@ -108,12 +120,24 @@ main(int argc, char *argv[])
 	}
 	mode = argv[optind];
 	if (strcmp(mode, "run") != 0 && strcmp(mode, "check") != 0 &&
-	    strcmp(mode, "validate") != 0) {
+	    strcmp(mode, "validate") != 0 && strcmp(mode, "capture") != 0) {
 		fprintf(stderr, "driftwatchd: unknown mode '%s'\n", mode);
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (out != NULL && strcmp(mode, "capture") != 0) {
+		fprintf(stderr, "driftwatchd: -o is for capture only\n");
+		return EXIT_USAGE;
+	}
+	if (out != NULL && *out == '\0') {
+		fprintf(stderr, "driftwatchd: -o needs a file name\n");
+		return EXIT_USAGE;
+	}
+	if (json && strcmp(mode, "check") != 0) {
+		fprintf(stderr, "driftwatchd: --json is for check only\n");
+		return EXIT_USAGE;
+	}
 	log_init(strcmp(mode, "run") == 0 ? LOG_BACKEND_AUTO :
 	    LOG_BACKEND_STDERR, verbose);
-	return run_mode(mode, config, json, verbose);
+	return run_mode(mode, config, json, out, verbose);
 }

@@ -24,6 +24,17 @@ struct json_object	*capture_baseline(const struct check_capture *);
 /* Notes: what could not be read, what to tighten. */
 size_t			 capture_nnotes(const struct check_capture *);
 const char		*capture_note_at(const struct check_capture *, size_t);
+/* How many checks could not be read (check_capture_unread). */
+size_t			 capture_nunread(const struct check_capture *);
 void			 capture_free(struct check_capture *);
+
+/*
+ * `driftwatchd capture [-o FILE]` (report_capture.c): the baseline on
+ * standard output, or written atomically to out; the notes on stderr.
+ * 0 all read, 2 something could not be read (what was read is still
+ * written), 64/70/73/74/78 as the other modes.
+ */
+int			 report_capture(const char *config_path,
+			    const char *out);
 
 #endif
