@@ -1,12 +1,19 @@
 /*
  * CloudTrail event rules: a table of event names per alert class, the
- * root test (userIdentity.type == "Root"), and the alert text.  Facts
- * are pulled out of the event once, cleaned and capped, and everything
- * after that works on the cleaned copies.
+ * root test (userIdentity.type == "Root"), the break-glass test (an
+ * IAMUser of this account with the name the baseline gives), the root
+ * session marker (userIdentity.sessionContext.assumedRoot), and the alert
+ * text.  Facts are pulled out of the event once, cleaned and capped, and
+ * everything after that works on the cleaned copies.
+ *
+ * One event, one alert: the headline is root activity, else break-glass
+ * use, else the rule the event name matches, else a root session; the
+ * title and summary name a rule that also matched.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <json-c/json.h>
@@ -21,6 +28,8 @@
 #define EVENT_RULES_MAXTITLE	99	/* bytes: under 100 characters */
 #define EVENT_RULES_MAXCODE	48	/* error code in the title */
 #define EVENT_RULES_ROOTMFA	"root-account-mfa-device"
+#define EVENT_RULES_NTARGETS	6
+#define EVENT_RULES_KEYMAX	64	/* a part of a dotted target path */
 
 enum event_class {
 	EVENT_ROOT,
@@ -28,6 +37,10 @@ enum event_class {
 	EVENT_TRAIL,
 	EVENT_CONFIG,
 	EVENT_GUARD,
+	EVENT_BREAKGLASS,
+	EVENT_ROOTSESSION,
+	EVENT_LIFECYCLE,
+	EVENT_NONE,
 };
 
 static const struct {
@@ -35,7 +48,8 @@ static const struct {
 	const char	*heading;	/* starts a title */
 	const char	*label;		/* follows "Root user called X" */
 	enum severity	 severity;
-	const char	*targets[4];	/* requestParameters, first present */
+	/* requestParameters members, first present; "a.b" goes into a */
+	const char	*targets[EVENT_RULES_NTARGETS];
 } event_classes[] = {
 	[EVENT_ROOT] = { "event.root_activity", "Root user activity",
 	    "root user activity",
@@ -47,11 +61,22 @@ static const struct {
 	    "CloudTrail stopped or weakened", "CloudTrail stopped or weakened",
 	    SEV_CRITICAL,
 	    { "name", "trailName" } },
-	[EVENT_CONFIG] = { "event.config_stopped", "AWS Config stopped",
-	    "AWS Config stopped", SEV_HIGH, { "configurationRecorderName", "deliveryChannelName",
-	    "configRuleName" } },
+	[EVENT_CONFIG] = { "event.config_stopped",
+	    "AWS Config stopped or changed", "AWS Config stopped or changed",
+	    SEV_HIGH, { "configurationRecorderName", "deliveryChannelName",
+	    "configRuleName", "configurationRecorder.name",
+	    "configRule.configRuleName", "deliveryChannel.name" } },
 	[EVENT_GUARD] = { "event.baseline_guard", "Baseline guard changed",
-	    "baseline guard changed", SEV_MEDIUM, { "userName", "alternateContactType", "accountAlias" } },
+	    "baseline guard changed", SEV_MEDIUM,
+	    { "userName", "alternateContactType", "accountAlias" } },
+	[EVENT_BREAKGLASS] = { "event.break_glass_used",
+	    "Break-glass user used", "break-glass user used", SEV_CRITICAL,
+	    { "userName", "name", "trailName" } },
+	[EVENT_ROOTSESSION] = { "event.root_session", "Root session taken",
+	    "root session taken", SEV_HIGH, { "targetPrincipal" } },
+	[EVENT_LIFECYCLE] = { "event.account_lifecycle",
+	    "Account lifecycle", "account lifecycle", SEV_CRITICAL,
+	    { "accountId" } },
 };
 
 static const struct event_rule {
@@ -72,12 +97,22 @@ static const struct event_rule {
 	    EVENT_CONFIG, 0 },
 	{ "DeleteDeliveryChannel", "config.amazonaws.com", EVENT_CONFIG, 0 },
 	{ "DeleteConfigRule", "config.amazonaws.com", EVENT_CONFIG, 0 },
+	{ "PutConfigurationRecorder", "config.amazonaws.com", EVENT_CONFIG, 0 },
+	{ "PutConfigRule", "config.amazonaws.com", EVENT_CONFIG, 0 },
+	{ "PutDeliveryChannel", "config.amazonaws.com", EVENT_CONFIG, 0 },
 	{ "DeleteAccountPasswordPolicy", "iam.amazonaws.com", EVENT_GUARD, 0 },
 	{ "UpdateAccountPasswordPolicy", "iam.amazonaws.com", EVENT_GUARD, 0 },
 	{ "DeleteAlternateContact", "account.amazonaws.com", EVENT_GUARD, 0 },
 	{ "PutAlternateContact", "account.amazonaws.com", EVENT_GUARD, 0 },
 	{ "DeleteAccountAlias", "iam.amazonaws.com", EVENT_GUARD, 0 },
+	/* by root: critical, as root activity, the guard change named too */
 	{ "CreateAccessKey", "iam.amazonaws.com", EVENT_GUARD, 1 },
+	{ "AssumeRoot", "sts.amazonaws.com", EVENT_ROOTSESSION, 0 },
+	{ "CloseAccount", "organizations.amazonaws.com", EVENT_LIFECYCLE, 0 },
+	{ "LeaveOrganization", "organizations.amazonaws.com",
+	    EVENT_LIFECYCLE, 0 },
+	{ "RemoveAccountFromOrganization", "organizations.amazonaws.com",
+	    EVENT_LIFECYCLE, 0 },
 };
 
 /* What the alert is made of; every string cleaned and owned. */
@@ -96,10 +131,15 @@ struct event_facts {
 	const char		*target_key;	/* requestParameters key */
 	char			*error;
 	char			*account;
+	char			*bg_user;	/* the break-glass user's name */
 	int			 root;
+	int			 breakglass;	/* by the break-glass user */
+	int			 root_session;	/* sessionContext.assumedRoot */
 	int			 root_mfa;	/* the root user's MFA device */
 	int			 console;	/* a ConsoleLogin */
 	const struct event_rule	*rule;
+	enum event_class	 class;		/* the headline; EVENT_NONE */
+	enum event_class	 also;		/* a rule under it; EVENT_NONE */
 	enum severity		 severity;
 	const char		*check;
 };
@@ -119,6 +159,7 @@ event_rules_facts_free(struct event_facts *f)
 	free(f->target);
 	free(f->error);
 	free(f->account);
+	free(f->bg_user);
 }
 
 /* A non-empty string member without embedded NULs, or NULL. */
@@ -194,6 +235,25 @@ event_rules_find(const char *name, const char *source, int root)
 	return NULL;
 }
 
+/* A string member by path: "configRule.configRuleName" goes into one. */
+static const char *
+event_rules_path(struct json_object *o, const char *path)
+{
+	char		 part[EVENT_RULES_KEYMAX];
+	const char	*dot;
+
+	while ((dot = strchr(path, '.')) != NULL) {
+		if ((size_t)(dot - path) >= sizeof(part))
+			return NULL;
+		memcpy(part, path, (size_t)(dot - path));
+		part[dot - path] = '\0';
+		if (o == NULL || (o = event_rules_obj(o, part)) == NULL)
+			return NULL;
+		path = dot + 1;
+	}
+	return event_rules_str(o, path);
+}
+
 /* The first target the class names that the request carries, by key. */
 static const char *
 event_rules_target(struct json_object *ev, enum event_class class,
@@ -206,9 +266,10 @@ event_rules_target(struct json_object *ev, enum event_class class,
 	*key = NULL;
 	if ((req = event_rules_obj(ev, "requestParameters")) == NULL)
 		return NULL;
-	for (i = 0; i < 4 && event_classes[class].targets[i] != NULL; i++) {
+	for (i = 0; i < EVENT_RULES_NTARGETS &&
+	    event_classes[class].targets[i] != NULL; i++) {
 		*key = event_classes[class].targets[i];
-		if ((s = event_rules_str(req, *key)) == NULL)
+		if ((s = event_rules_path(req, *key)) == NULL)
 			continue;
 		/* a trail named by ARN: its name keeps titles short */
 		if (strncmp(s, "arn:", 4) == 0 && (t = strstr(s, ":trail/")) !=
@@ -233,33 +294,81 @@ event_rules_error(struct json_object *ev)
 	return event_rules_streq(s, "Failure") ? s : NULL;
 }
 
+/*
+ * The break-glass user's name when the event is by it: an IAMUser (not a
+ * role session, not a user of another account) of that name; IAM user
+ * names are unique without regard to case.  The userName member, else
+ * the last part of the user's ARN.
+ */
+static const char *
+event_rules_breakglass(struct json_object *uid,
+    const struct event_rules_opts *o)
+{
+	const char	*name, *acct, *arn, *slash;
+
+	if (o->break_glass_user == NULL || *o->break_glass_user == '\0' ||
+	    !event_rules_streq(event_rules_str(uid, "type"), "IAMUser"))
+		return NULL;
+	acct = event_rules_str(uid, "accountId");
+	if (acct != NULL && o->account_id != NULL &&
+	    strcmp(acct, o->account_id) != 0)
+		return NULL;
+	if ((name = event_rules_str(uid, "userName")) == NULL &&
+	    (arn = event_rules_str(uid, "arn")) != NULL &&
+	    strstr(arn, ":user/") != NULL && (slash = strrchr(arn, '/')) !=
+	    NULL)
+		name = slash + 1;
+	if (name == NULL || strcasecmp(name, o->break_glass_user) != 0)
+		return NULL;
+	return name;
+}
+
+/* The headline class: root, break-glass, the rule, a root session. */
+static enum event_class
+event_rules_headline(const struct event_facts *f)
+{
+	if (f->root)
+		return EVENT_ROOT;
+	if (f->breakglass)
+		return EVENT_BREAKGLASS;
+	if (f->rule != NULL)
+		return f->rule->class;
+	if (f->root_session)
+		return EVENT_ROOTSESSION;
+	return EVENT_NONE;
+}
+
 /* Decides which rules match; the alert's class and severity. */
 static void
 event_rules_classify(struct event_facts *f, struct json_object *ev,
-    const char *name, const char *source)
+    const char *name, const char *source, const char **bg)
 {
-	struct json_object	*uid;
+	struct json_object	*uid, *sc;
 	const char		*serial;
 
 	uid = event_rules_obj(ev, "userIdentity");
+	sc = uid != NULL ? event_rules_obj(uid, "sessionContext") : NULL;
 	f->root = event_rules_streq(event_rules_str(uid, "type"), "Root");
+	f->breakglass = *bg != NULL;
+	f->root_session = event_rules_streq(event_rules_str(sc,
+	    "assumedRoot"), "true");
 	f->console = strcmp(name, "ConsoleLogin") == 0;
 	f->rule = event_rules_find(name, source, f->root);
 	serial = event_rules_str(event_rules_obj(ev, "requestParameters"),
 	    "serialNumber");
 	f->root_mfa = f->root || event_rules_endswith(serial,
 	    EVENT_RULES_ROOTMFA);
-	if (f->rule != NULL) {
-		f->check = event_classes[f->rule->class].check;
-		f->severity = event_classes[f->rule->class].severity;
-		if (f->rule->class == EVENT_MFA && f->root_mfa)
-			f->severity = SEV_CRITICAL;
-	}
-	/* Root is critical, the top: on a tie, root use is the headline. */
-	if (f->root) {
-		f->check = event_classes[EVENT_ROOT].check;
+	f->class = event_rules_headline(f);
+	f->also = EVENT_NONE;
+	if (f->class == EVENT_NONE)
+		return;
+	if ((f->class == EVENT_ROOT || f->class == EVENT_BREAKGLASS) &&
+	    f->rule != NULL)
+		f->also = f->rule->class;
+	f->check = event_classes[f->class].check;
+	f->severity = event_classes[f->class].severity;
+	if (f->class == EVENT_MFA && f->root_mfa)
 		f->severity = SEV_CRITICAL;
-	}
 }
 
 static int
@@ -277,7 +386,7 @@ event_rules_identity(struct event_facts *f, struct json_object *ev)
 
 static int
 event_rules_facts(struct event_facts *f, struct json_object *ev,
-    const char *region_hint, const char *account_id)
+    const char *region_hint, const char *account_id, const char *bg)
 {
 	const char		*region, *account;
 	enum event_class	 class;
@@ -285,7 +394,8 @@ event_rules_facts(struct event_facts *f, struct json_object *ev,
 	region = event_rules_str(ev, "awsRegion");
 	account = account_id ? account_id :
 	    event_rules_str(ev, "recipientAccountId");
-	class = f->rule != NULL ? f->rule->class : EVENT_ROOT;
+	/* the target of the rule matched, else of the headline's class */
+	class = f->rule != NULL ? f->rule->class : f->class;
 	if (event_rules_clean(&f->name, event_rules_str(ev, "eventName")) ||
 	    event_rules_clean(&f->source, event_rules_str(ev, "eventSource")) ||
 	    event_rules_clean(&f->time, event_rules_str(ev, "eventTime")) ||
@@ -296,6 +406,7 @@ event_rules_facts(struct event_facts *f, struct json_object *ev,
 	    &f->target_key)) ||
 	    event_rules_clean(&f->error, event_rules_error(ev)) ||
 	    event_rules_clean(&f->account, account) ||
+	    event_rules_clean(&f->bg_user, bg) ||
 	    event_rules_identity(f, ev))
 		return DW_ENOMEM;
 	return 0;
@@ -303,31 +414,49 @@ event_rules_facts(struct event_facts *f, struct json_object *ev,
 
 /* --- text ------------------------------------------------------------- */
 
+#define EVENT_RULES_OR(s)	((s) != NULL ? (s) : "-")
+
+/* "Root user" or "Break-glass user NAME": who the headline is about. */
+static int
+event_rules_who(const struct event_facts *f, char *buf, size_t len)
+{
+	if (f->class == EVENT_ROOT)
+		snprintf(buf, len, "Root user");
+	else if (f->class == EVENT_BREAKGLASS)
+		snprintf(buf, len, "Break-glass user %s",
+		    EVENT_RULES_OR(f->bg_user));
+	else
+		return 0;
+	return 1;
+}
+
 /* "MFA removed from IAM user alice (DeactivateMFADevice)" and the like. */
 static int
 event_rules_base(const struct event_facts *f, char **out)
 {
 	const char	*t = f->target, *what;
+	char		 who[EVENT_RULES_MAXFIELD + 32];
 	int		 r;
 
 	what = event_rules_streq(f->target_key, "userName") ? "IAM user " :
 	    "device ";
 
-	if (f->root && f->console)
-		r = asprintf(out, "%s", f->error ? "Root user console sign-in "
-		    "failed" : "Root user signed in to the console");
-	else if (f->root && f->rule != NULL)
-		r = asprintf(out, "Root user called %s (%s)", f->name,
-		    event_classes[f->rule->class].label);
-	else if (f->root)
-		r = asprintf(out, "Root user called %s", f->name);
-	else if (f->rule->class == EVENT_MFA)
+	if (event_rules_who(f, who, sizeof(who)) && f->console)
+		r = asprintf(out, "%s %s", who, f->error ? "console sign-in "
+		    "failed" : "signed in to the console");
+	else if (event_rules_who(f, who, sizeof(who)) && f->also != EVENT_NONE)
+		r = asprintf(out, "%s called %s (%s)", who, f->name,
+		    event_classes[f->also].label);
+	else if (event_rules_who(f, who, sizeof(who)))
+		r = asprintf(out, "%s called %s", who, f->name);
+	else if (f->class == EVENT_MFA)
 		r = asprintf(out, "MFA removed from %s%s (%s)", f->root_mfa ?
 		    "root" : t ? what : "an IAM user",
 		    f->root_mfa || !t ? "" : t, f->name);
 	else
-		r = asprintf(out, "%s: %s%s%s",
-		    event_classes[f->rule->class].heading, f->name,
+		r = asprintf(out, "%s: %s%s%s", f->class == EVENT_ROOTSESSION &&
+		    f->rule == NULL ? "Root session used" :
+		    event_classes[f->class].heading, f->name,
 		    t ? " on " : "", t ? t : "");
 	if (r == -1) {
 		*out = NULL;
@@ -345,7 +474,8 @@ event_rules_title(const struct event_facts *f, char **out)
 
 	*out = NULL;
 	suffix[0] = '\0';
-	if (f->error != NULL && !(f->root && f->console))
+	if (f->error != NULL && !(f->console && (f->class == EVENT_ROOT ||
+	    f->class == EVENT_BREAKGLASS)))
 		snprintf(suffix, sizeof(suffix), " [failed: %.*s]",
 		    EVENT_RULES_MAXCODE, f->error);
 	if (event_rules_base(f, &base) != 0)
@@ -364,15 +494,15 @@ out:
 	return r;
 }
 
-#define EVENT_RULES_OR(s)	((s) != NULL ? (s) : "-")
-
 static int
 event_rules_summary(const struct event_facts *f, char **out)
 {
 	const char	*also = "";
 
-	if (f->root && f->rule != NULL)
-		also = event_classes[f->rule->class].label;
+	if (f->also != EVENT_NONE)
+		also = event_classes[f->also].label;
+	else if (f->class != EVENT_ROOTSESSION && f->root_session)
+		also = event_classes[EVENT_ROOTSESSION].label;
 	if (asprintf(out, "Who: %s %s%s%s\n"
 	    "What: %s (%s)%s%s\n"
 	    "Result: %s%s\n"
@@ -481,26 +611,38 @@ event_rules_parse(const char *json, size_t len, struct json_object **ev,
 }
 
 int
-event_rules_match(const char *json, size_t len, const char *region_hint,
-    const char *account_id, struct alert **out, char *err, size_t errlen)
+event_rules_match_opts(const char *json, size_t len,
+    const struct event_rules_opts *o, struct alert **out, char *err,
+    size_t errlen)
 {
 	struct event_facts	 f = { 0 };
 	struct json_object	*ev = NULL;
-	const char		*name;
+	const char		*name, *bg;
 	int			 r;
 
 	*out = NULL;
 	if ((r = event_rules_parse(json, len, &ev, &name, err, errlen)) != 0)
 		goto out;
-	event_rules_classify(&f, ev, name, event_rules_str(ev, "eventSource"));
-	if (!f.root && f.rule == NULL)
+	bg = event_rules_breakglass(event_rules_obj(ev, "userIdentity"), o);
+	event_rules_classify(&f, ev, name, event_rules_str(ev, "eventSource"),
+	    &bg);
+	if (f.class == EVENT_NONE)
 		goto out;
 	f.id = event_rules_str(ev, "eventID");
-	if ((r = event_rules_facts(&f, ev, region_hint, account_id)) != 0 ||
-	    (r = event_rules_alert(&f, out)) != 0)
+	if ((r = event_rules_facts(&f, ev, o->region_hint, o->account_id,
+	    bg)) != 0 || (r = event_rules_alert(&f, out)) != 0)
 		snprintf(err, errlen, "out of memory for a CloudTrail alert");
 out:
 	event_rules_facts_free(&f);
 	json_object_put(ev);
 	return r;
+}
+
+int
+event_rules_match(const char *json, size_t len, const char *region_hint,
+    const char *account_id, struct alert **out, char *err, size_t errlen)
+{
+	struct event_rules_opts	o = { region_hint, account_id, NULL };
+
+	return event_rules_match_opts(json, len, &o, out, err, errlen);
 }

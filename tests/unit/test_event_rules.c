@@ -46,17 +46,40 @@ mkev(const char *type, const char *arn, const char *name, const char *source,
 	return s;
 }
 
-static char	err[512];
+/* An event with its whole userIdentity object given. */
+static char *
+mkev_uid(const char *uid, const char *name, const char *source,
+    const char *req, const char *extra)
+{
+	char	*s;
+
+	snprintf(last_id, sizeof(last_id),
+	    "3fcfb6d5-0c2a-4b1e-9d6f-%012d", ++evn);
+	if (asprintf(&s, "{\"eventVersion\":\"1.08\",\"userIdentity\":%s,"
+	    "\"eventTime\":\"2024-05-01T10:00:00Z\",\"eventSource\":\"%s\","
+	    "\"eventName\":\"%s\",\"awsRegion\":\"us-west-2\","
+	    "\"sourceIPAddress\":\"192.0.2.1\",\"userAgent\":\"aws-cli/2.15.0\","
+	    "\"requestParameters\":%s,\"responseElements\":null,\"eventID\":"
+	    "\"%s\",\"readOnly\":false,\"eventType\":\"AwsApiCall\","
+	    "\"recipientAccountId\":\"" ACCOUNT "\"%s}", uid, source, name,
+	    req ? req : "null", last_id, extra ? extra : "") == -1)
+		abort();
+	return s;
+}
+
+static char		 err[512];
+static const char	*break_glass;	/* the user run() names */
 
 /* Matches and frees json; the alert or NULL, rc in *rc. */
 static struct alert *
 run(char *json, int *rc)
 {
-	struct alert	*a = NULL;
+	struct event_rules_opts	 o = { "eu-west-1", ACCOUNT, break_glass };
+	struct alert		*a = NULL;
 
 	err[0] = '\0';
-	*rc = event_rules_match(json, strlen(json), "eu-west-1", ACCOUNT, &a,
-	    err, sizeof(err));
+	*rc = event_rules_match_opts(json, strlen(json), &o, &a, err,
+	    sizeof(err));
 	free(json);
 	return a;
 }
@@ -277,6 +300,151 @@ test_classes(void)
 		IS_STR(a->title, "Root user called CreateAccessKey (baseline "
 		    "guard changed)", "root access key title");
 	alert_free(a);
+}
+
+/* The events the issue adds: Config changes, lifecycle, root session. */
+static void
+test_new_classes(void)
+{
+	static const struct { const char *name, *req, *target; } config[] = {
+		{ "PutConfigurationRecorder", "{\"configurationRecorder\":{"
+		    "\"name\":\"default\",\"roleARN\":\"arn:aws:iam::123456789012:"
+		    "role/config\",\"recordingGroup\":{\"allSupported\":false}}}",
+		    "default" },
+		{ "PutConfigRule", "{\"configRule\":{\"configRuleName\":"
+		    "\"root-account-mfa-enabled\",\"source\":{\"owner\":\"AWS\","
+		    "\"sourceIdentifier\":\"ROOT_ACCOUNT_MFA_ENABLED\"}}}",
+		    "root-account-mfa-enabled" },
+		{ "PutDeliveryChannel", "{\"deliveryChannel\":{\"name\":"
+		    "\"default\",\"s3BucketName\":\"config-bucket\"}}", "default" },
+		{ "StopConfigurationRecorder",
+		    "{\"configurationRecorderName\":\"default\"}", "default" },
+	};
+	static const struct { const char *name, *req; } life[] = {
+		{ "CloseAccount", "{\"accountId\":\"222222222222\"}" },
+		{ "LeaveOrganization", "null" },
+		{ "RemoveAccountFromOrganization",
+		    "{\"accountId\":\"222222222222\"}" },
+	};
+	struct alert	*a;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(config) / sizeof(config[0]); i++) {
+		a = expect(mkev("AssumedRole", USER_ARN, config[i].name,
+		    "config.amazonaws.com", config[i].req, NULL), SEV_HIGH,
+		    "event.config_stopped", config[i].name);
+		if (a != NULL)
+			IS_STR(a->ev.target, config[i].target, "%s: target",
+			    config[i].name);
+		alert_free(a);
+	}
+	none(mkev("AssumedRole", USER_ARN, "PutConfigRule",
+	    "evil.amazonaws.com", "{}", NULL), "PutConfigRule of another source");
+	for (i = 0; i < sizeof(life) / sizeof(life[0]); i++) {
+		a = expect(mkev("AssumedRole", USER_ARN, life[i].name,
+		    "organizations.amazonaws.com", life[i].req, NULL),
+		    SEV_CRITICAL, "event.account_lifecycle", life[i].name);
+		if (a != NULL && i == 0)
+			IS_STR(a->title, "Account lifecycle: CloseAccount on "
+			    "222222222222", "lifecycle title");
+		alert_free(a);
+	}
+	a = expect(mkev_uid("{\"type\":\"AssumedRole\",\"principalId\":"
+	    "\"AROAEXAMPLE:ops\",\"arn\":\"arn:aws:sts::" ACCOUNT
+	    ":assumed-role/OrgAdmin/ops\",\"accountId\":\"" ACCOUNT "\","
+	    "\"accessKeyId\":\"ASIAEXAMPLE\",\"sessionContext\":{"
+	    "\"sessionIssuer\":{\"type\":\"Role\",\"arn\":\"arn:aws:iam::"
+	    ACCOUNT ":role/OrgAdmin\"},\"attributes\":{\"mfaAuthenticated\":"
+	    "\"false\"},\"assumedRoot\":\"true\"}}", "AssumeRoot",
+	    "sts.amazonaws.com", "{\"targetPrincipal\":\"222222222222\","
+	    "\"taskPolicyArn\":{\"arn\":\"arn:aws:iam::aws:policy/root-task/"
+	    "S3UnlockBucketPolicy\"}}", NULL), SEV_HIGH, "event.root_session",
+	    "AssumeRoot");
+	if (a != NULL) {
+		IS_STR(a->title, "Root session taken: AssumeRoot on 222222222222",
+		    "AssumeRoot title");
+		IS_STR(a->ev.region, "us-west-2", "AssumeRoot: its region");
+		ok(strstr(a->summary, "also") == NULL, "AssumeRoot: no also");
+	}
+	alert_free(a);
+	a = expect(mkev_uid("{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::"
+	    ACCOUNT ":assumed-role/OrgAdmin/ops\",\"accountId\":\"" ACCOUNT
+	    "\",\"sessionContext\":{\"assumedRoot\":\"true\"}}",
+	    "DeleteBucketPolicy", "s3.amazonaws.com", "{\"bucketName\":\"b\"}",
+	    NULL), SEV_HIGH, "event.root_session", "a root session's call");
+	if (a != NULL)
+		IS_STR(a->title, "Root session used: DeleteBucketPolicy",
+		    "root session call title");
+	alert_free(a);
+	none(mkev_uid("{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::"
+	    ACCOUNT ":assumed-role/OrgAdmin/ops\",\"sessionContext\":{"
+	    "\"assumedRoot\":\"false\"}}", "ListBuckets", "s3.amazonaws.com",
+	    "{}", NULL), "assumedRoot false is no root session");
+	none(mkev("AssumedRole", USER_ARN, "AssumeRole", "sts.amazonaws.com",
+	    "{\"roleArn\":\"arn:aws:iam::123456789012:role/x\"}", NULL),
+	    "AssumeRole is not AssumeRoot");
+}
+
+#define BG_UID(name, acct)	"{\"type\":\"IAMUser\",\"principalId\":"	\
+	"\"AIDAFAKEBREAKGLASS01\",\"arn\":\"arn:aws:iam::" acct ":user/"	\
+	name "\",\"accountId\":\"" acct "\",\"accessKeyId\":\"\","		\
+	"\"userName\":\"" name "\"}"
+
+static void
+test_break_glass(void)
+{
+	struct alert	*a;
+
+	none(mkev_uid(BG_UID("breakglass", ACCOUNT), "ConsoleLogin",
+	    "signin.amazonaws.com", NULL, ",\"responseElements\":"
+	    "{\"ConsoleLogin\":\"Success\"}"), "no break-glass user named");
+	break_glass = "breakglass";
+	a = expect(mkev_uid(BG_UID("breakglass", ACCOUNT), "ConsoleLogin",
+	    "signin.amazonaws.com", NULL, ",\"responseElements\":"
+	    "{\"ConsoleLogin\":\"Success\"},\"additionalEventData\":{"
+	    "\"MFAUsed\":\"Yes\"}"), SEV_CRITICAL, "event.break_glass_used",
+	    "break-glass console sign-in");
+	if (a != NULL)
+		IS_STR(a->title, "Break-glass user breakglass signed in to the "
+		    "console", "break-glass sign-in title");
+	alert_free(a);
+	a = expect(mkev_uid(BG_UID("BreakGlass", ACCOUNT), "ConsoleLogin",
+	    "signin.amazonaws.com", NULL, ",\"responseElements\":"
+	    "{\"ConsoleLogin\":\"Failure\"},\"errorMessage\":"
+	    "\"Failed authentication\""), SEV_CRITICAL,
+	    "event.break_glass_used", "failed sign-in, name in other case");
+	if (a != NULL)
+		IS_STR(a->title, "Break-glass user BreakGlass console sign-in "
+		    "failed", "failed break-glass sign-in title");
+	alert_free(a);
+	a = expect(mkev_uid(BG_UID("breakglass", ACCOUNT), "ListUsers",
+	    "iam.amazonaws.com", "{}", NULL), SEV_CRITICAL,
+	    "event.break_glass_used", "break-glass read call");
+	if (a != NULL)
+		IS_STR(a->title, "Break-glass user breakglass called ListUsers",
+		    "break-glass call title");
+	alert_free(a);
+	a = expect(mkev_uid(BG_UID("breakglass", ACCOUNT), "StopLogging",
+	    "cloudtrail.amazonaws.com", "{\"name\":\"org-trail\"}", NULL),
+	    SEV_CRITICAL, "event.break_glass_used", "break-glass StopLogging");
+	if (a != NULL)
+		IS_STR(a->title, "Break-glass user breakglass called StopLogging "
+		    "(CloudTrail stopped or weakened)", "one alert naming both");
+	alert_free(a);
+	none(mkev_uid(BG_UID("breakglass", "210987654321"), "ListUsers",
+	    "iam.amazonaws.com", "{}", NULL),
+	    "a user of that name in another account");
+	none(mkev_uid(BG_UID("breakglass-2", ACCOUNT), "ListUsers",
+	    "iam.amazonaws.com", "{}", NULL), "another user");
+	none(mkev_uid("{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::"
+	    ACCOUNT ":assumed-role/breakglass/breakglass\",\"accountId\":\""
+	    ACCOUNT "\",\"userName\":\"breakglass\"}", "ListUsers",
+	    "iam.amazonaws.com", "{}", NULL), "a role session of that name");
+	alert_free(expect(mkev_uid("{\"type\":\"Root\",\"arn\":\"" ROOT_ARN "\","
+	    "\"accountId\":\"" ACCOUNT "\"}", "ListUsers", "iam.amazonaws.com",
+	    "{}", NULL), SEV_CRITICAL, "event.root_activity",
+	    "root is root, break-glass named or not"));
+	break_glass = NULL;
 }
 
 static void
@@ -502,6 +670,8 @@ main(void)
 	test_not_root();
 	test_mfa();
 	test_classes();
+	test_new_classes();
+	test_break_glass();
 	test_combined_failed();
 	test_fields();
 	test_hostile();
