@@ -13,6 +13,7 @@
 
 #include "driftwatch/capture.h"
 #include "driftwatch/check.h"
+#include "driftwatch/credreport.h"
 #include "driftwatch/xmalloc.h"
 
 struct capture_section {
@@ -30,6 +31,7 @@ struct check_capture {
 	struct capture_section	*sections;
 	size_t			 nsections;
 	size_t			 pending;
+	struct credreport	*credreport;	/* made on first use */
 	char			**notes;
 	size_t			 nnotes;
 	size_t			 nunread;
@@ -52,6 +54,14 @@ struct event_base *
 check_capture_base(struct check_capture *cc)
 {
 	return cc->base;
+}
+
+struct credreport *
+check_capture_credreport(struct check_capture *cc)
+{
+	if (cc->credreport == NULL)
+		cc->credreport = credreport_new(cc->base);
+	return cc->credreport;
 }
 
 static void
@@ -200,6 +210,7 @@ capture_free(struct check_capture *cc)
 		if (cc->sections[i].section != NULL)
 			cc->sections[i].family->free(cc->sections[i].section);
 	}
+	credreport_free(cc->credreport);
 	for (i = 0; i < cc->nnotes; i++)
 		free(cc->notes[i]);
 	free(cc->notes);

@@ -11,6 +11,7 @@
 
 #include "driftwatch/baseline.h"
 #include "driftwatch/check.h"
+#include "driftwatch/credreport.h"
 #include "driftwatch/error.h"
 #include "driftwatch/log.h"
 #include "driftwatch/xmalloc.h"
@@ -22,6 +23,8 @@ static const struct check_family *const check_families[] = {
 	&check_family_iam,
 	&check_family_cloudtrail,
 	&check_family_contacts,
+	&check_family_tax,
+	&check_family_config,
 };
 #define NFAMILIES (sizeof(check_families) / sizeof(check_families[0]))
 
@@ -54,6 +57,8 @@ struct check_pass {
 	check_done_cb		 done;
 	void			*arg;
 	struct event		*done_timer;
+	struct credreport	*credreport;	/* borrowed, or own_credreport */
+	struct credreport	*own_credreport;
 	struct check_run	*runs[NFAMILIES];
 	struct check_result	*results;
 	size_t			 nresults;
@@ -101,6 +106,7 @@ check_pass_free(struct check_pass *p)
 		free(p->results[i].error);
 	}
 	free(p->results);
+	credreport_free(p->own_credreport);
 	event_free(p->done_timer);
 	free(p);
 }
@@ -154,6 +160,20 @@ const char *
 check_pass_region(struct check_pass *p)
 {
 	return p->region;
+}
+
+struct credreport *
+check_pass_credreport(struct check_pass *p)
+{
+	if (p->credreport == NULL)
+		p->credreport = p->own_credreport = credreport_new(p->base);
+	return p->credreport;
+}
+
+void
+check_pass_set_credreport(struct check_pass *p, struct credreport *cr)
+{
+	p->credreport = cr;
 }
 
 static struct check_result *

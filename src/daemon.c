@@ -24,6 +24,7 @@
 #include "driftwatch/baseline.h"
 #include "driftwatch/check.h"
 #include "driftwatch/config.h"
+#include "driftwatch/credreport.h"
 #include "driftwatch/creds_provider.h"
 #include "driftwatch/daemon.h"
 #include "driftwatch/error.h"
@@ -53,6 +54,7 @@ struct daemon {
 	struct poller		*poller;
 	struct check_pass	*pass;
 	struct event		*pass_timer;
+	struct credreport	*credreport;	/* shared by every pass */
 	struct event		*watchdog;
 	struct event		*sighup;
 	struct event		*sigterm;
@@ -352,6 +354,8 @@ daemon_pass_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	d->pass = check_pass_new(d->base, d->aws, d->bl, d->findings,
 	    d->cfg->aws_region, daemon_alert, d, daemon_pass_done, d);
+	if (d->pass != NULL)
+		check_pass_set_credreport(d->pass, d->credreport);
 	if (d->pass == NULL || check_pass_start(d->pass) != 0) {
 		log_warnx("cannot start a check pass; trying again later");
 		check_pass_free(d->pass);
@@ -601,6 +605,7 @@ daemon_events(struct daemon *d)
 	struct timeval	tv;
 
 	d->pass_timer = evtimer_new(d->base, daemon_pass_cb, d);
+	d->credreport = credreport_new(d->base);
 	d->sighup = evsignal_new(d->base, SIGHUP, daemon_signal_cb, d);
 	d->sigterm = evsignal_new(d->base, SIGTERM, daemon_signal_cb, d);
 	d->sigint = evsignal_new(d->base, SIGINT, daemon_signal_cb, d);
@@ -745,6 +750,7 @@ daemon_teardown(struct daemon *d)
 	http_client_free(d->http);
 	if (d->pass_timer != NULL)
 		event_free(d->pass_timer);
+	credreport_free(d->credreport);
 	if (d->watchdog != NULL)
 		event_free(d->watchdog);
 	if (d->sighup != NULL)

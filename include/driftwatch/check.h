@@ -16,6 +16,7 @@ struct baseline;
 struct baseline_ctx;
 struct check_family;
 struct check_pass;
+struct credreport;
 struct json_object;
 
 enum check_status {
@@ -39,6 +40,8 @@ struct check_capture;
 struct aws_client	*check_capture_aws(struct check_capture *);
 const char		*check_capture_region(struct check_capture *);
 struct event_base	*check_capture_base(struct check_capture *);
+/* The credential report (credreport.h), shared by the capture's parts. */
+struct credreport	*check_capture_credreport(struct check_capture *);
 /* Advice for the person reviewing the captured baseline ("root.mfa: the
  * MFA device is virtual; set hardware_mfa once it is a hardware key"). */
 void			 check_capture_note(struct check_capture *,
@@ -102,6 +105,8 @@ extern const struct check_family check_family_root;
 extern const struct check_family check_family_iam;
 extern const struct check_family check_family_cloudtrail;
 extern const struct check_family check_family_contacts;
+extern const struct check_family check_family_tax;
+extern const struct check_family check_family_config;
 
 /* Ends several runs as one (the runs array is copied; NULL entries
  * skipped); NULL when all are NULL. */
@@ -123,6 +128,14 @@ void			 check_pass_free(struct check_pass *);
 struct aws_client	*check_pass_aws(struct check_pass *);
 const struct baseline	*check_pass_baseline(struct check_pass *);
 const char		*check_pass_region(struct check_pass *);
+/*
+ * The credential report the pass's checks share (credreport.h): the
+ * one its creator set, which outlives passes (the daemon's), else one
+ * the pass makes on first use and frees with itself.
+ */
+struct credreport	*check_pass_credreport(struct check_pass *);
+void			 check_pass_set_credreport(struct check_pass *,
+			    struct credreport *);
 void			 check_begin(struct check_pass *, const char *check);
 void			 check_observe(struct check_pass *,
 			    const struct finding_obs *);
