@@ -126,6 +126,76 @@ class TestAwsCli(unittest.TestCase):
                          ["arn:aws:iam::%s:mfa/alice" % ACCT])
         self.assertNotIn("User", r["VirtualMFADevices"][0])
 
+    def test_iam_list_account_aliases(self):
+        r = aws("iam", "list-account-aliases")
+        self.assertEqual(r["AccountAliases"], ["example-management"])
+        FAKE.action("delete_account_alias")
+        self.assertEqual(aws("iam", "list-account-aliases")["AccountAliases"],
+                         [])
+
+    def test_iam_get_account_password_policy(self):
+        p = aws("iam", "get-account-password-policy")["PasswordPolicy"]
+        self.assertEqual(p["MinimumPasswordLength"], 14)
+        self.assertIs(p["RequireSymbols"], True)
+        self.assertIs(p["ExpirePasswords"], True)
+        self.assertEqual(p["MaxPasswordAge"], 90)
+        self.assertEqual(p["PasswordReusePrevention"], 24)
+        self.assertIs(p["HardExpiry"], False)
+        FAKE.action("update_password_policy", MaxPasswordAge=None)
+        p = aws("iam", "get-account-password-policy")["PasswordPolicy"]
+        self.assertNotIn("MaxPasswordAge", p)
+        self.assertIs(p["ExpirePasswords"], False)
+        FAKE.action("delete_password_policy")
+        r = aws("iam", "get-account-password-policy", check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(b"NoSuchEntity", r.stderr)
+        self.assertIn(b"The Password Policy with domain name %s cannot be "
+                      b"found." % ACCT.encode(), r.stderr)
+
+    def test_iam_attached_policies(self):
+        admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+        r = aws("iam", "list-attached-user-policies", "--user-name",
+                "breakglass")
+        self.assertEqual(r["AttachedPolicies"], [
+            {"PolicyName": "AdministratorAccess", "PolicyArn": admin}])
+        r = aws("iam", "list-attached-group-policies", "--group-name",
+                "Admins")
+        self.assertEqual([p["PolicyArn"] for p in r["AttachedPolicies"]],
+                         [admin])
+        FAKE.action("attach_user_policy", user="breakglass",
+                    policy_arn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+        r1 = aws("iam", "list-attached-user-policies", "--user-name",
+                 "breakglass", "--max-items", "1")
+        self.assertEqual(len(r1["AttachedPolicies"]), 1)
+        r2 = aws("iam", "list-attached-user-policies", "--user-name",
+                 "breakglass", "--max-items", "1", "--starting-token",
+                 r1["NextToken"])
+        self.assertEqual(r2["AttachedPolicies"][0]["PolicyName"],
+                         "ReadOnlyAccess")
+        r = aws("iam", "list-attached-group-policies", "--group-name",
+                "nobody", check=False)
+        self.assertIn(b"NoSuchEntity", r.stderr)
+
+    def test_iam_user_policies(self):
+        r = aws("iam", "list-user-policies", "--user-name", "alice")
+        self.assertEqual(r["PolicyNames"], ["billing-read"])
+        # the CLI decodes the URL-encoded document IAM sends
+        r = aws("iam", "get-user-policy", "--user-name", "alice",
+                "--policy-name", "billing-read")
+        self.assertEqual(r["PolicyDocument"]["Statement"][0]["Action"],
+                         ["aws-portal:View*", "ce:Get*"])
+        r = aws("iam", "get-user-policy", "--user-name", "alice",
+                "--policy-name", "nope", check=False)
+        self.assertIn(b"NoSuchEntity", r.stderr)
+
+    def test_iam_list_groups_for_user(self):
+        r = aws("iam", "list-groups-for-user", "--user-name", "alice")
+        self.assertEqual([g["GroupName"] for g in r["Groups"]], ["Admins"])
+        self.assertEqual(r["Groups"][0]["Arn"],
+                         "arn:aws:iam::%s:group/Admins" % ACCT)
+        self.assertEqual(aws("iam", "list-groups-for-user", "--user-name",
+                             "breakglass")["Groups"], [])
+
     def test_cloudtrail_describe_trails(self):
         r = aws("cloudtrail", "describe-trails", region="eu-west-1")
         t = r["trailList"][0]
@@ -288,6 +358,85 @@ class TestAwsCli(unittest.TestCase):
         self.assertIn(b"(InvalidParameter)", r.stderr)
         self.assertIn(b"Invalid parameter: Subject", r.stderr)
         self.assertEqual(FAKE.sns_publications(), [])
+
+    def test_config_recorders(self):
+        r = aws("configservice", "describe-configuration-recorders")
+        rec = r["ConfigurationRecorders"][0]
+        self.assertEqual(rec["name"], "default")
+        self.assertIs(rec["recordingGroup"]["allSupported"], True)
+        self.assertIs(rec["recordingGroup"]["includeGlobalResourceTypes"],
+                      True)
+        r = aws("configservice", "describe-configuration-recorder-status")
+        st = r["ConfigurationRecordersStatus"][0]
+        self.assertIs(st["recording"], True)
+        self.assertEqual(st["lastStatus"], "SUCCESS")
+        self.assertIn("lastStatusChangeTime", st)
+        FAKE.action("config_stop_recorder", region="us-east-1")
+        r = aws("configservice", "describe-configuration-recorder-status",
+                "--configuration-recorder-names", "default")
+        self.assertIs(r["ConfigurationRecordersStatus"][0]["recording"],
+                      False)
+        self.assertIn("lastStopTime", r["ConfigurationRecordersStatus"][0])
+        r = aws("configservice", "describe-configuration-recorders",
+                "--configuration-recorder-names", "nope", check=False)
+        self.assertIn(b"(NoSuchConfigurationRecorderException)", r.stderr)
+        r = aws("configservice", "describe-configuration-recorders",
+                region="eu-west-1")
+        self.assertEqual(r["ConfigurationRecorders"], [])
+
+    def test_config_delivery_channels(self):
+        r = aws("configservice", "describe-delivery-channels")
+        ch = r["DeliveryChannels"][0]
+        self.assertEqual(ch["name"], "default")
+        self.assertEqual(ch["s3BucketName"], "config-bucket-%s" % ACCT)
+        r = aws("configservice", "describe-delivery-channels",
+                "--delivery-channel-names", "nope", check=False)
+        self.assertIn(b"(NoSuchDeliveryChannelException)", r.stderr)
+
+    def test_config_rules_paginated(self):
+        r = aws("configservice", "describe-config-rules")
+        ids = {x["Source"]["SourceIdentifier"]: x["ConfigRuleName"]
+               for x in r["ConfigRules"]}
+        self.assertEqual(ids["IAM_PASSWORD_POLICY"], "iam-password-policy")
+        self.assertEqual(len(ids), 6)
+        for i in range(30):
+            FAKE.action("config_put_rule", rule="extra-%02d" % i,
+                        identifier="S3_BUCKET_VERSIONING_ENABLED")
+        r = aws("configservice", "describe-config-rules", "--no-paginate")
+        self.assertEqual(len(r["ConfigRules"]), 25)
+        self.assertIn("NextToken", r)
+        r2 = aws("configservice", "describe-config-rules", "--next-token",
+                 r["NextToken"], "--no-paginate")
+        self.assertEqual(len(r2["ConfigRules"]), 11)
+        self.assertNotIn("NextToken", r2)
+        r = aws("configservice", "describe-config-rules")
+        self.assertEqual(len(r["ConfigRules"]), 36)
+        r = aws("configservice", "describe-config-rules", "--next-token",
+                "garbage", check=False)
+        self.assertIn(b"(InvalidNextTokenException)", r.stderr)
+        r = aws("configservice", "describe-config-rules",
+                "--config-rule-names", "nope", check=False)
+        self.assertIn(b"(NoSuchConfigRuleException)", r.stderr)
+
+    def test_config_compliance(self):
+        r = aws("configservice", "describe-compliance-by-config-rule")
+        got = {x["ConfigRuleName"]: x["Compliance"]["ComplianceType"]
+               for x in r["ComplianceByConfigRules"]}
+        self.assertEqual(set(got.values()), {"COMPLIANT"})
+        self.assertEqual(len(got), 6)
+        FAKE.action("config_set_compliance", rule="iam-user-mfa-enabled",
+                    compliance="NON_COMPLIANT", count=2)
+        r = aws("configservice", "describe-compliance-by-config-rule",
+                "--config-rule-names", "iam-user-mfa-enabled")
+        c = r["ComplianceByConfigRules"][0]["Compliance"]
+        self.assertEqual(c["ComplianceType"], "NON_COMPLIANT")
+        self.assertEqual(c["ComplianceContributorCount"]["CappedCount"], 2)
+        r = aws("configservice", "describe-compliance-by-config-rule",
+                "--compliance-types", "NON_COMPLIANT")
+        self.assertEqual(len(r["ComplianceByConfigRules"]), 1)
+        r = aws("configservice", "describe-compliance-by-config-rule",
+                "--config-rule-names", "nope", check=False)
+        self.assertIn(b"(NoSuchConfigRuleException)", r.stderr)
 
     def test_bad_secret_fails(self):
         r = aws("sts", "get-caller-identity", check=False,
