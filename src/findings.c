@@ -454,15 +454,18 @@ out:
 	return a;
 }
 
+/* Without a callback (`check`, which sends nothing) the alert is
+ * dropped, and its id, which no sink will ever see, is not logged. */
 static void
 findings_deliver(struct alert *a, findings_alert_cb cb, void *arg)
 {
+	if (cb == NULL) {
+		alert_free(a);
+		return;
+	}
 	log_info("%s: %s alert %s: %s", a->finding, alert_kind_name(a->kind),
 	    a->id, a->title);
-	if (cb != NULL)
-		cb(a, arg);
-	else
-		alert_free(a);
+	cb(a, arg);
 }
 
 /* --- observations ------------------------------------------------------- */

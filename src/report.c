@@ -3,9 +3,13 @@
  * own loop and prints what it saw; `validate` loads the files and says
  * where they are wrong.
  */
+#include <sys/ioctl.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <event2/event.h>
@@ -21,18 +25,16 @@
 #include "driftwatch/http.h"
 #include "driftwatch/log.h"
 
+#include "report.h"
+
+#define REPORT_WIDTH		120
+#define REPORT_MIN_WIDTH	60
+
 struct report {
 	struct event_base	*base;
 	int			 json;
-	json_object		*out;
-	json_object		*list;
+	time_t			 started;
 };
-
-static void
-report_discard_alert(struct alert *a, void *arg)
-{
-	alert_free(a);
-}
 
 static void
 report_pass_done(struct check_pass *p, void *arg)
@@ -42,81 +44,49 @@ report_pass_done(struct check_pass *p, void *arg)
 	event_base_loopbreak(r->base);
 }
 
-static void
-report_finding_text(const char *key, const char *check, enum finding_state st,
-    enum severity sev, const char *title, const char *expected,
-    const char *actual, void *arg)
+/* The table's width: $COLUMNS, else the terminal's, else 120. */
+static unsigned
+report_width(void)
 {
-	if (st != FINDING_DRIFT)
-		return;
-	printf("\n  [%s] %s\n    finding:  %s\n    expected: %s\n"
-	    "    actual:   %s\n", severity_name(sev), title ? title : key, key,
-	    expected ? expected : "-", actual ? actual : "-");
-}
+	struct winsize	 ws;
+	const char	*e = getenv("COLUMNS");
+	char		*end;
+	long		 n;
 
-static void
-report_finding_json(const char *key, const char *check, enum finding_state st,
-    enum severity sev, const char *title, const char *expected,
-    const char *actual, void *arg)
-{
-	struct report	*r = arg;
-	json_object	*f;
-
-	if (st != FINDING_DRIFT || (f = json_object_new_object()) == NULL)
-		return;
-	json_object_object_add(f, "finding", json_object_new_string(key));
-	json_object_object_add(f, "check", json_object_new_string(check));
-	json_object_object_add(f, "severity",
-	    json_object_new_string(severity_name(sev)));
-	json_object_object_add(f, "title", title ?
-	    json_object_new_string(title) : NULL);
-	json_object_object_add(f, "expected", expected ?
-	    json_object_new_string(expected) : NULL);
-	json_object_object_add(f, "actual", actual ?
-	    json_object_new_string(actual) : NULL);
-	json_object_array_add(r->list, f);
-}
-
-static void
-report_text(struct check_pass *p, struct findings *f)
-{
-	enum check_status	 st;
-	const char		*id, *err;
-	size_t			 i;
-
-	printf("%-24s %s\n", "CHECK", "STATUS");
-	for (i = 0; (id = check_pass_id(p, i, &st, &err)) != NULL; i++)
-		printf("%-24s %s%s%s\n", id, check_status_name(st),
-		    err ? "  " : "", err ? err : "");
-	findings_foreach(f, report_finding_text, NULL);
-}
-
-static void
-report_json(struct report *r, struct check_pass *p, struct findings *f)
-{
-	enum check_status	 st;
-	const char		*id, *err;
-	json_object		*checks, *c;
-	size_t			 i;
-
-	r->out = json_object_new_object();
-	checks = json_object_new_array();
-	for (i = 0; (id = check_pass_id(p, i, &st, &err)) != NULL; i++) {
-		c = json_object_new_object();
-		json_object_object_add(c, "check", json_object_new_string(id));
-		json_object_object_add(c, "status",
-		    json_object_new_string(check_status_name(st)));
-		if (err != NULL)
-			json_object_object_add(c, "error",
-			    json_object_new_string(err));
-		json_object_array_add(checks, c);
+	if (e != NULL && *e != '\0') {
+		n = strtol(e, &end, 10);
+		if (*end == '\0' && n >= REPORT_MIN_WIDTH && n <= 1000)
+			return (unsigned)n;
 	}
-	json_object_object_add(r->out, "checks", checks);
-	r->list = json_object_new_array();
-	findings_foreach(f, report_finding_json, r);
-	json_object_object_add(r->out, "findings", r->list);
-	puts(json_object_to_json_string_ext(r->out, JSON_C_TO_STRING_PRETTY));
-	json_object_put(r->out);
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ,
+	    &ws) == 0 && ws.ws_col >= REPORT_MIN_WIDTH)
+		return ws.ws_col;
+	return REPORT_WIDTH;
+}
+
+/* Colour on a terminal only, and never when NO_COLOR is set to
+ * something (no-color.org). */
+static int
+report_colour(void)
+{
+	const char	*e = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && (e == NULL || *e == '\0');
+}
+
+static void
+report_print(struct report *r, struct check_pass *p, struct findings *f,
+    const struct baseline *bl)
+{
+	struct report_result	*res;
+
+	res = report_result_new(p, f, bl, r->started);
+	if (r->json)
+		report_json(stdout, res);
+	else
+		report_table(stdout, res, report_colour(), report_width());
+	fflush(stdout);
+	report_result_free(res);
 }
 
 /*
@@ -160,18 +130,20 @@ report_run(struct report *r, struct config *cfg, struct baseline *bl)
 		code = EXIT_UNKNOWN;
 		goto out;
 	}
-	/* an in-memory store: check never writes the daemon's state */
+	/*
+	 * An in-memory store: check never writes the daemon's state.  It
+	 * sends nothing, so it takes no alerts: the store drops them
+	 * without logging ids that no sink will ever see.
+	 */
+	r->started = time(NULL);
 	if ((f = findings_new(cfg->state_dir, check_account_id(bl),
 	    1)) == NULL ||
 	    (p = check_pass_new(r->base, aws, bl, f, cfg->aws_region,
-	    report_discard_alert, r, report_pass_done, r)) == NULL ||
+	    NULL, NULL, report_pass_done, r)) == NULL ||
 	    check_pass_start(p) != 0)
 		goto out;
 	event_base_dispatch(r->base);
-	if (r->json)
-		report_json(r, p, f);
-	else
-		report_text(p, f);
+	report_print(r, p, f, bl);
 	code = report_exit(p, f);
 out:
 	check_pass_free(p);
