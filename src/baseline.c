@@ -1,8 +1,13 @@
 /*
- * baseline.json: read with json-c, then walked: "version" here, every
+ * baseline.json: read by baseline_read.c (yajl events into a json-c
+ * tree, with each value's position), then walked: "version" here, every
  * other top-level key by the check family of that name (check.h), each
- * with a table of its known keys and the helpers below.  Errors name
- * the JSON path of the offending value.
+ * with a table of its known keys and the helpers below.
+ *
+ * Errors are collected, not returned at the first: baseline_fail()
+ * notes one ("FILE:LINE:COLUMN: json.path: message", the position
+ * looked up from the path) and returns DW_EPARSE, and the walkers go on
+ * with the next key or entry, so one run of validate shows them all.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -18,36 +23,80 @@
 #include "driftwatch/error.h"
 #include "driftwatch/region.h"
 #include "driftwatch/xmalloc.h"
+#include "baseline_read.h"
 
-#define BASELINE_KEY_SHOWN	64
 #define BASELINE_KNOWN_SHOWN	256
+#define BASELINE_MAX_ERRORS	100	/* kept; more are only counted */
+
+struct baseline_error {
+	unsigned	 line, col;	/* 0: the file as a whole */
+	size_t		 seq;
+	char		*text;
+};
 
 struct baseline_ctx {
-	struct baseline	*b;
-	const char	*file;
-	char		 where[256];	/* JSON path of the value at hand */
-	size_t		 wlen;
-	char		*err;
-	size_t		 errlen;
+	struct baseline		*b;
+	const char		*file;
+	const char		*buf;
+	struct baseline_read	 rd;
+	char			 where[256];	/* JSON path of the value at hand */
+	size_t			 wlen;
+	int			 at_key;	/* point at the key, not the value */
+	struct baseline_error	*errs;
+	size_t			 nerrs, total;
 };
 
 /* Errors. */
 
+static void
+baseline_error_add(struct baseline_ctx *ctx, unsigned line, unsigned col,
+    const char *path, const char *msg)
+{
+	struct baseline_error	*e;
+	char			 pos[32] = "";
+
+	if (ctx->total++ >= BASELINE_MAX_ERRORS)
+		return;
+	if (ctx->errs == NULL)
+		ctx->errs = xcalloc(BASELINE_MAX_ERRORS, sizeof(*ctx->errs));
+	e = &ctx->errs[ctx->nerrs];
+	e->line = line;
+	e->col = col;
+	e->seq = ctx->nerrs++;
+	if (line > 0)
+		snprintf(pos, sizeof pos, ":%u:%u", line, col);
+	xasprintf(&e->text, "%s%s: %s%s%s", ctx->file, pos, path,
+	    path[0] != '\0' ? ": " : "", msg);
+}
+
+/* The reader's errors come with their position. */
+static void
+baseline_read_error(void *arg, unsigned line, unsigned col, const char *path,
+    const char *msg)
+{
+	baseline_error_add(arg, line, col, path, msg);
+}
+
 int
 baseline_fail(struct baseline_ctx *ctx, const char *fmt, ...)
 {
-	va_list	ap;
-	int	n;
+	const struct baseline_pos	*p;
+	char				 msg[512];
+	unsigned			 line = 0, col = 0;
+	va_list				 ap;
 
-	if (ctx->errlen == 0)
-		return DW_EPARSE;
-	n = snprintf(ctx->err, ctx->errlen, "%s: %s%s", ctx->file, ctx->where,
-	    ctx->wlen > 0 ? ": " : "");
-	if (n >= 0 && (size_t)n < ctx->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(ctx->err + n, ctx->errlen - (size_t)n, fmt, ap);
-		va_end(ap);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if ((p = baseline_read_find(&ctx->rd, ctx->where)) != NULL) {
+		line = p->line;
+		col = p->col;
+		if (ctx->at_key && p->key_line > 0) {
+			line = p->key_line;
+			col = p->key_col;
+		}
 	}
+	baseline_error_add(ctx, line, col, ctx->where, msg);
 	return DW_EPARSE;
 }
 
@@ -56,24 +105,70 @@ static int
 baseline_fail_at(struct baseline_ctx *ctx, const char *buf, size_t off,
     const char *msg)
 {
-	size_t	i, line = 1, bol = 0;
+	unsigned	line, col;
 
-	for (i = 0; i < off; i++) {
-		if (buf[i] == '\n') {
-			line++;
-			bol = i + 1;
-		}
-	}
-	snprintf(ctx->err, ctx->errlen, "%s:%zu:%zu: %s", ctx->file, line,
-	    off - bol + 1, msg);
+	baseline_read_where(buf, off, &line, &col);
+	baseline_error_add(ctx, line, col, "", msg);
 	return DW_EPARSE;
 }
 
+/* The whole file: no line to point at. */
 static int
-baseline_nomem(struct baseline_ctx *ctx)
+baseline_fail_file(struct baseline_ctx *ctx, int rc, const char *msg)
 {
-	snprintf(ctx->err, ctx->errlen, "%s: out of memory", ctx->file);
-	return DW_ENOMEM;
+	baseline_error_add(ctx, 0, 0, "", msg);
+	return rc;
+}
+
+static int
+baseline_error_cmp(const void *a, const void *b)
+{
+	const struct baseline_error	*x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* In file order, one a line, as many whole lines as err holds. */
+static void
+baseline_errors_write(struct baseline_ctx *ctx, char *err, size_t errlen)
+{
+	char	more[64];
+	size_t	i, n = 0, need;
+
+	if (errlen == 0)
+		return;
+	err[0] = '\0';
+	if (ctx->nerrs > 1)
+		qsort(ctx->errs, ctx->nerrs, sizeof(*ctx->errs),
+		    baseline_error_cmp);
+	for (i = 0; i < ctx->nerrs; i++) {
+		need = strlen(ctx->errs[i].text) + (n > 0);
+		if (i > 0 && n + need + sizeof more > errlen)
+			break;
+		n += (size_t)snprintf(err + n, errlen - n, "%s%s",
+		    n > 0 ? "\n" : "", ctx->errs[i].text);
+		if (n >= errlen)
+			return;
+	}
+	if (i < ctx->total) {
+		snprintf(more, sizeof more, "%s%s: %zu more error(s)",
+		    n > 0 ? "\n" : "", ctx->file, ctx->total - i);
+		snprintf(err + n, errlen - n, "%s", more);
+	}
+}
+
+static void
+baseline_errors_free(struct baseline_ctx *ctx)
+{
+	size_t	i;
+
+	for (i = 0; i < ctx->nerrs; i++)
+		free(ctx->errs[i].text);
+	free(ctx->errs);
 }
 
 /* The JSON path: push a step, parse, pop back to the old length. */
@@ -94,18 +189,12 @@ baseline_push(struct baseline_ctx *ctx, const char *fmt, ...)
 		ctx->wlen = sizeof ctx->where - 1;
 }
 
-/* Keys come from the file: shown only as printable ASCII, and short. */
+/* Keys come from the file: shown only as printable ASCII, and short,
+ * as the reader noted their positions. */
 static void
 baseline_push_key(struct baseline_ctx *ctx, const char *key)
 {
-	char	shown[BASELINE_KEY_SHOWN + 1];
-	size_t	i;
-
-	for (i = 0; i < BASELINE_KEY_SHOWN && key[i] != '\0'; i++)
-		shown[i] = key[i] > 0x20 && key[i] < 0x7f ? key[i] : '?';
-	shown[i] = '\0';
-	baseline_push(ctx, "%s%s%s", ctx->wlen > 0 ? "." : "", shown,
-	    key[i] != '\0' ? "..." : "");
+	baseline_path_key(ctx->where, sizeof ctx->where, &ctx->wlen, key);
 }
 
 size_t
@@ -222,9 +311,16 @@ static int
 baseline_unknown(struct baseline_ctx *ctx, const char *key,
     const char *known)
 {
+	size_t	wlen = ctx->wlen;
+	int	r;
+
 	baseline_push_key(ctx, key);
-	return baseline_fail(ctx, "unknown key (known here: %s; keys "
+	ctx->at_key = 1;
+	r = baseline_fail(ctx, "unknown key (known here: %s; keys "
 	    "starting with \"_\" are comments)", known);
+	ctx->at_key = 0;
+	baseline_pop(ctx, wlen);
+	return r;
 }
 
 static int
@@ -239,38 +335,47 @@ baseline_unknown_field(struct baseline_ctx *ctx, const char *key,
 	return baseline_unknown(ctx, key, known);
 }
 
+/* Each missing required key is an error of its own. */
 static int
 baseline_required(struct baseline_ctx *ctx, struct json_object *obj,
     const struct baseline_field *fields)
 {
+	int	r = 0;
+
 	for (; fields->key != NULL; fields++)
 		if (fields->required &&
 		    !json_object_object_get_ex(obj, fields->key, NULL))
-			return baseline_fail(ctx, "missing \"%s\"", fields->key);
-	return 0;
+			r = baseline_fail(ctx, "missing \"%s\"", fields->key);
+	return r;
 }
 
+/* A bad key does not stop the walk: the others are read and checked. */
 int
 baseline_walk(struct baseline_ctx *ctx, struct json_object *obj,
     const struct baseline_field *fields, void *base)
 {
 	const struct baseline_field	*f;
 	size_t				 wlen = ctx->wlen;
-	int				 r;
+	int				 r = 0, rf;
 
 	if (!json_object_is_type(obj, json_type_object))
 		return baseline_fail(ctx, "expected an object");
 	json_object_object_foreach(obj, key, val) {
 		if (baseline_ignored(key))
 			continue;
-		if ((f = baseline_field_find(fields, key)) == NULL)
-			return baseline_unknown_field(ctx, key, fields);
-		baseline_push_key(ctx, key);
-		if ((r = f->parse(ctx, val, (char *)base + f->off)) != 0)
-			return r;
-		baseline_pop(ctx, wlen);
+		if ((f = baseline_field_find(fields, key)) == NULL) {
+			rf = baseline_unknown_field(ctx, key, fields);
+		} else {
+			baseline_push_key(ctx, key);
+			rf = f->parse(ctx, val, (char *)base + f->off);
+			baseline_pop(ctx, wlen);
+		}
+		if (r == 0)
+			r = rf;
 	}
-	return baseline_required(ctx, obj, fields);
+	if ((rf = baseline_required(ctx, obj, fields)) != 0 && r == 0)
+		r = rf;
+	return r;
 }
 
 /* Arrays. */
@@ -292,16 +397,16 @@ baseline_each(struct baseline_ctx *ctx, struct json_object *val,
     void *arg)
 {
 	size_t	i, n = json_object_array_length(val), wlen = ctx->wlen;
-	int	r;
+	int	r = 0, ri;
 
 	for (i = 0; i < n; i++) {
 		baseline_push(ctx, "[%zu]", i);
-		r = fn(ctx, json_object_array_get_idx(val, i), i, arg);
-		if (r != 0)
-			return r;
+		ri = fn(ctx, json_object_array_get_idx(val, i), i, arg);
 		baseline_pop(ctx, wlen);
+		if (r == 0)
+			r = ri;
 	}
-	return 0;
+	return r;
 }
 
 /* The top level: "version", then one section per check family. */
@@ -344,25 +449,28 @@ static int
 baseline_sections(struct baseline_ctx *ctx, struct json_object *root)
 {
 	long	i;
-	int	r;
+	int	r = 0, rs, version = 0;
 
 	json_object_object_foreach(root, key, val) {
 		if (baseline_ignored(key))
 			continue;
 		i = baseline_family(key);
-		if (i == -1 && strcmp(key, "version") != 0)
-			return baseline_unknown_section(ctx, key);
-		baseline_push_key(ctx, key);
-		r = i == -1 ? baseline_version(ctx, val) :
-		    check_family_at((size_t)i)->parse(ctx, val,
-		    &ctx->b->sections[i]);
-		if (r != 0)
-			return r;
-		baseline_pop(ctx, 0);
+		if (i == -1 && strcmp(key, "version") != 0) {
+			rs = baseline_unknown_section(ctx, key);
+		} else {
+			baseline_push_key(ctx, key);
+			version |= i == -1;
+			rs = i == -1 ? baseline_version(ctx, val) :
+			    check_family_at((size_t)i)->parse(ctx, val,
+			    &ctx->b->sections[i]);
+			baseline_pop(ctx, 0);
+		}
+		if (r == 0)
+			r = rs;
 	}
-	if (ctx->b->version == 0)
-		return baseline_fail(ctx, "missing \"version\"");
-	return 0;
+	if (!version)
+		r = baseline_fail(ctx, "missing \"version\"");
+	return r;
 }
 
 /* Writing a section back as JSON. */
@@ -424,51 +532,25 @@ baseline_blank(const char *s, size_t len)
 	return 1;
 }
 
-static int
-baseline_tokenize(struct baseline_ctx *ctx, const char *buf, size_t len,
-    struct json_object **out)
-{
-	struct json_tokener	*tok;
-	enum json_tokener_error	 jerr;
-	size_t			 end;
-
-	if ((tok = json_tokener_new()) == NULL)
-		return baseline_nomem(ctx);
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_VALIDATE_UTF8);
-	*out = json_tokener_parse_ex(tok, buf, (int)len);
-	jerr = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	if (jerr == json_tokener_continue)
-		jerr = json_tokener_error_parse_eof;
-	if (jerr == json_tokener_success && baseline_blank(buf + end,
-	    len - end))
-		return 0;
-	json_object_put(*out);
-	*out = NULL;
-	if (jerr == json_tokener_success)
-		jerr = json_tokener_error_parse_unexpected;
-	return baseline_fail_at(ctx, buf, end, json_tokener_error_desc(jerr));
-}
-
-/* What json-c can't say well: NUL bytes, emptiness, a non-object. */
+/* What the reader would say less well: size, NUL bytes, emptiness, a
+ * byte order mark, a top level that is not an object. */
 static int
 baseline_precheck(struct baseline_ctx *ctx, const char *buf, size_t len)
 {
 	const char	*nul;
 	size_t		 ws;
 
-	if (len > BASELINE_MAX_SIZE) {
-		snprintf(ctx->err, ctx->errlen, "%s: larger than 1 MiB",
-		    ctx->file);
-		return DW_ETOOBIG;
-	}
+	if (len > BASELINE_MAX_SIZE)
+		return baseline_fail_file(ctx, DW_ETOOBIG, "larger than 1 MiB");
 	if ((nul = memchr(buf, '\0', len)) != NULL)
 		return baseline_fail_at(ctx, buf, (size_t)(nul - buf),
-		    "NUL byte");
+		    "NUL byte; the file must be UTF-8 text");
 	if (baseline_blank(buf, len))
-		return baseline_fail(ctx, "empty file; expected a JSON object");
+		return baseline_fail_file(ctx, DW_EPARSE,
+		    "empty file; expected a JSON object");
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		return baseline_fail_at(ctx, buf, 0, "byte order mark; save "
+		    "the file as UTF-8 without one");
 	ws = strspn(buf, " \t\r\n");
 	if (buf[ws] != '{')
 		return baseline_fail_at(ctx, buf, ws, "expected a JSON object");
@@ -486,31 +568,43 @@ baseline_new(const char *file)
 	return b;
 }
 
+/*
+ * A repeated key still lets the sections be walked (the first value
+ * stands), so one run reports it along with every other error.
+ */
 int
 baseline_parse(const char *path_for_messages, const char *buf, size_t len,
     struct baseline **out, char *err, size_t errlen)
 {
 	struct baseline_ctx	 ctx;
-	struct json_object	*root = NULL;
-	int			 r;
+	int			 r, rs;
 
 	*out = NULL;
 	memset(&ctx, 0, sizeof ctx);
 	ctx.file = path_for_messages != NULL ? path_for_messages : "baseline";
-	ctx.err = err;
-	ctx.errlen = errlen;
-	if (errlen > 0)
-		err[0] = '\0';
-	if ((r = baseline_precheck(&ctx, buf, len)) != 0 ||
-	    (r = baseline_tokenize(&ctx, buf, len, &root)) != 0)
+	ctx.buf = buf;
+	if ((r = baseline_precheck(&ctx, buf, len)) != 0)
+		goto out;
+	r = baseline_read(buf, len, &ctx.rd, baseline_read_error, &ctx);
+	if (r == DW_ENOMEM) {
+		baseline_fail_file(&ctx, r, "out of memory");
+		goto out;
+	}
+	if (ctx.rd.root == NULL)
 		goto out;
 	ctx.b = baseline_new(ctx.file);
-	if ((r = baseline_sections(&ctx, root)) != 0)
-		goto out;
-	*out = ctx.b;
-	ctx.b = NULL;
+	if ((rs = baseline_sections(&ctx, ctx.rd.root)) != 0 && r == 0)
+		r = rs;
+	if (r == 0 && ctx.total > 0)
+		r = DW_EPARSE;	/* a parser that noted one and went on */
+	if (r == 0) {
+		*out = ctx.b;
+		ctx.b = NULL;
+	}
 out:
-	json_object_put(root);
+	baseline_errors_write(&ctx, err, errlen);
+	baseline_errors_free(&ctx);
+	baseline_read_clear(&ctx.rd);
 	baseline_free(ctx.b);
 	return r;
 }

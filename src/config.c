@@ -6,6 +6,10 @@
  *
  * Values are never quoted back in errors: URLs and secrets carry tokens.
  * The file itself, url_file and secret_file contents are wiped when done.
+ *
+ * Errors are collected, one per line at most, and reading goes on, so a
+ * run of validate shows every one: a section that cannot be read (an
+ * unknown or repeated one, a bad sink name) has its keys skipped.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,6 +27,7 @@
 #include <openssl/crypto.h>
 
 #include "driftwatch/alert.h"
+#include "driftwatch/baseline.h"
 #include "driftwatch/config.h"
 #include "driftwatch/sink.h"
 #include "driftwatch/error.h"
@@ -34,6 +39,7 @@
 #define CONFIG_MAX_SECRET	(64 * 1024)
 #define CONFIG_MAX_KEYS		16
 #define CONFIG_NAME_MAX		64
+#define CONFIG_MAX_ERRORS	100
 
 #define MINUTE	60u
 #define HOUR	(60u * MINUTE)
@@ -45,9 +51,15 @@ enum config_section {
 	SEC_AWS,
 	SEC_SINK,
 	SEC_MAX,
+	SEC_SKIP,	/* a bad header: its keys are not read */
 };
 
 struct config_ctx;
+
+struct config_error {
+	unsigned	 line;
+	char		*text;		/* "PATH:LINE: message" */
+};
 
 struct config_key {
 	const char	*name;
@@ -71,10 +83,10 @@ struct config_ctx {
 	unsigned		 sec_line[SEC_MAX];
 	unsigned		 seen[CONFIG_MAX_KEYS];	/* line each key was set */
 	unsigned char		*sink_off;	/* enabled = no, by sink index */
-	char			*err;
-	size_t			 errlen;
-	unsigned		 errline;
-	int			 rc;
+	struct config_error	*errs;
+	size_t			 nerrs, total;
+	int			 rc;		/* the first error's code */
+	unsigned		 region_line;	/* [aws] region, or 0 */
 };
 
 static const char *config_section_names[SEC_MAX] = {
@@ -83,21 +95,43 @@ static const char *config_section_names[SEC_MAX] = {
 
 /* Errors. */
 
+static int
+config_has_error(const struct config_ctx *ctx, unsigned line)
+{
+	size_t	i;
+
+	for (i = 0; i < ctx->nerrs; i++)
+		if (ctx->errs[i].line == line)
+			return 1;
+	return 0;
+}
+
+/* Noted, and reading goes on; out of memory stops it (rc says so). */
 static int __attribute__((format(printf, 4, 0)))
 config_vfail(struct config_ctx *ctx, unsigned line, int rc, const char *fmt,
     va_list ap)
 {
-	int	n;
+	struct config_error	*e;
+	char			 msg[512];
 
-	if (ctx->rc != 0)
+	if (ctx->rc == 0 || rc == DW_ENOMEM)
+		ctx->rc = rc;
+	if (ctx->total++ >= CONFIG_MAX_ERRORS)
 		return -1;
-	ctx->rc = rc;
-	ctx->errline = line;
-	if (ctx->errlen == 0)
+	if (ctx->errs == NULL &&
+	    (ctx->errs = calloc(CONFIG_MAX_ERRORS, sizeof(*e))) == NULL) {
+		ctx->rc = DW_ENOMEM;
 		return -1;
-	n = snprintf(ctx->err, ctx->errlen, "%s:%u: ", ctx->path, line);
-	if (n >= 0 && (size_t)n < ctx->errlen)
-		vsnprintf(ctx->err + n, ctx->errlen - (size_t)n, fmt, ap);
+	}
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	e = &ctx->errs[ctx->nerrs];
+	if ((line > 0 ? asprintf(&e->text, "%s:%u: %s", ctx->path, line,
+	    msg) : asprintf(&e->text, "%s: %s", ctx->path, msg)) == -1) {
+		ctx->rc = DW_ENOMEM;
+		return -1;
+	}
+	e->line = line;
+	ctx->nerrs++;
 	return -1;
 }
 
@@ -451,6 +485,7 @@ config_set_region(struct config_ctx *ctx, const struct config_key *k,
 	if (!region_valid(v))
 		return config_fail(ctx, "%s: expected a region name like "
 		    "\"us-east-1\"", k->name);
+	ctx->region_line = ctx->line;
 	return config_replace(ctx, field, v);
 }
 
@@ -462,6 +497,9 @@ config_add_region(struct config_ctx *ctx, const struct config_key *k,
 	char		**list;
 	size_t		  i;
 
+	if (strcmp(item, "all") == 0)
+		return config_fail(ctx, "%s: \"all\" stands alone: it means "
+		    "every region enabled for the account", k->name);
 	if (!region_valid(item))
 		return config_fail(ctx, "%s: item %zu is not a region name like "
 		    "\"eu-west-1\"", k->name, idx + 1);
@@ -480,7 +518,10 @@ config_add_region(struct config_ctx *ctx, const struct config_key *k,
 	return 0;
 }
 
-/* A comma-separated list; empty means the default (see config.h). */
+/*
+ * A comma-separated list, or "all" (see config.h); empty means the
+ * default.
+ */
 static int
 config_set_regions(struct config_ctx *ctx, const struct config_key *k,
     const char *v, void *field)
@@ -492,10 +533,16 @@ config_set_regions(struct config_ctx *ctx, const struct config_key *k,
 	(void)field;
 	if (*v == '\0')
 		return 0;
+	if (strcmp(v, "all") == 0) {
+		ctx->cf->event_regions_all = 1;
+		return 0;
+	}
 	if ((copy = strdup(v)) == NULL)
 		return config_nomem(ctx);
-	for (p = copy, i = 0; p != NULL && r == 0; i++)
-		r = config_add_region(ctx, k, config_trim(strsep(&p, ",")), i);
+	for (p = copy, i = 0; p != NULL && ctx->rc != DW_ENOMEM; i++)
+		if (config_add_region(ctx, k, config_trim(strsep(&p, ",")),
+		    i) != 0)
+			r = -1;
 	free(copy);
 	return r;
 }
@@ -798,15 +845,17 @@ config_sink_begin(struct config_ctx *ctx, const char *name)
 	struct config_sink	*s;
 	size_t			 i;
 
+	ctx->sec = SEC_SKIP;
 	if (!config_sink_name_valid(name))
 		return config_fail(ctx, "expected [sink NAME], NAME being 1 to "
-		    "64 of A-Z a-z 0-9 _ -");
+		    "64 of A-Z a-z 0-9 _ - (its keys are not read)");
 	for (i = 0; i < cf->nsinks; i++)
 		if (strcmp(cf->sinks[i].name, name) == 0)
 			return config_fail(ctx, "sink %s is defined twice "
 			    "(first on line %u)", name, cf->sinks[i].line);
 	if (config_sink_grow(ctx) != 0)
 		return -1;
+	ctx->sec = SEC_SINK;
 	s = &cf->sinks[cf->nsinks];
 	memset(s, 0, sizeof *s);
 	s->min_severity = SEV_LOW;
@@ -884,27 +933,31 @@ config_sink_typed(struct config_ctx *ctx, const struct sink_ops *ops)
 	const char			*req;
 	char				 why[160];
 	size_t				 i;
+	int				 r = 0;
 
-	if (config_sink_foreign(ctx, ops, "url") != 0 ||
-	    config_sink_foreign(ctx, ops, "secret") != 0)
-		return -1;
+	if (config_sink_foreign(ctx, ops, "url") != 0)
+		r = -1;
+	if (config_sink_foreign(ctx, ops, "secret") != 0)
+		r = -1;
 	for (i = 0; i < s->nopts; i++)
 		if (config_sink_foreign(ctx, ops, s->opts[i].key) != 0)
-			return -1;
+			r = -1;
 	for (i = 0; ops->required != NULL && ops->required[i] != NULL; i++) {
 		req = ops->required[i];
-		if (config_sink_has(s, req))
+		/* set but refused is reported already, not as missing */
+		if (config_sink_has(s, req) || config_seen(ctx, req) != 0 ||
+		    (strcmp(req, "url") == 0 && config_seen(ctx, "url_file")))
 			continue;
-		return config_fail_at(ctx, s->line, DW_EPARSE, "sink %s: "
+		r = config_fail_at(ctx, s->line, DW_EPARSE, "sink %s: "
 		    "missing %s%s", s->name, req, strcmp(req, "url") == 0 ?
 		    " or url_file" : "");
 	}
 	for (i = 0; ops->check != NULL && i < s->nopts; i++)
 		if (ops->check(s->opts[i].key, s->opts[i].value, why,
 		    sizeof(why)) != 0)
-			return config_fail_at(ctx, s->opts[i].line, DW_EPARSE,
+			r = config_fail_at(ctx, s->opts[i].line, DW_EPARSE,
 			    "%s: %s", s->opts[i].key, why);
-	return 0;
+	return r;
 }
 
 /* A sink is complete at the next header or at the end of the file. */
@@ -914,6 +967,8 @@ config_sink_end(struct config_ctx *ctx)
 	struct config_sink	*s = config_sink(ctx);
 	char			 types[128];
 
+	if (s->type == NULL && config_seen(ctx, "type") != 0)
+		return -1;	/* refused, and said so */
 	if (s->type == NULL) {
 		sink_type_list(types, sizeof(types));
 		return config_fail_at(ctx, s->line, DW_EPARSE, "sink %s: "
@@ -926,9 +981,12 @@ config_sink_end(struct config_ctx *ctx)
 static int
 config_section_once(struct config_ctx *ctx, enum config_section sec)
 {
-	if (ctx->sec_line[sec] != 0)
+	if (ctx->sec_line[sec] != 0) {
+		ctx->sec = SEC_SKIP;
 		return config_fail(ctx, "section [%s] repeated (first on line "
-		    "%u)", config_section_names[sec], ctx->sec_line[sec]);
+		    "%u): merge the two (its keys are not read)",
+		    config_section_names[sec], ctx->sec_line[sec]);
+	}
 	ctx->sec_line[sec] = ctx->line;
 	ctx->sec = sec;
 	return 0;
@@ -937,20 +995,19 @@ config_section_once(struct config_ctx *ctx, enum config_section sec)
 static int
 config_section_begin(struct config_ctx *ctx, const char *name)
 {
-	if (ctx->sec == SEC_SINK && config_sink_end(ctx) != 0)
-		return -1;
+	if (ctx->sec == SEC_SINK)
+		config_sink_end(ctx);
 	memset(ctx->seen, 0, sizeof ctx->seen);
 	ctx->prev_key = 0;
 	if (strcmp(name, "daemon") == 0)
 		return config_section_once(ctx, SEC_DAEMON);
 	if (strcmp(name, "aws") == 0)
 		return config_section_once(ctx, SEC_AWS);
-	if (strncmp(name, "sink", 4) == 0 && (name[4] == ' ' || !name[4])) {
-		ctx->sec = SEC_SINK;
+	if (strncmp(name, "sink", 4) == 0 && (name[4] == ' ' || !name[4]))
 		return config_sink_begin(ctx, name[4] ? name + 5 : "");
-	}
+	ctx->sec = SEC_SKIP;
 	return config_fail(ctx, "unknown section [%s]; expected [daemon], "
-	    "[aws] or [sink NAME]", config_safe(name));
+	    "[aws] or [sink NAME] (its keys are not read)", config_safe(name));
 }
 
 /* The reader: one line per call, as fgets would give inih. */
@@ -972,10 +1029,18 @@ config_note_line(struct config_ctx *ctx, const char *line)
 	    strstr(e, "\t#") != NULL);
 	s += strspn(s, " \t\r\n\v\f");
 	ctx->indented = s != line && *s != '\0' && strchr(";#", *s) == NULL;
-	if (*s != '[' || (ctx->indented && ctx->prev_key))
+	if (*s == '\0' || strchr(";#", *s) != NULL ||
+	    (ctx->indented && ctx->prev_key))
+		return 0;	/* blank, comment, or continuation: see config_set */
+	if (*s != '[') {
+		if (strpbrk(s, "=:") == NULL)
+			return config_fail(ctx, "syntax error: expected "
+			    "\"[section]\", \"key = value\" or a comment");
 		return 0;
+	}
 	if ((e = strchr(s, ']')) == NULL)
-		return 0;	/* inih reports it */
+		return config_fail(ctx, "syntax error: expected ']' to end "
+		    "the section header");
 	if ((name = strndup(s + 1, (size_t)(e - s - 1))) == NULL)
 		return config_nomem(ctx);
 	r = config_section_begin(ctx, name);
@@ -990,25 +1055,27 @@ config_reader(char *str, int num, void *stream)
 	const char		*p, *nl;
 	size_t			 len;
 
-	if (ctx->rc != 0 || ctx->off >= ctx->len)
+	if (ctx->rc == DW_ENOMEM || ctx->off >= ctx->len || num < 3)
 		return NULL;
 	p = ctx->buf + ctx->off;
 	nl = memchr(p, '\n', ctx->len - ctx->off);
 	len = nl != NULL ? (size_t)(nl - p) + 1 : ctx->len - ctx->off;
 	ctx->off += len;
 	ctx->line++;
+	/* a line we cannot pass on reaches inih as a blank one */
 	if (memchr(p, '\0', len) != NULL) {
 		config_fail(ctx, "NUL byte in line");
-		return NULL;
+		return strcpy(str, "\n");
 	}
-	if (num < 3 || len > (size_t)num - 1) {
+	if (len > (size_t)num - 1) {
 		config_fail(ctx, "line longer than %d bytes; put a long URL "
 		    "in a url_file", num - 2);
-		return NULL;
+		return strcpy(str, "\n");
 	}
 	memcpy(str, p, len);
 	str[len] = '\0';
-	return config_note_line(ctx, str) == 0 ? str : NULL;
+	config_note_line(ctx, str);
+	return ctx->rc == DW_ENOMEM ? NULL : str;
 }
 
 /* The handler: one "key = value" in the section the reader saw. */
@@ -1029,6 +1096,8 @@ config_set(struct config_ctx *ctx, const char *name, const char *value)
 		return config_fail(ctx, "indented line continues %s; multi-line "
 		    "values are not supported", config_safe(name));
 	ctx->prev_key = 1;
+	if (ctx->sec == SEC_SKIP)
+		return 0;
 	if (ctx->sec == SEC_NONE)
 		return config_fail(ctx, "key \"%s\" outside any section",
 		    config_safe(name));
@@ -1053,7 +1122,7 @@ config_handler(void *user, const char *section, const char *name,
 	struct config_ctx	*ctx = user;
 
 	(void)section;
-	if (ctx->rc != 0)
+	if (ctx->rc == DW_ENOMEM)
 		return 0;
 	return config_set(ctx, name, value) == 0;
 }
@@ -1100,13 +1169,11 @@ config_finish(struct config_ctx *ctx, int inirc)
 		config_nomem(ctx);
 		return;
 	}
-	if (inirc > 0 && (ctx->rc == 0 || (unsigned)inirc < ctx->errline)) {
-		ctx->rc = 0;
+	/* inih names only its first bad line; ours are noted already */
+	if (inirc > 0 && !config_has_error(ctx, (unsigned)inirc))
 		config_fail_at(ctx, (unsigned)inirc, DW_EPARSE, "syntax error: "
 		    "expected \"[section]\", \"key = value\" or a comment");
-		return;
-	}
-	if (ctx->rc == 0 && ctx->sec == SEC_SINK)
+	if (ctx->rc != DW_ENOMEM && ctx->sec == SEC_SINK)
 		config_sink_end(ctx);
 	if (ctx->rc == 0)
 		config_sinks_compact(ctx);
@@ -1137,7 +1204,7 @@ config_default(void)
 	cf->event_max_pages = 400;
 	cf->blind_after = 3;
 	cf->state_dir = config_state_dir_default();
-	cf->baseline_path = strdup("/etc/driftwatch/baseline.json");
+	cf->baseline_path = strdup(BASELINE_DEFAULT_PATH);
 	cf->aws_region = strdup("us-east-1");
 	if (cf->state_dir == NULL || cf->baseline_path == NULL ||
 	    cf->aws_region == NULL) {
@@ -1147,22 +1214,89 @@ config_default(void)
 	return cf;
 }
 
+/* The file as a whole: "PATH: message", no line. */
 static void
 config_file_fail(struct config_ctx *ctx, int r)
 {
-	if (r == DW_EIO)
-		snprintf(ctx->err, ctx->errlen, "%s: %s", ctx->path,
-		    strerror(errno));
-	else if (r == DW_ETOOBIG)
-		snprintf(ctx->err, ctx->errlen, "%s: larger than 1 MiB",
-		    ctx->path);
-	else
-		snprintf(ctx->err, ctx->errlen, "%s: out of memory", ctx->path);
+	const char	*why = r == DW_EIO ? strerror(errno) :
+			    r == DW_ETOOBIG ? "larger than 1 MiB" :
+			    "out of memory";
+
 	ctx->rc = r;
+	ctx->total++;
+	if ((ctx->errs = calloc(1, sizeof(*ctx->errs))) != NULL &&
+	    asprintf(&ctx->errs[0].text, "%s: %s", ctx->path, why) != -1)
+		ctx->nerrs = 1;
 }
 
-int
-config_load(const char *path, struct config **out, char *err, size_t errlen)
+/* By line (stable), one a line, as many whole lines as err holds. */
+static void
+config_errors_write(struct config_ctx *ctx, char *err, size_t errlen)
+{
+	struct config_error	 e;
+	size_t			 i, j, n = 0;
+
+	if (errlen == 0)
+		return;
+	err[0] = '\0';
+	for (i = 1; i < ctx->nerrs; i++) {
+		e = ctx->errs[i];
+		for (j = i; j > 0 && ctx->errs[j - 1].line > e.line; j--)
+			ctx->errs[j] = ctx->errs[j - 1];
+		ctx->errs[j] = e;
+	}
+	for (i = 0; i < ctx->nerrs; i++) {
+		if (i > 0 && n + strlen(ctx->errs[i].text) + 64 > errlen)
+			break;
+		n += (size_t)snprintf(err + n, errlen - n, "%s%s",
+		    i > 0 ? "\n" : "", ctx->errs[i].text);
+		if (n >= errlen)
+			return;
+	}
+	if (i < ctx->total)
+		snprintf(err + n, errlen - n, "%s%s: %zu more error(s)",
+		    n > 0 ? "\n" : "", ctx->path, ctx->total - i);
+}
+
+static void
+config_ctx_clear(struct config_ctx *ctx)
+{
+	size_t	i;
+
+	for (i = 0; i < ctx->nerrs; i++)
+		free(ctx->errs[i].text);
+	free(ctx->errs);
+	if (ctx->buf != NULL)
+		OPENSSL_cleanse(ctx->buf, ctx->len);
+	free(ctx->buf);
+	free(ctx->dir);
+	free(ctx->sink_off);
+	config_free(ctx->cf);
+}
+
+/* The region, where [aws] region leaves it unset (config_region.c). */
+static void
+config_region(struct config_ctx *ctx)
+{
+	char	why[512];
+	int	r;
+
+	if (ctx->region_line != 0) {
+		free(ctx->cf->aws_region_from);
+		if (asprintf(&ctx->cf->aws_region_from, "%s:%u", ctx->path,
+		    ctx->region_line) == -1) {
+			ctx->cf->aws_region_from = NULL;
+			config_nomem(ctx);
+		}
+		return;
+	}
+	if ((r = config_region_resolve(ctx->cf, why, sizeof why)) != 0)
+		config_fail_at(ctx, 0, r, "%s", why);
+}
+
+static int
+config_read(const char *path, struct config **out, int keep, char *err,
+    size_t errlen)
 {
 	struct config_ctx	ctx;
 	int			r;
@@ -1170,10 +1304,6 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
 	*out = NULL;
 	memset(&ctx, 0, sizeof ctx);
 	ctx.path = path;
-	ctx.err = err;
-	ctx.errlen = errlen;
-	if (errlen > 0)
-		err[0] = '\0';
 	if ((ctx.cf = config_default()) == NULL ||
 	    (ctx.cf->path = strdup(path)) == NULL ||
 	    (ctx.dir = config_dir(path)) == NULL)
@@ -1181,20 +1311,33 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
 	else if ((r = config_read_file(path, CONFIG_MAX_SIZE, &ctx.buf,
 	    &ctx.len)) != 0)
 		config_file_fail(&ctx, r);
-	else
+	else {
 		config_finish(&ctx, ini_parse_stream(config_reader, &ctx,
 		    config_handler, &ctx));
-	if (ctx.rc == 0) {
+		if (ctx.rc != DW_ENOMEM)
+			config_region(&ctx);
+	}
+	if (ctx.rc == 0 || (keep && ctx.rc == DW_EPARSE)) {
 		*out = ctx.cf;
 		ctx.cf = NULL;
 	}
-	if (ctx.buf != NULL)
-		OPENSSL_cleanse(ctx.buf, ctx.len);
-	free(ctx.buf);
-	free(ctx.dir);
-	free(ctx.sink_off);
-	config_free(ctx.cf);
-	return ctx.rc;
+	config_errors_write(&ctx, err, errlen);
+	r = ctx.rc;
+	config_ctx_clear(&ctx);
+	return r;
+}
+
+int
+config_load(const char *path, struct config **out, char *err, size_t errlen)
+{
+	return config_read(path, out, 0, err, errlen);
+}
+
+int
+config_load_all(const char *path, struct config **out, char *err,
+    size_t errlen)
+{
+	return config_read(path, out, 1, err, errlen);
 }
 
 void
@@ -1215,6 +1358,7 @@ config_free(struct config *cf)
 	free(cf->baseline_path);
 	free(cf->aws_profile);
 	free(cf->aws_region);
+	free(cf->aws_region_from);
 	free(cf->aws_endpoint_url);
 	free(cf->aws_ca_bundle);
 	free(cf->aws_credentials_file);

@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="build-essential autoconf automake pkg-config
 libevent-dev libcurl4-openssl-dev libssl-dev libjson-c-dev libsystemd-dev
-libxml2-dev libinih-dev libcsv-dev
+libxml2-dev libinih-dev libcsv-dev libyajl-dev
 python3 python3-botocore awscli openssl ca-certificates
 valgrind systemd groff-base man-db"
 

@@ -5,18 +5,24 @@
  * and frees its own section (check.h), so this module holds no family's
  * fields.  Every section is optional and a missing one is not checked.
  *
- * Errors: "PATH:LINE:COLUMN: json-c's message" for syntax, and
- * "PATH: json.path: what was expected" for content, e.g.
- * "baseline.json: cloudtrail.trails[0].home_region: expected a string
- * like \"eu-west-1\"".  Keys starting with "_", and "$schema", are
- * comments; any other unknown key is an error.
+ * Errors: every one in the file, one a line, in file order, each
+ * "PATH:LINE:COLUMN: message" for syntax and "PATH:LINE:COLUMN:
+ * json.path: what was expected" for content, e.g. "baseline.json:7:22:
+ * cloudtrail.trails[0].home_region: expected a string like
+ * \"eu-west-1\"".  A repeated key is an error.  Keys starting with "_",
+ * and "$schema", are comments; any other unknown key is an error.
  */
 #ifndef DRIFTWATCH_BASELINE_H
 #define DRIFTWATCH_BASELINE_H
 
 #include <stddef.h>
 
+/* Under configure's --sysconfdir, like the config (config.h). */
+#ifdef SYSCONFDIR
+#define BASELINE_DEFAULT_PATH	SYSCONFDIR "/driftwatch/baseline.json"
+#else
 #define BASELINE_DEFAULT_PATH	"/etc/driftwatch/baseline.json"
+#endif
 #define BASELINE_MAX_SIZE	(1024 * 1024)
 
 struct json_object;
@@ -66,7 +72,9 @@ struct baseline_field {
 	int		 required;
 };
 
-/* DW_EPARSE with "PATH: json.path: <message>". */
+/* Notes "PATH:LINE:COLUMN: json.path: <message>" (the position of the
+ * value at the path) and returns DW_EPARSE; parsing goes on with the
+ * next key, so a parser may return it at once. */
 int	baseline_fail(struct baseline_ctx *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Appends to the JSON path (".name", "[3]"); baseline_pop() goes back

@@ -3,11 +3,16 @@
  * Strict: an unknown section or key, a repeated key or a bad value is an
  * error "PATH:LINE: message" naming the key, never its value.
  *
+ * Every error is reported, one a line ("PATH:LINE: message"), not just
+ * the first.
+ *
  * Sink URLs and secrets (from url, url_file, secret, secret_file) live
  * only here, in memory, and are wiped by config_free().  Environment
  * overrides that the AWS SDKs give precedence (AWS_PROFILE when profile
  * is unset, AWS_ENDPOINT_URL, AWS_CA_BUNDLE) are applied by the modules
- * that use them; only $STATE_DIRECTORY is applied here, to the default.
+ * that use them; applied here are $STATE_DIRECTORY, to the default, and
+ * the region when [aws] region is unset: AWS_REGION, AWS_DEFAULT_REGION,
+ * then the profile's region in the shared config file, then us-east-1.
  */
 #ifndef DRIFTWATCH_CONFIG_H
 #define DRIFTWATCH_CONFIG_H
@@ -17,7 +22,12 @@
 #include "driftwatch/alert.h"
 #include "driftwatch/sink.h"
 
+/* Under configure's --sysconfdir (/etc/driftwatch for --sysconfdir=/etc). */
+#ifdef SYSCONFDIR
+#define CONFIG_DEFAULT_PATH	SYSCONFDIR "/driftwatch/driftwatchd.conf"
+#else
 #define CONFIG_DEFAULT_PATH	"/etc/driftwatch/driftwatchd.conf"
+#endif
 
 struct config_sink {
 	char		*name;		/* [sink NAME] */
@@ -47,6 +57,8 @@ struct config {
 	/* NULL when unset. */
 	char		*aws_profile;
 	char		*aws_region;	/* never NULL */
+	/* Where aws_region came from: "FILE:LINE", "AWS_REGION", ... */
+	char		*aws_region_from;
 	char		*aws_endpoint_url;
 	char		*aws_ca_bundle;
 	char		*aws_credentials_file;
@@ -54,6 +66,9 @@ struct config {
 	/* Empty: us-east-1 plus each baseline trail's home region. */
 	char		**event_regions;
 	size_t		 nevent_regions;
+	/* event_regions = all: those, plus every region enabled for the
+	 * account (Account ListRegions). */
+	int		 event_regions_all;
 
 	/* Enabled sinks only, in file order; may be none. */
 	struct config_sink *sinks;
@@ -69,6 +84,18 @@ struct config	*config_default(void);
  */
 int		 config_load(const char *path, struct config **out, char *err,
 		    size_t errlen);
+/* As config_load(), but after DW_EPARSE *out is set too, to what could
+ * be read, so that validate goes on to the baseline it names. */
+int		 config_load_all(const char *path, struct config **out,
+		    char *err, size_t errlen);
 void		 config_free(struct config *);
+
+/*
+ * cf->aws_region and aws_region_from from the environment or the
+ * profile (config_region.c), [aws] region being unset: 0, or DW_EPARSE
+ * (a value that is not a region, named in why) or DW_ENOMEM.
+ */
+int		 config_region_resolve(struct config *cf, char *why,
+		    size_t whylen);
 
 #endif

@@ -20,7 +20,7 @@
 #include "srcpath.h"
 #include "tap.h"
 
-static char	err[512];
+static char	err[4096];
 
 static const char example[] =
     "{\n"
@@ -50,7 +50,27 @@ parse(const char *json, struct baseline **b)
 	return baseline_parse("b.json", json, strlen(json), b, err, sizeof err);
 }
 
-/* Expects json to fail with exactly want. */
+/*
+ * err without the ":LINE:COLUMN" after "b.json" of its first line, for
+ * the wants that name only the JSON path (test_positions checks those).
+ */
+static const char *
+unpositioned(const char *want)
+{
+	static char	 buf[sizeof err];
+	const char	*p;
+	size_t		 n;
+
+	if (strncmp(want, "b.json: ", 8) != 0 || strncmp(err, "b.json:", 7) != 0)
+		return err;
+	p = err + 7;
+	n = strspn(p, "0123456789:");
+	snprintf(buf, sizeof buf, "b.json: %s", p + n + (p[n] == ' '));
+	return buf;
+}
+
+/* Expects json to fail with exactly want (its position aside, when want
+ * has none). */
 static void
 bad(const char *json, const char *want, const char *what)
 {
@@ -59,7 +79,7 @@ bad(const char *json, const char *want, const char *what)
 
 	rc = parse(json, &b);
 	ok(rc == DW_EPARSE && b == NULL, "%s: rejected", what);
-	IS_STR(err, want, "%s: message", what);
+	IS_STR(unpositioned(want), want, "%s: message", what);
 	baseline_free(b);
 }
 
@@ -206,23 +226,82 @@ static void
 test_syntax(void)
 {
 	bad("{\n  \"version\": 1,\n  \"root\": {} \"iam\": {}\n}\n",
-	    "b.json:3:14: object value separator ',' expected",
+	    "b.json:3:14: expected ',' or '}' after a member",
 	    "missing comma on line 3");
 	bad("{\n  \"version\": 1,\n  \"root\": {\"mfa\": tr",
-	    "b.json:3:21: unexpected end of data", "truncated file");
-	bad("{\"version\": 1}\n\n  }\n", "b.json:3:3: unexpected character",
+	    "b.json:3:19: unexpected end of file inside a value", "truncated file");
+	bad("{\"version\": 1}\n\n  }\n", "b.json:3:3: unexpected text after "
+	    "the end of the top-level object",
 	    "trailing garbage");
 	bad("{\"version\": 1} {\"version\": 1}",
-	    "b.json:1:16: unexpected character", "a second object");
-	bad("{\"version\": 1,}", "b.json:1:15: unexpected character",
+	    "b.json:1:16: unexpected text after the end of the top-level object",
+	    "a second object");
+	bad("{\"version\": 1,}", "b.json:1:15: expected a key in double quotes, "
+	    "or '}'",
 	    "trailing comma");
-	bad("{\n\t\"a\": \"\xff\"\n}", "b.json:2:8: invalid utf-8 string",
+	bad("{\n\t\"a\": \"\xff\"\n}", "b.json:2:8: invalid UTF-8 in a string; the file "
+	    "must be UTF-8",
 	    "invalid UTF-8");
 	bad("", "b.json: empty file; expected a JSON object", "empty file");
 	bad(" \n\t\n", "b.json: empty file; expected a JSON object",
 	    "blank file");
 	bad("\n  [1, 2]", "b.json:2:3: expected a JSON object", "an array");
 	bad("null", "b.json:1:1: expected a JSON object", "null");
+}
+
+/* Every error, each at its line and column, in file order. */
+static void
+test_positions(void)
+{
+	struct baseline	*b = NULL;
+	char		 small[160];
+	const char	*many =
+	    "{\n"
+	    "  \"version\": 1,\n"
+	    "  \"root\": {\"mfa\": true, \"mfa\": false},\n"
+	    "  \"cloudtrail\": {\"trails\": [], \"bogus\": 1},\n"
+	    "  \"iam\": {\"user_mfa\": \"yes\"},\n"
+	    "  \"cloudtrail\": {}\n"
+	    "}\n";
+
+	bad(many,
+	    "b.json:3:25: root.mfa: duplicate key (first on line 3, column "
+	    "12); a repeated key would silently replace the first\n"
+	    "b.json:4:32: cloudtrail.bogus: unknown key (known here: "
+	    "trails; keys starting with \"_\" are comments)\n"
+	    "b.json:5:23: iam.user_mfa: expected true or false\n"
+	    "b.json:6:3: cloudtrail: duplicate key (first on line 4, "
+	    "column 3); a repeated key would silently replace the first",
+	    "four errors, all reported");
+	bad("{\"version\": 1, \"root\": {\"mfa\": true},\n"
+	    " \"root\": {\"mfa\": false}}",
+	    "b.json:2:2: root: duplicate key (first on line 1, column 16); "
+	    "a repeated key would silently replace the first",
+	    "a second section");
+	bad("{\"version\": 1,\n  \"cloudtrail\": {\"trails\": [\n"
+	    "    {\"name\": \"a\", \"home_region\": \"nowhere\"},\n"
+	    "    {\"name\": \"\", \"home_region\": \"eu-west-1\"}]}}",
+	    "b.json:3:34: cloudtrail.trails[0].home_region: expected a "
+	    "string like \"eu-west-1\"\n"
+	    "b.json:4:14: cloudtrail.trails[1].name: expected a non-empty "
+	    "string", "an error in each trail");
+	ok(baseline_parse("b.json", many, strlen(many), &b, small,
+	    sizeof small) == DW_EPARSE, "a short buffer");
+	ok(strstr(small, "b.json:3:25: root.mfa: duplicate key") == small &&
+	    strstr(small, "\nb.json: 3 more error(s)") != NULL,
+	    "a short buffer holds whole lines and counts the rest");
+	diag("%s", small);
+	bad("{\"version\": 12345678901234567890}",
+	    "b.json:1:13: version: number out of range (expected an "
+	    "integer of at most 19 digits, or a finite number)", "huge integer");
+	bad("{\"version\": 1e400}",
+	    "b.json:1:13: version: number out of range (expected an "
+	    "integer of at most 19 digits, or a finite number)", "huge double");
+	bad("{'version': 1}", "b.json:1:2: expected a JSON value: a string in "
+	    "double quotes, number, true, false, null, object or array",
+	    "a single-quoted key (json-c's strict mode took it)");
+	bad("\xEF\xBB\xBF{\"version\": 1}", "b.json:1:1: byte order mark; "
+	    "save the file as UTF-8 without one", "a byte order mark");
 }
 
 static void
@@ -233,7 +312,8 @@ test_nul(void)
 
 	ok(baseline_parse("b.json", buf, sizeof buf - 1, &b, err,
 	    sizeof err) == DW_EPARSE && b == NULL, "NUL byte rejected");
-	IS_STR(err, "b.json:2:3: NUL byte", "NUL byte position");
+	IS_STR(err, "b.json:2:3: NUL byte; the file must be UTF-8 text",
+	    "NUL byte position");
 }
 
 static void
@@ -472,6 +552,7 @@ main(void)
 	test_example();
 	test_minimal();
 	test_syntax();
+	test_positions();
 	test_nul();
 	test_semantic();
 	test_contacts();

@@ -17,7 +17,7 @@
 
 static char	tmpdir[1024];
 static char	conf[PATH_MAX];
-static char	err[512];
+static char	err[4096];
 
 static void
 write_file(const char *path, const char *content)
@@ -84,8 +84,11 @@ test_defaults(void)
 	cf = config_default();
 	ok(cf != NULL, "config_default");
 	IS_STR(cf->state_dir, "/var/lib/driftwatch", "default state_dir");
-	IS_STR(cf->baseline_path, "/etc/driftwatch/baseline.json",
-	    "default baseline");
+	/* configure's --sysconfdir, not a fixed /etc */
+	IS_STR(cf->baseline_path, SYSCONFDIR "/driftwatch/baseline.json",
+	    "default baseline, under configure's sysconfdir");
+	IS_STR(CONFIG_DEFAULT_PATH, SYSCONFDIR "/driftwatch/driftwatchd.conf",
+	    "default config, under configure's sysconfdir");
 	is_int(cf->poll_interval, 300, "poll_interval 5m");
 	is_int(cf->event_poll_interval, 60, "event_poll_interval 1m");
 	is_int(cf->event_overlap, 900, "event_overlap 15m");
@@ -352,6 +355,112 @@ test_errors(void)
 	    "empty baseline path");
 }
 
+/* Every error in one run, in line order, one a line. */
+static void
+test_all_errors(void)
+{
+	struct config	*cf;
+	char		 want[PATH_MAX * 10];
+	int		 rc;
+
+	cf = load("[daemon]\n"			/* 1 */
+	    "poll_interval = soon\n"		/* 2 */
+	    "nonsense\n"			/* 3 */
+	    "[aws]\n"				/* 4 */
+	    "region = mars-1\n"		/* 5 */
+	    "[bogus]\n"				/* 6 */
+	    "whatever = 1\n"			/* 7: skipped */
+	    "[daemon]\n"			/* 8 */
+	    "log_level = loud\n"		/* 9: skipped */
+	    "[sink a.b]\n"			/* 10 */
+	    "type = webhook\n"			/* 11: skipped */
+	    "[sink ok]\n"			/* 12 */
+	    "type = carrier-pigeon\n"		/* 13 */
+	    "colour = blue\n", &rc);		/* 14 */
+	ok(cf == NULL && rc == DW_EPARSE, "a file of many errors: rejected");
+	snprintf(want, sizeof want,
+	    "%s:2: poll_interval: expected a duration from 1s to 1d, like "
+	    "\"30s\", \"5m\", \"2h\" or \"1d\"\n"
+	    "%s:3: syntax error: expected \"[section]\", \"key = value\" or "
+	    "a comment\n"
+	    "%s:5: region: expected a region name like \"us-east-1\"\n"
+	    "%s:6: unknown section [bogus]; expected [daemon], [aws] or "
+	    "[sink NAME] (its keys are not read)\n"
+	    "%s:8: section [daemon] repeated (first on line 1): merge the "
+	    "two (its keys are not read)\n"
+	    "%s:10: expected [sink NAME], NAME being 1 to 64 of A-Z a-z 0-9 "
+	    "_ - (its keys are not read)\n"
+	    "%s:13: type: expected webhook, slack or sns\n"
+	    "%s:14: unknown key \"colour\" in [sink]",
+	    conf, conf, conf, conf, conf, conf, conf, conf);
+	IS_STR(err, want, "every error, each on its line, in order");
+	config_free(cf);
+
+	cf = NULL;
+	write_file(conf, "[daemon]\nbaseline = b.json\npoll_interval = x\n");
+	rc = config_load_all(conf, &cf, err, sizeof err);
+	ok(rc == DW_EPARSE && cf != NULL && cf->baseline_path != NULL &&
+	    strstr(cf->baseline_path, "/b.json") != NULL,
+	    "config_load_all: what could be read, for validate");
+	config_free(cf);
+}
+
+/* [aws] region, else AWS_REGION, AWS_DEFAULT_REGION, the profile's. */
+static void
+test_region(void)
+{
+	struct config	*cf;
+	char		 want[PATH_MAX + 64];
+	int		 rc;
+
+	write_file(tmp("aws-config"), "[default]\nregion = ap-south-1\n"
+	    "[profile ops]\nregion = ca-central-1\n");
+	setenv("AWS_CONFIG_FILE", tmp("aws-config"), 1);
+	setenv("AWS_REGION", "eu-north-1", 1);
+	setenv("AWS_DEFAULT_REGION", "eu-west-3", 1);
+	cf = load("[aws]\nregion = eu-west-1\n", NULL);
+	if (cf != NULL)
+		IS_STR(cf->aws_region, "eu-west-1", "[aws] region first");
+	config_free(cf);
+	cf = load("[daemon]\n", NULL);
+	if (ok(cf != NULL, "no [aws] region")) {
+		IS_STR(cf->aws_region, "eu-north-1", "then AWS_REGION");
+		IS_STR(cf->aws_region_from, "AWS_REGION", "named as its source");
+	}
+	config_free(cf);
+	unsetenv("AWS_REGION");
+	cf = load("[daemon]\n", NULL);
+	if (cf != NULL)
+		IS_STR(cf->aws_region, "eu-west-3", "then AWS_DEFAULT_REGION");
+	config_free(cf);
+	unsetenv("AWS_DEFAULT_REGION");
+	cf = load("[daemon]\n", NULL);
+	if (cf != NULL)
+		IS_STR(cf->aws_region, "ap-south-1", "then the default profile's");
+	config_free(cf);
+	cf = load("[aws]\nprofile = ops\n", NULL);
+	if (cf != NULL) {
+		IS_STR(cf->aws_region, "ca-central-1", "the named profile's");
+		snprintf(want, sizeof want, "profile ops in %s",
+		    tmp("aws-config"));
+		IS_STR(cf->aws_region_from, want, "named as its source");
+	}
+	config_free(cf);
+	setenv("AWS_REGION", "Mars", 1);
+	cf = load("[daemon]\n", &rc);
+	ok(cf == NULL && rc == DW_EPARSE && strstr(err, "AWS_REGION in the "
+	    "environment: expected a region name") != NULL,
+	    "a bad AWS_REGION is an error, not skipped");
+	config_free(cf);
+	unsetenv("AWS_REGION");
+	unsetenv("AWS_CONFIG_FILE");
+	unlink(tmp("aws-config"));
+	cf = load("[daemon]\n", NULL);
+	if (cf != NULL)
+		IS_STR(cf->aws_region, "us-east-1", "else us-east-1");
+	config_free(cf);
+}
+
 static void
 test_secret_files(void)
 {
@@ -425,12 +534,20 @@ main(void)
 		return 1;
 	}
 	snprintf(conf, sizeof conf, "%s/driftwatchd.conf", tmpdir);
+	/* the region comes from these when the file has none */
+	unsetenv("AWS_REGION");
+	unsetenv("AWS_DEFAULT_REGION");
+	unsetenv("AWS_PROFILE");
+	unsetenv("AWS_CONFIG_FILE");
+	setenv("HOME", tmpdir, 1);
 	test_defaults();
 	test_state_directory();
 	test_full();
 	test_files();
 	test_relative_path();
 	test_errors();
+	test_all_errors();
+	test_region();
 	test_secret_files();
 	test_limits();
 	test_example();
