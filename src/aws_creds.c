@@ -965,19 +965,39 @@ creds_walk_role(struct creds_walk *w, const struct creds_set *s,
 	return 0;
 }
 
+/* A file named in an error, saying so when it does not exist: the
+ * usual reason a newcomer's profile "is not found". */
+static const char *
+creds_path_shown(const char *path, char *buf, size_t len)
+{
+	if (path == NULL)
+		return "(none)";
+	if (access(path, F_OK) == -1 && errno == ENOENT)
+		snprintf(buf, len, "%s (no such file)", path);
+	else
+		snprintf(buf, len, "%s", path);
+	return buf;
+}
+
 static int
 creds_walk_missing(const struct creds_walk *w, const char *profile,
     const char *parent, char *err, size_t errlen)
 {
 	const struct creds_paths	*paths = w->paths;
-	const char			*a = paths->credentials;
-	const char			*b = paths->config;
+	char				 abuf[512], bbuf[512];
+	const char			*a, *b;
+
+	a = paths->credentials == NULL ? NULL :
+	    creds_path_shown(paths->credentials, abuf, sizeof abuf);
+	b = paths->config == NULL ? NULL :
+	    creds_path_shown(paths->config, bbuf, sizeof bbuf);
 
 	if (parent != NULL)
 		creds_err(err, errlen, "profile %s: its source_profile %s is "
 		    "not in %s%s%s", parent, profile, w->cred_path ?
-		    w->cred_path : "(none)", w->conf_path ? " or " : "",
-		    w->conf_path ? w->conf_path : "");
+		    creds_path_shown(w->cred_path, abuf, sizeof abuf) :
+		    "(none)", w->conf_path ? " or " : "", w->conf_path ?
+		    creds_path_shown(w->conf_path, bbuf, sizeof bbuf) : "");
 	else if (w->label != NULL)
 		creds_err(err, errlen, "%s: no profile %s", w->cred_path,
 		    profile);

@@ -295,8 +295,25 @@ static void
 test_errors(void)
 {
 	struct aws_creds	*c = NULL;
+	char			 want[600];
 	char			*big;
 	FILE			*f;
+
+	/* a newcomer's first error: the file that is not there is named */
+	env_reset();
+	is_int(resolve("ops", "no-credentials", "no-config", &c), DW_ECREDS,
+	    "a named profile, no files: an error");
+	snprintf(want, sizeof want, "profile ops not found in %s (no such "
+	    "file) or %s (no such file)", path_of("no-credentials"),
+	    path_of("no-config"));
+	IS_STR(err, want, "the missing files are named as missing");
+	put("credentials", "[other]\n");
+	is_int(resolve(NULL, "credentials", "no-config", &c), DW_ECREDS,
+	    "no default profile: no credentials");
+	snprintf(want, sizeof want, "no credentials in the environment and "
+	    "no profile default in %s or %s (no such file)",
+	    path_of("credentials"), path_of("no-config"));
+	IS_STR(err, want, "a file that exists is not said to be missing");
 
 	env_reset();
 	put("credentials", "[ops]\naws_access_key_id = " AKID "\n"
