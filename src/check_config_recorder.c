@@ -180,8 +180,9 @@ check_cfg_rec_judge(struct check_cfg_rec_region *g)
 	check_cfg_rec_expected(r->want, g->region, expected, sizeof(expected));
 	check_cfg_rec_diff(r->want, g->region, &g->seen, actual,
 	    sizeof(actual));
-	snprintf(title, sizeof(title), "AWS Config in %s is not recording "
-	    "as the baseline says", g->region);
+	snprintf(title, sizeof(title), "AWS Config in %s %s", g->region,
+	    actual[0] != '\0' ? "is not recording as the baseline says" :
+	    "records as the baseline says");
 	memset(&obs, 0, sizeof(obs));
 	obs.check = CHECK_ID;
 	obs.resource = check_config_resource(r->nregions, g->region, NULL);

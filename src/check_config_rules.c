@@ -206,8 +206,12 @@ check_cfg_rules_judge(struct check_cfg_rules_region *g,
 		if (j == a->nrules)
 			check_cfg_list_add(missing, sizeof(missing), w->ids[i]);
 	}
-	snprintf(title, sizeof(title), "AWS Config managed rules missing in "
-	    "%s: %s", g->region, missing);
+	if (missing[0] != '\0')
+		snprintf(title, sizeof(title), "AWS Config managed rules "
+		    "missing in %s: %s", g->region, missing);
+	else
+		snprintf(title, sizeof(title), "AWS Config has the baseline's "
+		    "managed rules in %s", g->region);
 	snprintf(actual, sizeof(actual), "missing %s", missing);
 	memset(&obs, 0, sizeof(obs));
 	obs.check = CHECK_RULES;
