@@ -1,7 +1,6 @@
 /*
  * The one-shot modes: `check` runs one pass of the state checks on its
- * own loop and prints what it saw; `validate` loads the files and says
- * where they are wrong.
+ * own loop and prints what it saw; `validate` is report_validate.c.
  */
 #include <sys/ioctl.h>
 
@@ -179,23 +178,4 @@ report_check(const char *path, int json)
 	config_free(cfg);
 	baseline_free(bl);
 	return code;
-}
-
-int
-report_validate(const char *path)
-{
-	struct config	*cfg;
-	struct baseline	*bl;
-	char		 err[1024];
-
-	if (daemon_load_files(path, &cfg, &bl, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return EXIT_CONFIG;
-	}
-	daemon_check_sinks(cfg);
-	printf("%s: ok (%zu sink(s))\n%s: ok (%zu trail(s))\n", cfg->path,
-	    cfg->nsinks, bl->path, check_cloudtrail_ntrails(bl));
-	config_free(cfg);
-	baseline_free(bl);
-	return 0;
 }
