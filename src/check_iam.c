@@ -10,7 +10,10 @@
 
 static const struct check_part *const check_iam_parts[] = {
 	&check_iam_mfa_part,
+	&check_iam_unused_part,
 	&check_iam_users_part,
+	&check_iam_alias_part,
+	&check_iam_password_part,
 };
 
 static const struct check_part_set check_iam_set = {

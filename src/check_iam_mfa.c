@@ -1,6 +1,11 @@
 /*
- * iam.user_mfa, a part of the iam family (check_iam.c): every IAM user (but the baseline's exempt ones) has an
- * MFA device.  ListUsers, then ListMFADevices per user, a few at a time.
+ * iam.user_mfa, a part of the iam family (check_iam.c): every IAM user
+ * with a console password (but the baseline's exempt ones) has an MFA
+ * device.  ListUsers and the credential report (password_enabled), then
+ * ListMFADevices, live, for each user with a password, a few at a time.
+ * A user the report does not list yet (created since) is checked as if
+ * it had a password; when the report cannot be read, a user without MFA
+ * is unknown, not drift.
  * Baseline: "iam": { "user_mfa": true, "mfa_exempt_users": ["ci-bot"] }.
  */
 #include <stddef.h>
@@ -14,6 +19,7 @@
 #include "driftwatch/baseline.h"
 #include "driftwatch/check.h"
 #include "driftwatch/check_parts.h"
+#include "driftwatch/credreport.h"
 #include "check_iam.h"
 #include "driftwatch/error.h"
 #include "driftwatch/xmalloc.h"
@@ -41,6 +47,11 @@ struct check_iam_run {
 	struct check_pass	*pass;
 	const struct check_iam_section	*want;
 	struct aws_pager	*list;
+	struct credreport_wait	*crwait;
+	int			 waiting;	/* ListUsers, the report */
+	char			**nopw;		/* report: no console password */
+	size_t			 nnopw;
+	char			*cr_error;	/* the report could not be read */
 	char			**users;
 	size_t			 nusers;
 	size_t			 next;
@@ -56,6 +67,11 @@ check_iam_run_free(struct check_run *run)
 	size_t		 i;
 
 	aws_pager_cancel(r->list);
+	credreport_cancel(r->crwait);
+	for (i = 0; i < r->nnopw; i++)
+		free(r->nopw[i]);
+	free(r->nopw);
+	free(r->cr_error);
 	for (i = 0; i < IAM_PARALLEL; i++)
 		aws_pager_cancel(r->slots[i].pager);
 	for (i = 0; i < r->nusers; i++)
@@ -99,7 +115,11 @@ check_iam_mfa_cb(const struct aws_result *res, const struct iam_mfas *m,
 	r->in_flight--;
 	if (res->result != 0)
 		check_iam_fail(r, aws_result_describe(res));
-	else {
+	else if (m->n == 0 && r->cr_error != NULL) {
+		snprintf(title, sizeof(title), "%s: cannot tell whether %s, "
+		    "without MFA, has a console password", r->cr_error, user);
+		check_iam_fail(r, title);
+	} else {
 		snprintf(title, sizeof(title), "IAM user %s has no MFA device",
 		    user);
 		memset(&obs, 0, sizeof(obs));
@@ -149,6 +169,79 @@ check_iam_keep_users(struct check_iam_run *r, const struct iam_users *u)
 			r->users[r->nusers++] = xstrdup(u->v[i].name);
 }
 
+static int
+check_iam_has_no_password(const struct check_iam_run *r, const char *user)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nnopw; i++)
+		if (strcmp(r->nopw[i], user) == 0)
+			return 1;
+	return 0;
+}
+
+/* A user without a console password needs no MFA: ok, not looked up. */
+static void
+check_iam_no_password(struct check_iam_run *r, const char *user)
+{
+	struct finding_obs	obs;
+	char			title[200];
+
+	snprintf(title, sizeof(title), "IAM user %s has no MFA device", user);
+	memset(&obs, 0, sizeof(obs));
+	obs.check = CHECK_ID;
+	obs.resource = user;
+	obs.severity = SEV_HIGH;
+	obs.state = FINDING_OK;
+	obs.title = title;
+	obs.expected = "an MFA device";
+	obs.actual = "no console password";
+	check_observe(r->pass, &obs);
+}
+
+/* Both ListUsers and the report are in: look up who needs MFA. */
+static void
+check_iam_both(struct check_iam_run *r)
+{
+	size_t	i, n = 0;
+
+	if (--r->waiting > 0)
+		return;
+	for (i = 0; i < r->nusers; i++) {
+		if (check_iam_has_no_password(r, r->users[i])) {
+			check_iam_no_password(r, r->users[i]);
+			free(r->users[i]);
+		} else
+			r->users[n++] = r->users[i];
+	}
+	r->nusers = n;
+	check_iam_fill(r);
+}
+
+static void
+check_iam_report_cb(const struct credreport_data *d, const char *error,
+    void *arg)
+{
+	struct check_iam_run		*r = arg;
+	const struct credreport_row	*row;
+	size_t				 i;
+	int				 on;
+
+	r->crwait = NULL;
+	if (error != NULL)
+		xasprintf(&r->cr_error, "credential report: %s", error);
+	for (i = 0; d != NULL && (row = credreport_row_at(d, i)) != NULL;
+	    i++) {
+		if (credreport_bool(credreport_value(d, row,
+		    "password_enabled"), &on) != CREDREPORT_VALUE || on)
+			continue;
+		r->nopw = xreallocarray(r->nopw, r->nnopw + 1,
+		    sizeof(*r->nopw));
+		r->nopw[r->nnopw++] = xstrdup(credreport_user(d, row));
+	}
+	check_iam_both(r);
+}
+
 static void
 check_iam_users_cb(const struct aws_result *res, const struct iam_users *u,
     void *arg)
@@ -161,7 +254,7 @@ check_iam_users_cb(const struct aws_result *res, const struct iam_users *u,
 		return;
 	}
 	check_iam_keep_users(r, u);
-	check_iam_fill(r);
+	check_iam_both(r);
 }
 
 static struct check_run *
@@ -178,8 +271,13 @@ check_iam_start(struct check_pass *p, const void *part)
 	r->want = sec;
 	check_begin(p, CHECK_ID);
 	if ((r->list = aws_iam_list_users(check_pass_aws(p), check_iam_users_cb,
-	    r)) == NULL)
+	    r)) == NULL) {
 		check_end(p, CHECK_ID, 0, "cannot start the IAM call");
+		return &r->run;
+	}
+	r->waiting = 2;
+	r->crwait = credreport_get(check_pass_credreport(p), check_pass_aws(p),
+	    check_iam_report_cb, r);
 	return &r->run;
 }
 

@@ -10,6 +10,7 @@
 
 static const struct check_part *const check_root_parts[] = {
 	&check_root_summary_part,
+	&check_root_usage_part,
 };
 
 static const struct check_part_set check_root_set = {

@@ -8,5 +8,7 @@
 
 /* root.mfa, root.access_keys (check_root_summary.c) */
 extern const struct check_part check_root_summary_part;
+/* root.usage (check_root_usage.c) */
+extern const struct check_part check_root_usage_part;
 
 #endif

@@ -424,3 +424,13 @@ credreport_age(const struct credreport_data *d, time_t now, char *buf,
 		snprintf(buf, len, "report generated %ld days ago",
 		    age / 86400);
 }
+
+void
+credreport_fmt_time(time_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(buf, len,
+	    "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "?");
+}

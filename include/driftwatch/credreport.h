@@ -69,6 +69,8 @@ enum credreport_kind	credreport_bool(const char *, int *);
 /* A strict ISO 8601 time, for the baseline too: 0 or DW_EPARSE. */
 int			credreport_parse_time(const char *, time_t *);
 
+/* t as "2026-01-02T03:04:05Z". */
+void	credreport_fmt_time(time_t t, char *, size_t);
 /* "report generated 2h ago" (now by AWS's clock). */
 void	credreport_age(const struct credreport_data *, time_t now, char *,
 	    size_t);

@@ -331,14 +331,25 @@ test_semantic(void)
 	    "b.json: account.id: expected a 12-digit account id string like "
 	    "\"111122223333\"", "account id as a number");
 	bad("{\"version\": 1, \"root\": {\"mfa\": \"yes\"}}",
-	    "b.json: root.mfa: expected true or false", "bool as a string");
+	    "b.json: root.mfa: expected true, false or \"hardware\"",
+	    "bool as a string");
 	bad("{\"version\": 1, \"root\": {\"mfa\": null}}",
-	    "b.json: root.mfa: expected true or false", "null bool");
+	    "b.json: root.mfa: expected true, false or \"hardware\"",
+	    "null bool");
+	bad("{\"version\": 1, \"root\": {\"unused_since\": \"2026-01-01\"}}",
+	    "b.json: root.unused_since: expected an ISO 8601 time like "
+	    "\"2026-01-01T00:00:00Z\"", "unused_since not a time");
+	bad("{\"version\": 1, \"iam\": {\"unused_credentials_days\": 0}}",
+	    "b.json: iam.unused_credentials_days: expected a number of days, "
+	    "1 to 3650", "unused_credentials_days 0");
+	bad("{\"version\": 1, \"iam\": {\"unused_credentials_days\": \"90\"}}",
+	    "b.json: iam.unused_credentials_days: expected a number of days, "
+	    "1 to 3650", "unused_credentials_days as a string");
 	bad("{\"version\": 1, \"root\": true}",
 	    "b.json: root: expected an object", "section not an object");
 	bad("{\"version\": 1, \"iam\": {\"usr_mfa\": true}}",
 	    "b.json: iam.usr_mfa: unknown key (known here: user_mfa, "
-	    "mfa_exempt_users, users, administrators, break_glass_user; "
+	    "mfa_exempt_users, unused_credentials_days, users, administrators, break_glass_user; "
 	    "keys starting with \"_\" are comments)",
 	    "unknown key");
 	bad("{\"version\": 1, \"tax\": {}}",
