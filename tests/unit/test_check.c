@@ -34,13 +34,17 @@ static const char full[] =
     " \"root\": {\"mfa\": true, \"access_keys\": false},"
     " \"iam\": {\"user_mfa\": true},"
     " \"cloudtrail\": {\"trails\": [" TRAIL "]},"
-    " \"contacts\": {\"billing\": " CONTACT ", \"security\": " CONTACT "}}";
+    " \"contacts\": {\"billing\": " CONTACT ", \"security\": " CONTACT "},"
+    " \"config\": {\"regions\": [\"us-east-1\", \"eu-west-1\"],"
+    " \"recorder\": true, \"rules\": [\"IAM_PASSWORD_POLICY\"],"
+    " \"compliance\": true}}";
 
 /* Every check id the full baseline configures, in no particular order. */
 static const char *const full_ids[] = {
 	"account.identity", "root.mfa", "root.access_keys", "iam.user_mfa",
 	"cloudtrail.trail", "cloudtrail.logging", "contacts.billing",
-	"contacts.security", NULL
+	"contacts.security", "config.recorder", "config.rules",
+	"config.compliance", NULL
 };
 
 /* Armed by the child of test_oom: every malloc/calloc/strdup in our own
