@@ -406,17 +406,21 @@ baseline_on_key(void *arg, const unsigned char *s, size_t len)
 {
 	struct baseline_reader	*rd = arg;
 	struct baseline_frame	*f = baseline_top(rd);
-	size_t			 off = baseline_string_start(rd);
+	size_t			 off = baseline_string_start(rd), i;
 
 	rd->last_end = yajl_get_bytes_consumed(rd->h);
 	f->key = xmalloc(len + 1);
 	memcpy(f->key, s, len);
 	f->key[len] = '\0';
+	if (strlen(f->key) != len)	/* named with '?' for each NUL */
+		for (i = 0; i < len; i++)
+			if (f->key[i] == '\0')
+				f->key[i] = '?';
 	baseline_read_where(rd->buf, off, &f->key_line, &f->key_col);
 	rd->plen = f->plen;
 	rd->path[rd->plen] = '\0';
 	baseline_path_key(rd->path, sizeof rd->path, &rd->plen, f->key);
-	if (strlen(f->key) != len) {
+	if (memchr(s, '\0', len) != NULL) {
 		baseline_fail_off(rd, off, "key holds a NUL character "
 		    "(\\u0000)");
 		rd->dup = 1;
@@ -467,6 +471,9 @@ static const struct {
 	{ "invalid character inside string.", "invalid character in a "
 	    "string: control characters must be escaped (\\t, \\n, "
 	    "\\u0001) and \\u takes four hex digits" },
+	{ "inside a string, '\\' occurs before a character which it may "
+	    "not.", "invalid escape in a string: expected one of \\\" \\\\ "
+	    "\\/ \\b \\f \\n \\r \\t \\uXXXX" },
 };
 
 static size_t
@@ -504,6 +511,20 @@ baseline_bad_utf8(const struct baseline_reader *rd, size_t i)
 	return i;
 }
 
+/* The backslash of the first escape that JSON does not have. */
+static size_t
+baseline_bad_escape(const struct baseline_reader *rd, size_t i, size_t end)
+{
+	for (; i + 1 < rd->len && i < end; i++) {
+		if (rd->buf[i] != '\\')
+			continue;
+		if (strchr("\"\\/bfnrtu", rd->buf[i + 1]) == NULL)
+			return i;
+		i++;
+	}
+	return end;
+}
+
 static size_t
 baseline_error_off(const struct baseline_reader *rd, const char *raw,
     size_t off)
@@ -518,6 +539,8 @@ baseline_error_off(const struct baseline_reader *rd, const char *raw,
 	}
 	if (strstr(raw, "inside string") != NULL)
 		return off;
+	if (strstr(raw, "occurs before a character") != NULL)
+		return baseline_bad_escape(rd, rd->last_end, off);
 	t0 = baseline_skip_blank(rd, rd->last_end);
 	if (t0 < rd->len && (rd->buf[t0] == ',' || rd->buf[t0] == ':')) {
 		t1 = baseline_skip_blank(rd, t0 + 1);

@@ -87,6 +87,7 @@ struct config_ctx {
 	size_t			 nerrs, total;
 	int			 rc;		/* the first error's code */
 	unsigned		 region_line;	/* [aws] region, or 0 */
+	int			 refused;	/* a line of this section */
 };
 
 static const char *config_section_names[SEC_MAX] = {
@@ -942,7 +943,9 @@ config_sink_typed(struct config_ctx *ctx, const struct sink_ops *ops)
 	for (i = 0; i < s->nopts; i++)
 		if (config_sink_foreign(ctx, ops, s->opts[i].key) != 0)
 			r = -1;
-	for (i = 0; ops->required != NULL && ops->required[i] != NULL; i++) {
+	/* a line it could not read may have held the key */
+	for (i = 0; !ctx->refused && ops->required != NULL &&
+	    ops->required[i] != NULL; i++) {
 		req = ops->required[i];
 		/* set but refused is reported already, not as missing */
 		if (config_sink_has(s, req) || config_seen(ctx, req) != 0 ||
@@ -999,6 +1002,7 @@ config_section_begin(struct config_ctx *ctx, const char *name)
 		config_sink_end(ctx);
 	memset(ctx->seen, 0, sizeof ctx->seen);
 	ctx->prev_key = 0;
+	ctx->refused = 0;
 	if (strcmp(name, "daemon") == 0)
 		return config_section_once(ctx, SEC_DAEMON);
 	if (strcmp(name, "aws") == 0)
@@ -1038,9 +1042,13 @@ config_note_line(struct config_ctx *ctx, const char *line)
 			    "\"[section]\", \"key = value\" or a comment");
 		return 0;
 	}
-	if ((e = strchr(s, ']')) == NULL)
+	if ((e = strchr(s, ']')) == NULL) {
+		if (ctx->sec == SEC_SINK)
+			config_sink_end(ctx);
+		ctx->sec = SEC_SKIP;
 		return config_fail(ctx, "syntax error: expected ']' to end "
-		    "the section header");
+		    "the section header (its keys are not read)");
+	}
 	if ((name = strndup(s + 1, (size_t)(e - s - 1))) == NULL)
 		return config_nomem(ctx);
 	r = config_section_begin(ctx, name);
@@ -1065,11 +1073,13 @@ config_reader(char *str, int num, void *stream)
 	/* a line we cannot pass on reaches inih as a blank one */
 	if (memchr(p, '\0', len) != NULL) {
 		config_fail(ctx, "NUL byte in line");
+		ctx->refused = 1;
 		return strcpy(str, "\n");
 	}
 	if (len > (size_t)num - 1) {
 		config_fail(ctx, "line longer than %d bytes; put a long URL "
 		    "in a url_file", num - 2);
+		ctx->refused = 1;
 		return strcpy(str, "\n");
 	}
 	memcpy(str, p, len);
