@@ -352,10 +352,10 @@ test_semantic(void)
 	    "mfa_exempt_users, unused_credentials_days, users, administrators, break_glass_user; "
 	    "keys starting with \"_\" are comments)",
 	    "unknown key");
-	bad("{\"version\": 1, \"tax\": {}}",
-	    "b.json: tax: unknown key (known here: version, account, "
-	    "root, iam, cloudtrail, contacts; keys starting with \"_\" are "
-	    "comments)", "unknown section");
+	bad("{\"version\": 1, \"billing\": {}}",
+	    "b.json: billing: unknown key (known here: version, account, "
+	    "root, iam, cloudtrail, contacts, tax, config; keys starting with "
+	    "\"_\" are comments)", "unknown section");
 	bad("{\"version\": 1, \"iam\": {\"mfa_exempt_users\": \"ci-bot\"}}",
 	    "b.json: iam.mfa_exempt_users: expected an array",
 	    "list not an array");
@@ -401,8 +401,8 @@ test_semantic(void)
 	    "trail not an object");
 	bad("{\"version\": 1, \"x\\u0001y\": 1}",
 	    "b.json: x?y: unknown key (known here: version, account, root, "
-	    "iam, cloudtrail, contacts; keys starting with \"_\" are "
-	    "comments)",
+	    "iam, cloudtrail, contacts, tax, config; keys starting with \"_\" "
+	    "are comments)",
 	    "control characters in a key are not echoed");
 	bad("{\"version\": 1, \"account\": {\"id\": \"1111\\u00002222333\"}}",
 	    "b.json: account.id: expected a 12-digit account id string like "
@@ -481,6 +481,101 @@ test_contacts(void)
 	    "\"(0) 12-34 +5\", \"_note\": \"x\""), &b) == 0,
 	    "every character the Account API allows is accepted");
 	baseline_free(b);
+}
+
+/* account.email, account.email_pattern and the tax section. */
+#define ACCT(x)	"{\"version\": 1, \"account\": {" x "}}"
+#define TAXREG(x) "{\"version\": 1, \"tax\": {\"registrations\": [" x "]}}"
+#define REG_DE	"{\"account_id\": \"111122223333\", \"country\": \"DE\", " \
+		"\"type\": \"VAT\", \"id\": \"DE123456789\"}"
+
+static void
+test_account_tax(void)
+{
+	struct baseline	*b = NULL;
+	static const char *const email_msg = "b.json: account.email: expected "
+	    "an email address like \"aws-root@example.com\" (6 to 64 "
+	    "characters)";
+
+	ok(parse(ACCT("\"email\": \"aws-root@example.com\", \"email_pattern\":"
+	    " \"^aws-[a-z]+@example\\\\.com$\""), &b) == 0 &&
+	    section_is(b, "account", "{\"email\": \"aws-root@example.com\", "
+	    "\"email_pattern\": \"^aws-[a-z]+@example\\\\.com$\"}"),
+	    "email and pattern read back");
+	baseline_free(b);
+	b = NULL;
+	ok(parse(ACCT("\"email_pattern\": \"@EXAMPLE\\\\.com$\", \"email\": "
+	    "\"Root@example.com\""), &b) == 0,
+	    "the pattern ignores case, the email it is checked against too");
+	baseline_free(b);
+	b = NULL;
+	bad(ACCT("\"email\": \"root.example.com\""), email_msg, "email without @");
+	bad(ACCT("\"email\": \"a@b.c\""), email_msg, "email under 6 characters");
+	bad(ACCT("\"email\": \"root @example.com\""), email_msg,
+	    "email with a space");
+	bad(ACCT("\"email\": true"), email_msg, "email a bool");
+	bad(ACCT("\"email_pattern\": \"^aws-(root@\""),
+	    "b.json: account.email_pattern: not a POSIX extended regular "
+	    "expression: Unmatched ( or \\(", "pattern that does not "
+	    "compile");
+	bad(ACCT("\"email_pattern\": \"\""), "b.json: account.email_pattern: "
+	    "expected a POSIX extended regular expression string of at most 512 "
+	    "characters, like \"^aws-root@example\\\\.com$\"", "empty pattern");
+	bad(ACCT("\"email\": \"aws-root@example.com\", \"email_pattern\": "
+	    "\"@example\\\\.org$\""), "b.json: account.email: "
+	    "\"aws-root@example.com\" does not match email_pattern "
+	    "/@example\\.org$/", "an email its own pattern refuses");
+	bad(ACCT("\"mail\": \"x\""), "b.json: account.mail: unknown key (known "
+	    "here: id, email, email_pattern; keys starting with \"_\" are "
+	    "comments)", "unknown account key");
+
+	ok(parse(TAXREG(REG_DE), &b) == 0 && section_is(b, "tax",
+	    "{\"registrations\": [" REG_DE "]}"), "a registration reads back");
+	baseline_free(b);
+	b = NULL;
+	ok(parse("{\"version\": 1, \"tax\": {\"inheritance\": false, "
+	    "\"registrations\": []}}", &b) == 0 && section_is(b, "tax",
+	    "{\"inheritance\": false, \"registrations\": []}"),
+	    "inheritance false and no registrations are kept");
+	baseline_free(b);
+	b = NULL;
+	ok(parse(TAXREG("{\"account_id\": \"111122223333\", \"country\": "
+	    "\"de\", \"type\": \"VAT\", \"id\": \"DE1\"}"), &b) == 0 &&
+	    section_is(b, "tax", "{\"registrations\": [{\"account_id\": "
+	    "\"111122223333\", \"country\": \"DE\", \"type\": \"VAT\", "
+	    "\"id\": \"DE1\"}]}"), "a country is kept upper case");
+	baseline_free(b);
+	bad("{\"version\": 1, \"tax\": {\"inheritance\": \"OptIn\"}}",
+	    "b.json: tax.inheritance: expected true or false",
+	    "inheritance as AWS spells it");
+	bad("{\"version\": 1, \"tax\": {\"registrations\": {}}}",
+	    "b.json: tax.registrations: expected an array",
+	    "registrations not an array");
+	bad(TAXREG("{\"account_id\": \"111122223333\", \"country\": \"DE\", "
+	    "\"type\": \"VAT\"}"), "b.json: tax.registrations[0]: missing "
+	    "\"id\"", "registration without an id");
+	bad(TAXREG(REG_DE ", {\"account_id\": \"111122223333\", \"country\": "
+	    "\"DEU\", \"type\": \"VAT\", \"id\": \"x\"}"),
+	    "b.json: tax.registrations[1].country: expected a two-letter ISO "
+	    "3166 country code like \"DE\"", "three-letter country");
+	bad(TAXREG("{\"account_id\": \"111122223333\", \"country\": \"DE\", "
+	    "\"type\": \"vat\", \"id\": \"x\"}"), "b.json: "
+	    "tax.registrations[0].type: expected a registration type: VAT, "
+	    "GST, CPF, CNPJ, SST, TIN, NRIC, PAN or NIP", "type in lower case");
+	bad(TAXREG("{\"account_id\": \"1111\", \"country\": \"DE\", \"type\": "
+	    "\"VAT\", \"id\": \"x\"}"), "b.json: tax.registrations[0]."
+	    "account_id: expected a 12-digit account id string like "
+	    "\"111122223333\"", "short account id");
+	bad(TAXREG("{\"account_id\": \"111122223333\", \"country\": \"DE\", "
+	    "\"type\": \"VAT\", \"id\": \"   \"}"), "b.json: "
+	    "tax.registrations[0].id: expected a registration id string like "
+	    "\"DE123456789\" (1 to 200 characters)", "blank id");
+	bad(TAXREG(REG_DE ", " REG_DE), "b.json: tax.registrations[1]: the "
+	    "same registration as entry [0]", "a registration listed twice");
+	bad("{\"version\": 1, \"tax\": {\"exemptions\": []}}",
+	    "b.json: tax.exemptions: unknown key (known here: inheritance, "
+	    "registrations; keys starting with \"_\" are comments)",
+	    "unknown tax key");
 }
 
 static void
@@ -567,6 +662,7 @@ main(void)
 	test_nul();
 	test_semantic();
 	test_contacts();
+	test_account_tax();
 	test_huge();
 	test_example_file();
 	return done_testing();

@@ -30,21 +30,24 @@
 
 static const char full[] =
     "{\"version\": 1,"
-    " \"account\": {\"id\": \"111122223333\"},"
+    " \"account\": {\"id\": \"111122223333\","
+    " \"email_pattern\": \"@example\\\\.com$\"},"
     " \"root\": {\"mfa\": true, \"access_keys\": false},"
     " \"iam\": {\"user_mfa\": true},"
     " \"cloudtrail\": {\"trails\": [" TRAIL "]},"
     " \"contacts\": {\"billing\": " CONTACT ", \"security\": " CONTACT "},"
     " \"config\": {\"regions\": [\"us-east-1\", \"eu-west-1\"],"
     " \"recorder\": true, \"rules\": [\"IAM_PASSWORD_POLICY\"],"
-    " \"compliance\": true}}";
+    " \"compliance\": true},"
+    " \"tax\": {\"inheritance\": true, \"registrations\": []}}";
 
 /* Every check id the full baseline configures, in no particular order. */
 static const char *const full_ids[] = {
 	"account.identity", "root.mfa", "root.access_keys", "iam.user_mfa",
 	"cloudtrail.trail", "cloudtrail.logging", "contacts.billing",
 	"contacts.security", "config.recorder", "config.rules",
-	"config.compliance", NULL
+	"config.compliance", "account.email", "tax.inheritance",
+	"tax.registrations", NULL
 };
 
 /* Armed by the child of test_oom: every malloc/calloc/strdup in our own
