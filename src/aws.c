@@ -639,6 +639,7 @@ aws_call_http_cb(const struct http_response *r, void *arg)
 	double			 wait;
 
 	c->xfer = NULL;
+	aws_ratelimit_done(c->rl, aws_now_monotonic());
 	aws_call_read(c, r);
 	rc = retry_classify(c->res.result, r->status, c->code, r->timed_out);
 	aws_call_clock(c, r);

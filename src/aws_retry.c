@@ -140,3 +140,10 @@ aws_ratelimit_take(struct aws_ratelimit *rl, double now)
 	rl->next = now + rl->interval;
 	return 0;
 }
+
+void
+aws_ratelimit_done(struct aws_ratelimit *rl, double now)
+{
+	if (rl != NULL && rl->next < now + rl->interval)
+		rl->next = now + rl->interval;
+}

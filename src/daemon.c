@@ -420,6 +420,9 @@ daemon_start_poller(struct daemon *d)
 	o.regions = (const char *const *)regions;
 	o.nregions = n;
 	o.account_id = check_account_id(d->bl);
+	o.all_regions = d->cfg->event_regions_all;
+	o.home_region = d->cfg->aws_region;
+	o.break_glass_user = check_iam_break_glass_user(d->bl);
 	o.interval = d->cfg->event_poll_interval;
 	o.overlap = d->cfg->event_overlap;
 	o.lookback = d->cfg->event_lookback;

@@ -3,13 +3,28 @@
  * machine (idle → polling → idle) with its own timer and rate limiter.
  *
  * A poll reads the window evstate_window() gives, [cursor - overlap,
- * AWS's now], in pieces, oldest first; each piece twice, once for every
+ * AWS's now], in pieces, oldest first; each piece once per lookup: every
  * write event (ReadOnly=false, which holds each alert-worthy API call
- * and console sign-in) and once for Username=root (the root user's
- * read-only calls); the event JSON, not the name, decides what is root.
- * The cursor is the newest EventTime read, on AWS's clock, never the
- * host's; it moves only when every page of both lookups of a piece
- * arrived, so a failed piece is simply read again.
+ * and console sign-in), Username=root (the root user's read-only
+ * calls), EventName=AssumeRoot (STS records it read-only) and, when the
+ * baseline names one, Username=<break-glass user> (any call it makes).
+ * The event JSON, not the name, decides what is root.  The cursor is the
+ * newest EventTime read, on AWS's clock, never the host's; it moves only
+ * when every page of every lookup of a piece arrived, so a failed piece
+ * is simply read again.
+ *
+ * The rate, where AWS counts it (at arrival): a region is polled by one
+ * poll_region only, its lookups run one after another, so it has one
+ * LookupEvents call in flight at most; and every call, whatever lookup,
+ * page or retry, waits on the region's one limiter until 1/POLLER_RATE
+ * seconds after the previous call was answered (aws_ratelimit_done).
+ * A call reaches AWS after it is sent and the one before it reached AWS
+ * before it was answered, so arrivals are at least that far apart
+ * whatever the latency: never more than 2 in a second.  The number of
+ * lookups and regions changes how long a poll takes, never the rate.
+ *
+ * event_regions = all: the listed regions, plus every region Account
+ * ListRegions says is enabled, added as they are found.
  *
  * A piece holding more than event_max_pages pages for a lookup is split
  * in two and its older half read first, down to a single second, which
@@ -25,6 +40,7 @@
 
 #include "driftwatch/alert.h"
 #include "driftwatch/aws.h"
+#include "driftwatch/aws_account_regions.h"
 #include "driftwatch/aws_retry.h"
 #include "driftwatch/aws_services.h"
 #include "driftwatch/error.h"
@@ -34,19 +50,21 @@
 #include "driftwatch/msgid.h"
 #include "driftwatch/poller.h"
 
-#define POLLER_LOOKUPS		2
+#define POLLER_LOOKUPS		4	/* at most */
 #define POLLER_PRUNE_SLACK	3600	/* clock steps and late pages */
 #define POLLER_STEP		3600	/* a first piece: an hour, plus overlap */
 #define POLLER_MAX_WIDTH	(90 * 24 * 3600)	/* LookupEvents' reach */
 #define POLLER_PAGE_EVENTS	50	/* a LookupEvents page (aws_cloudtrail.c) */
 #define POLLER_MAX_PAGES	400	/* a lookup reads at most (20000 events) */
 
-static const struct {
+static const struct poller_lookup {
 	const char	*key;
-	const char	*value;
+	const char	*value;	/* NULL: the break-glass user's name */
 } poller_lookups[POLLER_LOOKUPS] = {
 	{ "ReadOnly", "false" },
 	{ "Username", "root" },
+	{ "EventName", "AssumeRoot" },
+	{ "Username", NULL },
 };
 
 struct poller;
@@ -65,7 +83,6 @@ struct poll_region {
 	struct aws_ratelimit	*rl;
 	struct event		*timer;
 	struct poll_lookup	 lookups[POLLER_LOOKUPS];
-	size_t			 pending;
 	char			*error;
 	time_t			 piece_start;	/* [piece_start, piece_end] */
 	time_t			 piece_end;
@@ -87,10 +104,17 @@ struct poller {
 	struct findings		*findings;
 	struct poller_options	 o;
 	char			*account_id;
+	char			*break_glass;
+	char			*home_region;
 	findings_alert_cb	 alert_cb;
 	void			*alert_arg;
-	struct poll_region	*regions;
+	struct poller_lookup	 lookups[POLLER_LOOKUPS];
+	size_t			 nlookups;
+	struct poll_region	**regions;
 	size_t			 nregions;
+	int			 started;
+	struct aws_pager	*list_pager;	/* ListRegions */
+	struct event		*list_timer;
 };
 
 static void	poll_region_start(struct poll_region *);
@@ -121,6 +145,7 @@ poll_region_clear(struct poll_region *pr)
 	aws_ratelimit_free(pr->rl);
 	free(pr->error);
 	free(pr->name);
+	free(pr);
 }
 
 void
@@ -130,10 +155,15 @@ poller_free(struct poller *p)
 
 	if (p == NULL)
 		return;
+	aws_pager_cancel(p->list_pager);
+	if (p->list_timer != NULL)
+		event_free(p->list_timer);
 	for (i = 0; i < p->nregions; i++)
-		poll_region_clear(&p->regions[i]);
+		poll_region_clear(p->regions[i]);
 	free(p->regions);
 	free(p->account_id);
+	free(p->break_glass);
+	free(p->home_region);
 	free(p);
 }
 
@@ -157,6 +187,55 @@ poll_region_init(struct poller *p, struct poll_region *pr, const char *name)
 	return 0;
 }
 
+/*
+ * A region polled once: a name already polled is not added again (one
+ * limiter a region).  Once the poller runs, the region's first poll is a
+ * second away, as at start.  0, or DW_ENOMEM.
+ */
+static int
+poller_add_region(struct poller *p, const char *name)
+{
+	struct poll_region	**v, *pr;
+	struct timeval		  first = { 1, 0 };
+	size_t			  i;
+
+	for (i = 0; i < p->nregions; i++)
+		if (strcmp(p->regions[i]->name, name) == 0)
+			return 0;
+	if ((v = reallocarray(p->regions, p->nregions + 1, sizeof(*v))) ==
+	    NULL)
+		return DW_ENOMEM;
+	p->regions = v;
+	if ((pr = calloc(1, sizeof(*pr))) == NULL)
+		return DW_ENOMEM;
+	if (poll_region_init(p, pr, name) != 0) {
+		poll_region_clear(pr);
+		return DW_ENOMEM;
+	}
+	p->regions[p->nregions++] = pr;
+	if (p->started)
+		evtimer_add(pr->timer, &first);
+	return 0;
+}
+
+/* The lookups every piece is read with; the break-glass one if named. */
+static void
+poller_set_lookups(struct poller *p)
+{
+	size_t	i;
+
+	p->nlookups = 0;
+	for (i = 0; i < POLLER_LOOKUPS; i++) {
+		if (poller_lookups[i].value == NULL && p->break_glass == NULL)
+			continue;
+		p->lookups[p->nlookups].key = poller_lookups[i].key;
+		p->lookups[p->nlookups++].value = poller_lookups[i].value ?
+		    poller_lookups[i].value : p->break_glass;
+	}
+}
+
+static void	poller_list_timer_cb(evutil_socket_t, short, void *);
+
 struct poller *
 poller_new(struct event_base *base, struct aws_client *aws,
     struct evstate *ev, struct findings *f, const struct poller_options *o,
@@ -177,19 +256,90 @@ poller_new(struct event_base *base, struct aws_client *aws,
 	p->alert_cb = cb;
 	p->alert_arg = arg;
 	p->account_id = o->account_id ? strdup(o->account_id) : NULL;
-	p->regions = calloc(o->nregions, sizeof(*p->regions));
-	if (p->regions == NULL) {
+	if (o->break_glass_user != NULL && *o->break_glass_user != '\0')
+		p->break_glass = strdup(o->break_glass_user);
+	p->home_region = strdup(o->home_region ? o->home_region :
+	    "us-east-1");
+	if ((o->account_id != NULL && p->account_id == NULL) ||
+	    (p->break_glass == NULL && o->break_glass_user != NULL &&
+	    *o->break_glass_user != '\0') || p->home_region == NULL ||
+	    (o->all_regions && (p->list_timer = evtimer_new(base,
+	    poller_list_timer_cb, p)) == NULL)) {
 		poller_free(p);
 		return NULL;
 	}
-	p->nregions = o->nregions;
+	poller_set_lookups(p);
 	for (i = 0; i < o->nregions; i++)
-		if (poll_region_init(p, &p->regions[i], o->regions[i]) != 0) {
+		if (poller_add_region(p, o->regions[i]) != 0) {
 			poller_free(p);
 			return NULL;
 		}
-	p->o.regions = NULL;	/* borrowed only during poller_new */
+	/* borrowed only during poller_new */
+	p->o.regions = NULL;
+	p->o.home_region = NULL;
+	p->o.account_id = NULL;
+	p->o.break_glass_user = NULL;
 	return p;
+}
+
+/* --- event_regions = all ---------------------------------------------- */
+
+static void
+poller_list_again(struct poller *p, unsigned secs)
+{
+	struct timeval	tv = { (time_t)secs, 0 };
+
+	evtimer_add(p->list_timer, &tv);
+}
+
+/*
+ * The enabled regions: each one not yet polled is added.  A failure
+ * leaves the regions polled as they are and says so through the
+ * "events.regions" check (blind after blind_after polls); it is tried
+ * again after a poll interval.
+ */
+static void
+poller_list_cb(const struct aws_result *res, const struct account_regions *r,
+    void *arg)
+{
+	struct poller	*p = arg;
+	size_t		 i, before = p->nregions;
+	int		 ok = res->result == 0 && r != NULL;
+	char		*why = NULL;
+
+	p->list_pager = NULL;
+	for (i = 0; ok && i < r->n; i++)
+		if (poller_add_region(p, r->v[i]) != 0) {
+			ok = 0;
+			why = "out of memory";
+		}
+	if (!ok && why == NULL)
+		why = (char *)aws_result_describe(res);
+	if (ok && p->nregions > before)
+		log_info("events: %zu region(s) enabled for the account; "
+		    "polling %zu region(s)", r->n, p->nregions);
+	else if (!ok)
+		log_warnx("events: cannot list the account's enabled regions: "
+		    "%s; polling the %zu known", why, p->nregions);
+	findings_end(p->findings, POLLER_REGIONS_CHECK, ok, ok ? NULL : why,
+	    time(NULL), p->alert_cb, p->alert_arg);
+	poller_list_again(p, ok ? POLLER_REGIONS_EVERY : p->o.interval);
+}
+
+static void
+poller_list_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct poller		*p = arg;
+	struct aws_result	 fail = { .result = DW_ENOMEM,
+				    .message = "cannot start ListRegions" };
+
+	(void)fd;
+	(void)what;
+	findings_begin(p->findings, POLLER_REGIONS_CHECK);
+	p->list_pager = aws_account_list_regions(p->aws, p->home_region,
+	    poller_list_cb, p);
+	if (p->list_pager == NULL)
+		poller_list_cb(&fail, NULL, p);
 }
 
 /*
@@ -203,8 +353,11 @@ poller_start(struct poller *p)
 	struct timeval	first = { 1, 0 };
 	size_t		i;
 
+	p->started = 1;
 	for (i = 0; i < p->nregions; i++)
-		evtimer_add(p->regions[i].timer, &first);
+		evtimer_add(p->regions[i]->timer, &first);
+	if (p->list_timer != NULL)
+		poller_list_again(p, 0);
 	return 0;
 }
 
@@ -214,7 +367,7 @@ poller_healthy(const struct poller *p)
 	size_t	i, n = 0;
 
 	for (i = 0; i < p->nregions; i++)
-		n += p->regions[i].healthy;
+		n += p->regions[i]->healthy;
 	return n;
 }
 
@@ -305,17 +458,19 @@ poll_seen_new(struct poll_region *pr, const char *id, time_t t)
 static int
 poll_region_event(struct poll_region *pr, const struct ct_event *e)
 {
-	struct poller	*p = pr->poller;
-	struct alert	*a = NULL;
-	char		 err[256];
-	int		 r;
+	struct poller		*p = pr->poller;
+	struct event_rules_opts	 o = { pr->name, p->account_id,
+				    p->break_glass };
+	struct alert		*a = NULL;
+	char			 err[256];
+	int			 r;
 
 	if (e->event_time > pr->newest)
 		pr->newest = e->event_time;
 	if (evstate_seen(p->ev, e->event_id))
 		return 0;
-	r = event_rules_match(e->cloudtrail_event, strlen(e->cloudtrail_event),
-	    pr->name, p->account_id, &a, err, sizeof(err));
+	r = event_rules_match_opts(e->cloudtrail_event,
+	    strlen(e->cloudtrail_event), &o, &a, err, sizeof(err));
 	if (r == DW_ENOMEM)
 		return r;	/* unmarked: the piece is read again */
 	if (r != 0)
@@ -347,7 +502,7 @@ poller_prune(struct poller *p)
 	size_t	i;
 
 	for (i = 0; i < p->nregions; i++) {
-		if ((c = evstate_cursor(p->ev, p->regions[i].name)) == 0)
+		if ((c = evstate_cursor(p->ev, p->regions[i]->name)) == 0)
 			return;
 		if (oldest == 0 || c < oldest)
 			oldest = c;
@@ -518,6 +673,9 @@ poll_region_finish(struct poll_region *pr)
 	evtimer_add(pr->timer, &tv);
 }
 
+static void	poll_region_lookup(struct poll_region *, size_t);
+
+/* A lookup answered; the next one starts, or the piece is done. */
 static void
 poll_lookup_cb(const struct aws_result *res, const struct ct_events *evs,
     void *arg)
@@ -541,8 +699,29 @@ poll_lookup_cb(const struct aws_result *res, const struct ct_events *evs,
 			    pr->error == NULL)
 				pr->error = strdup("out of memory");
 	}
-	if (--pr->pending == 0)
+	/* failed or to be split: the piece is read again, all lookups */
+	if (l->idx + 1 < pr->poller->nlookups && pr->error == NULL &&
+	    !pr->too_big)
+		poll_region_lookup(pr, l->idx + 1);
+	else
 		poll_region_finish(pr);
+}
+
+static void
+poll_region_lookup(struct poll_region *pr, size_t i)
+{
+	struct poller		*p = pr->poller;
+	struct aws_result	 fail = { .result = DW_ENOMEM,
+				    .message = "cannot start LookupEvents" };
+
+	pr->lookups[i].pager = aws_cloudtrail_lookup_events(p->aws, pr->name,
+	    p->lookups[i].key, p->lookups[i].value, pr->piece_start,
+	    pr->piece_end, pr->rl, poll_lookup_cb, &pr->lookups[i]);
+	if (pr->lookups[i].pager == NULL)
+		poll_lookup_cb(&fail, NULL, &pr->lookups[i]);
+	else
+		aws_pager_set_max_pages(pr->lookups[i].pager,
+		    (int)p->o.max_pages);
 }
 
 /*
@@ -581,7 +760,6 @@ poll_region_known_overflow(struct poll_region *pr)
 		return 0;
 	findings_begin(pr->poller->findings, pr->check);
 	pr->too_big = 1;
-	pr->pending = 0;
 	poll_region_finish(pr);
 	return 1;
 }
@@ -596,7 +774,6 @@ static void
 poll_region_piece(struct poll_region *pr, time_t start)
 {
 	struct poller	*p = pr->poller;
-	size_t		 i;
 
 	pr->piece_start = start;
 	pr->piece_end = pr->walk_end - start > pr->width ? start + pr->width :
@@ -611,20 +788,7 @@ poll_region_piece(struct poll_region *pr, time_t start)
 	log_debug("events %s: reading %ld s from %lds back%s", pr->name,
 	    (long)(pr->piece_end - start), (long)(pr->walk_end - start),
 	    pr->piece_end < pr->walk_end ? " (in pieces)" : "");
-	pr->pending = POLLER_LOOKUPS;
-	for (i = 0; i < POLLER_LOOKUPS; i++) {
-		pr->lookups[i].pager = aws_cloudtrail_lookup_events(p->aws,
-		    pr->name, poller_lookups[i].key, poller_lookups[i].value,
-		    start, pr->piece_end, pr->rl, poll_lookup_cb,
-		    &pr->lookups[i]);
-		if (pr->lookups[i].pager == NULL) {
-			struct aws_result fail = { .result = DW_ENOMEM,
-			    .message = "cannot start LookupEvents" };
-			poll_lookup_cb(&fail, NULL, &pr->lookups[i]);
-		} else
-			aws_pager_set_max_pages(pr->lookups[i].pager,
-			    (int)p->o.max_pages);
-	}
+	poll_region_lookup(pr, 0);
 }
 
 /* A poll: the window from the cursor to AWS's now, piece by piece. */

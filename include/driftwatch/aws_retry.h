@@ -44,5 +44,9 @@ void			 aws_ratelimit_free(struct aws_ratelimit *);
 /* Seconds to wait before the next attempt may start (0 = now); when
  * it returns 0 the slot is taken. */
 double			 aws_ratelimit_take(struct aws_ratelimit *, double now);
+/* The attempt that took the last slot was answered: the next starts no
+ * sooner than one interval from now, so attempts made one at a time are
+ * spaced where the server sees them too, whatever the latency. */
+void			 aws_ratelimit_done(struct aws_ratelimit *, double now);
 
 #endif
