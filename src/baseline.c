@@ -136,8 +136,8 @@ baseline_error_cmp(const void *a, const void *b)
 static void
 baseline_errors_write(struct baseline_ctx *ctx, char *err, size_t errlen)
 {
-	char	more[64];
-	size_t	i, n = 0, need;
+	/* room kept for the last line, "\nFILE: N more error(s)" */
+	size_t	i, n = 0, need, more = strlen(ctx->file) + 40;
 
 	if (errlen == 0)
 		return;
@@ -147,18 +147,17 @@ baseline_errors_write(struct baseline_ctx *ctx, char *err, size_t errlen)
 		    baseline_error_cmp);
 	for (i = 0; i < ctx->nerrs; i++) {
 		need = strlen(ctx->errs[i].text) + (n > 0);
-		if (i > 0 && n + need + sizeof more > errlen)
+		if (i > 0 && n + need + (i + 1 < ctx->total ? more : 0) >=
+		    errlen)
 			break;
 		n += (size_t)snprintf(err + n, errlen - n, "%s%s",
 		    n > 0 ? "\n" : "", ctx->errs[i].text);
 		if (n >= errlen)
 			return;
 	}
-	if (i < ctx->total) {
-		snprintf(more, sizeof more, "%s%s: %zu more error(s)",
+	if (i < ctx->total)
+		snprintf(err + n, errlen - n, "%s%s: %zu more error(s)",
 		    n > 0 ? "\n" : "", ctx->file, ctx->total - i);
-		snprintf(err + n, errlen - n, "%s", more);
-	}
 }
 
 static void

@@ -1256,7 +1256,9 @@ config_errors_write(struct config_ctx *ctx, char *err, size_t errlen)
 		ctx->errs[j] = e;
 	}
 	for (i = 0; i < ctx->nerrs; i++) {
-		if (i > 0 && n + strlen(ctx->errs[i].text) + 64 > errlen)
+		/* room kept for the last line, "\nPATH: N more error(s)" */
+		if (i > 0 && n + strlen(ctx->errs[i].text) + 1 + (i + 1 <
+		    ctx->total ? strlen(ctx->path) + 40 : 0) >= errlen)
 			break;
 		n += (size_t)snprintf(err + n, errlen - n, "%s%s",
 		    i > 0 ? "\n" : "", ctx->errs[i].text);

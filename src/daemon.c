@@ -65,15 +65,28 @@ struct daemon {
 	size_t			 alerts;
 };
 
+/* Both files' errors, the config's first: a bad config still names its
+ * baseline (config_load_all), so one start shows them all. */
 int
 daemon_load_files(const char *path, struct config **cfg,
     struct baseline **bl, char *err, size_t errlen)
 {
+	size_t	n = 0;
+	int	rc;
+
 	*cfg = NULL;
 	*bl = NULL;
-	if (config_load(path, cfg, err, errlen) != 0)
+	rc = config_load_all(path, cfg, err, errlen);
+	if (*cfg == NULL)
 		return EXIT_CONFIG;
-	if (baseline_load((*cfg)->baseline_path, bl, err, errlen) != 0) {
+	if (rc != 0 && (n = strlen(err) + 1) >= errlen)
+		n = 0;		/* no room: the config's errors alone */
+	if ((n > 0 || rc == 0) && baseline_load((*cfg)->baseline_path, bl,
+	    err + n, errlen - n) != 0 && n > 0)
+		err[n - 1] = '\n';
+	if (rc != 0 || *bl == NULL) {
+		baseline_free(*bl);
+		*bl = NULL;
 		config_free(*cfg);
 		*cfg = NULL;
 		return EXIT_CONFIG;

@@ -116,6 +116,31 @@ class Corpus(unittest.TestCase):
         for kind in ("baseline", "config"):
             self.assertTrue(any("/%s/" % kind in i for i in items), kind)
 
+    def test_check_and_run_report_every_error_too(self):
+        """The daemon's start and `check` read the files as validate
+        does: every error of both files, not just the first."""
+        item = os.path.join(CORPUS, "config", "28-baseline-file-errors.conf")
+        _, _, want = read_expect(os.path.splitext(item)[0] + ".expect")
+        for mode in ("check", "run"):
+            r = subprocess.run(command() + ["-c", item, mode],
+                               capture_output=True, text=True, timeout=60,
+                               stdin=subprocess.DEVNULL,
+                               env=clean_env(self.home))
+            self.assertEqual(r.returncode, 78, mode + ": " + r.stderr)
+            err = r.stderr.replace(os.path.dirname(item) + "/", "")
+            got = err.splitlines()  # the first behind the log's prefix
+            # a short message buffer counts what it cannot hold
+            more = sum(int(m.group(1)) for m in (
+                re.search(r": (\d+) more error\(s\)$", g) for g in got) if m)
+            found = [w for w in want
+                     if any(line_matches("{...}" + w, g) for g in got)]
+            self.assertIn(want[0], found, mode + ":\n" + err)
+            self.assertTrue(any(w.startswith("../baseline/") for w in found),
+                            mode + ": the baseline's errors too:\n" + err)
+            self.assertEqual(len(found) + more, len(want),
+                             "%s: every error shown or counted:\n%s" %
+                             (mode, err))
+
     def test_every_file_is_distributed(self):
         with open(os.path.join(CORPUS, "corpus.am")) as f:
             listed = set(re.findall(r"tests/corpus/(\S+)", f.read()))
