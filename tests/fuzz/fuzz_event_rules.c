@@ -1,5 +1,6 @@
 /*
- * libFuzzer target: any bytes as a LookupEvents CloudTrailEvent string.
+ * libFuzzer target: any bytes as a LookupEvents CloudTrailEvent string,
+ * with a break-glass user named.
  * A match must never crash, and an alert's title must stay one short line.
  */
 #include <stddef.h>
@@ -15,11 +16,13 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct alert	*a = NULL;
-	char		 err[256];
+	struct event_rules_opts	 o = { "us-east-1", "123456789012",
+				    "breakglass" };
+	struct alert		*a = NULL;
+	char			 err[256];
 
-	if (event_rules_match((const char *)data, size, "us-east-1",
-	    "123456789012", &a, err, sizeof(err)) == 0 && a != NULL) {
+	if (event_rules_match_opts((const char *)data, size, &o, &a, err,
+	    sizeof(err)) == 0 && a != NULL) {
 		if (a->title == NULL || strlen(a->title) >= 100 ||
 		    strpbrk(a->title, "\r\n") != NULL)
 			abort();

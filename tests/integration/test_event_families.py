@@ -511,5 +511,24 @@ class AllRegionsRate(unittest.TestCase):
         wait_polls(self.fake, ["us-east-1", "eu-west-1"], 1)
 
 
+class RegionsKey(unittest.TestCase):
+    def test_all_stands_alone(self):
+        work = dwtest.workdir("event-regions-key")
+        fake = dwtest.FakeAWS(os.path.join(work, "fake"))
+        try:
+            d = Daemon(fake, os.path.join(work, "ok"),
+                       aws={"event_regions": "all"})
+            r = d.run("validate")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            for bad in ("all, eu-west-1", "us-east-1, all"):
+                d = Daemon(fake, os.path.join(work, "bad"),
+                           aws={"event_regions": bad})
+                r = d.run("validate")
+                self.assertEqual(r.returncode, 78, r.stderr)
+                self.assertIn('event_regions: "all" stands alone', r.stderr)
+        finally:
+            fake.stop()
+
+
 if __name__ == "__main__":
     dwtest.tap_main()
