@@ -108,7 +108,7 @@ check_iam_mfa_cb(const struct aws_result *res, const struct iam_mfas *m,
 	struct check_iam_slot		*s = arg;
 	struct check_iam_run		*r = s->run;
 	struct finding_obs	 obs;
-	char			 title[200];
+	char			 title[200], why[800];
 	const char		*user = r->users[s->user];
 
 	s->pager = NULL;
@@ -116,9 +116,9 @@ check_iam_mfa_cb(const struct aws_result *res, const struct iam_mfas *m,
 	if (res->result != 0)
 		check_iam_fail(r, aws_result_describe(res));
 	else if (m->n == 0 && r->cr_error != NULL) {
-		snprintf(title, sizeof(title), "%s: cannot tell whether %s, "
-		    "without MFA, has a console password", r->cr_error, user);
-		check_iam_fail(r, title);
+		snprintf(why, sizeof(why), "cannot tell whether %s, without "
+		    "MFA, has a console password: %s", user, r->cr_error);
+		check_iam_fail(r, why);
 	} else {
 		snprintf(title, sizeof(title), "IAM user %s has no MFA device",
 		    user);

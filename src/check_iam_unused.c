@@ -126,9 +126,10 @@ check_iam_unused_row(const struct credreport_data *d,
 		if (days <= limit)
 			continue;
 		n = strlen(u->text);
-		snprintf(u->text + n, sizeof(u->text) - n, "%s%s %s %ld days",
-		    n ? ", " : "", check_iam_unused_creds[i].what, never ?
-		    "never used, set" : "unused for", days);
+		snprintf(u->text + n, sizeof(u->text) - n, never ?
+		    "%s%s never used, set %ld days ago" :
+		    "%s%s unused for %ld days", n ? ", " : "",
+		    check_iam_unused_creds[i].what, days);
 	}
 	return 0;
 }

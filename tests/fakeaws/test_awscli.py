@@ -3,6 +3,7 @@
 every operation the fake serves: its response shapes must be what the CLI
 parses."""
 
+import base64
 import json
 import os
 import subprocess
@@ -195,6 +196,46 @@ class TestAwsCli(unittest.TestCase):
                          "arn:aws:iam::%s:group/Admins" % ACCT)
         self.assertEqual(aws("iam", "list-groups-for-user", "--user-name",
                              "breakglass")["Groups"], [])
+
+    def test_iam_credential_report(self):
+        r = aws("iam", "get-credential-report", check=False)
+        self.assertIn(b"ReportNotPresent", r.stderr)
+        self.assertEqual(aws("iam", "generate-credential-report")["State"],
+                         "STARTED")
+        r = aws("iam", "get-credential-report", check=False)
+        self.assertIn(b"ReportInProgress", r.stderr)
+        self.assertEqual(aws("iam", "generate-credential-report")["State"],
+                         "COMPLETE")
+        r = aws("iam", "get-credential-report")
+        self.assertEqual(r["ReportFormat"], "text/csv")
+        self.assertIn("GeneratedTime", r)
+        rows = base64.b64decode(r["Content"]).decode().splitlines()
+        self.assertTrue(rows[0].startswith(
+            "user,arn,user_creation_time,password_enabled,"
+            "password_last_used,"), rows[0])
+        self.assertEqual(len(rows[0].split(",")), 22)
+        self.assertTrue(rows[1].startswith(
+            "<root_account>,arn:aws:iam::%s:root," % ACCT), rows[1])
+        self.assertEqual([x.split(",")[0] for x in rows[2:]],
+                         ["breakglass", "alice"])
+
+    def test_iam_list_access_keys(self):
+        st = FAKE.state()
+        st["users"][1]["AccessKeys"] = [
+            {"AccessKeyId": "AKIAFAKEALICE000000%d" % i, "Status": "Active",
+             "CreateDate": "2025-01-02T03:04:05Z"} for i in (1, 2)]
+        FAKE.set_state(st)
+        r = aws("iam", "list-access-keys", "--user-name", "alice")
+        self.assertEqual([k["AccessKeyId"] for k in r["AccessKeyMetadata"]],
+                         ["AKIAFAKEALICE0000001", "AKIAFAKEALICE0000002"])
+        self.assertEqual(r["AccessKeyMetadata"][0]["UserName"], "alice")
+        r1 = aws("iam", "list-access-keys", "--user-name", "alice",
+                 "--max-items", "1")
+        self.assertEqual(len(r1["AccessKeyMetadata"]), 1)
+        self.assertIn("NextToken", r1)
+        r = aws("iam", "list-access-keys", "--user-name", "nobody",
+                check=False)
+        self.assertIn(b"NoSuchEntity", r.stderr)
 
     def test_cloudtrail_describe_trails(self):
         r = aws("cloudtrail", "describe-trails", region="eu-west-1")
