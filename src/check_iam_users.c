@@ -65,21 +65,37 @@ check_iam_names_free(struct check_iam_names *l)
 
 /* The run: ListUsers, then each administrator's access, a few at a time. */
 
+struct check_iam_users_run;
+
+struct check_iam_users_slot {
+	struct check_iam_users_run	*run;
+	struct check_iam_admin		*admin;
+	const char			*user;
+};
+
 struct check_iam_users_run {
 	struct check_run		 run;
 	struct check_pass		*pass;
 	const struct check_iam_users_section	*want;
 	struct aws_pager		*list;
 	struct check_iam_names		 live;
+	size_t				 next;		/* into want->admins */
+	size_t				 in_flight;
+	char				*error;		/* first failure */
+	struct check_iam_users_slot	 slots[IAM_USERS_PARALLEL];
 };
 
 static void
 check_iam_users_run_free(struct check_run *run)
 {
 	struct check_iam_users_run	*r = (struct check_iam_users_run *)run;
+	size_t				 i;
 
 	aws_pager_cancel(r->list);
+	for (i = 0; i < IAM_USERS_PARALLEL; i++)
+		check_iam_admin_cancel(r->slots[i].admin);
 	check_iam_names_free(&r->live);
+	free(r->error);
 	free(r);
 }
 
@@ -138,10 +154,85 @@ check_iam_users_compare(struct check_iam_users_run *r)
 	}
 	/* Present users that need no access check are on baseline now. */
 	for (i = 0; i < want->n; i++)
-		if (check_iam_names_has(&r->live, want->v[i]))
+		if (check_iam_names_has(&r->live, want->v[i]) &&
+		    !check_iam_users_is_admin(r, want->v[i]))
 			check_iam_users_observe(r, want->v[i], 1, SEV_MEDIUM,
 			    "IAM user is on the baseline", "user exists",
 			    "user exists");
+}
+
+static void
+check_iam_users_fail(struct check_iam_users_run *r, const char *why)
+{
+	if (r->error == NULL)
+		r->error = xstrdup(why);
+}
+
+static void	check_iam_users_fill(struct check_iam_users_run *);
+
+static void
+check_iam_users_admin_cb(int result, int is_admin, const char *error,
+    void *arg)
+{
+	struct check_iam_users_slot	*s = arg;
+	struct check_iam_users_run	*r = s->run;
+	char				 title[160];
+
+	s->admin = NULL;
+	r->in_flight--;
+	if (result != 0)
+		check_iam_users_fail(r, error != NULL ? error : "IAM call failed");
+	else {
+		snprintf(title, sizeof(title), "IAM administrator %s has "
+		    "no administrator access", s->user);
+		check_iam_users_observe(r, s->user, is_admin, SEV_HIGH, title,
+		    "user exists, administrator", is_admin ?
+		    "user exists, administrator" :
+		    "user exists, no administrator access");
+	}
+	check_iam_users_fill(r);
+}
+
+/* The next administrator whose access to check; missing ones were
+ * reported by check_iam_users_compare(). */
+static const char *
+check_iam_users_next_admin(struct check_iam_users_run *r)
+{
+	const struct check_iam_names	*admins = &r->want->admins;
+
+	while (r->next < admins->n) {
+		if (check_iam_names_has(&r->live, admins->v[r->next]))
+			return admins->v[r->next++];
+		r->next++;
+	}
+	return NULL;
+}
+
+/* Keeps a few access checks in flight; ends the check after the last. */
+static void
+check_iam_users_fill(struct check_iam_users_run *r)
+{
+	struct check_iam_users_slot	*s;
+	const char			*user;
+	size_t				 i;
+
+	for (i = 0; i < IAM_USERS_PARALLEL; i++) {
+		s = &r->slots[i];
+		if (s->admin != NULL)
+			continue;
+		if ((user = check_iam_users_next_admin(r)) == NULL)
+			break;
+		s->run = r;
+		s->user = user;
+		s->admin = check_iam_admin_start(check_pass_aws(r->pass),
+		    user, check_iam_users_admin_cb, s);
+		if (s->admin == NULL)
+			check_iam_users_fail(r, "cannot start the IAM call");
+		else
+			r->in_flight++;
+	}
+	if (r->in_flight == 0 && r->next >= r->want->admins.n)
+		check_end(r->pass, CHECK_ID, r->error == NULL, r->error);
 }
 
 static void
@@ -160,7 +251,7 @@ check_iam_users_list_cb(const struct aws_result *res,
 	for (i = 0; i < u->n; i++)
 		r->live.v[r->live.n++] = xstrdup(u->v[i].name);
 	check_iam_users_compare(r);
-	check_end(r->pass, CHECK_ID, 1, NULL);
+	check_iam_users_fill(r);
 }
 
 static struct check_run *

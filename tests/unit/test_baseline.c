@@ -348,8 +348,9 @@ test_semantic(void)
 	    "b.json: root: expected an object", "section not an object");
 	bad("{\"version\": 1, \"iam\": {\"usr_mfa\": true}}",
 	    "b.json: iam.usr_mfa: unknown key (known here: user_mfa, "
-	    "mfa_exempt_users, unused_credentials_days, users, administrators, break_glass_user; "
-	    "keys starting with \"_\" are comments)",
+	    "mfa_exempt_users, unused_credentials_days, users, administrators, "
+	    "break_glass_user, alias, password_policy; keys starting with "
+	    "\"_\" are comments)",
 	    "unknown key");
 	bad("{\"version\": 1, \"billing\": {}}",
 	    "b.json: billing: unknown key (known here: version, account, "
