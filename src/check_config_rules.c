@@ -288,8 +288,8 @@ check_cfg_compl_observe(struct check_cfg_rules_region *g,
 		return;
 	}
 	if (unknown) {
-		snprintf(what, sizeof(what), "%s%s%s (%s)", r->nregions > 1 ?
-		    g->region : "", r->nregions > 1 ? " " : "", d->name, d->id);
+		snprintf(what, sizeof(what), "%s (%s)", check_config_resource(
+		    r->nregions, g->region, d->name), d->id);
 		check_cfg_list_add(r->insufficient, sizeof(r->insufficient),
 		    what);
 	}

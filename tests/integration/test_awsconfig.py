@@ -464,6 +464,16 @@ class Regions(Base):
                           "config.recorder/eu-west-1"])
         self.assertIn("eu-west-1", fi["config.recorder/eu-west-1"]["title"])
 
+    def test_insufficient_data_names_region(self):
+        self.awsconfig("POST", {"region": "eu-west-1"})
+        self.fake.action("config_set_compliance", region="eu-west-1",
+                         rule="iam-password-policy",
+                         compliance="INSUFFICIENT_DATA")
+        r, st, fi = self.check()
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("eu-west-1/iam-password-policy (IAM_PASSWORD_POLICY)",
+                      st["config.compliance"]["error"])
+
     def test_global_types_in_one_region(self):
         self.awsconfig("POST", {"region": "eu-west-1"})
         self.fake.action("config_put_recorder", region="eu-west-1",
