@@ -105,6 +105,21 @@ test_ratelimit(void)
 			starts++;
 	ok(starts <= 21 && starts >= 19, "2/s over 10 s: %d starts", starts);
 	aws_ratelimit_free(rl);
+
+	/* spaced from the answer: a slow call delays the next */
+	rl = aws_ratelimit_new(1.6);
+	ok(aws_ratelimit_take(rl, t) == 0, "taken");
+	aws_ratelimit_done(rl, t + 2.0);
+	w = aws_ratelimit_take(rl, t + 2.1);
+	ok(w > 0.52 && w < 0.53, "next 0.625 s after the answer (%.3f)", w);
+	ok(aws_ratelimit_take(rl, t + 2.625) == 0, "then it starts");
+	aws_ratelimit_done(rl, t + 2.7);
+	aws_ratelimit_done(rl, t + 2.65);
+	w = aws_ratelimit_take(rl, t + 2.7);
+	ok(w > 0.62 && w < 0.63, "an earlier answer never shortens it (%.3f)",
+	    w);
+	aws_ratelimit_free(rl);
+	aws_ratelimit_done(NULL, 1.0);
 	ok(aws_ratelimit_new(0) == NULL, "a zero rate is refused");
 	is_int((long long)aws_ratelimit_take(NULL, 1.0), 0, "no limiter: no wait");
 }
