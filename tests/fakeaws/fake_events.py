@@ -12,6 +12,10 @@ State keys (tests/fakeaws/README.md, "Account regions"):
   account_regions   [{RegionName, RegionOptStatus}], answered in order;
                     RegionOptStatus one of ENABLED, ENABLING, DISABLING,
                     DISABLED, ENABLED_BY_DEFAULT
+  account_regions_page
+                    null | N: at most N regions a page, whatever
+                    MaxResults asks (AWS may answer fewer than asked,
+                    with a NextToken), to make a client page
 """
 import base64
 import hashlib
@@ -76,6 +80,8 @@ def install(fa):
         regs = [r for r in ctx.state.get("account_regions") or []
                 if not want or r.get("RegionOptStatus") in want]
         size = params.get("MaxResults") or DEFAULT_PAGE
+        if ctx.state.get("account_regions_page"):
+            size = min(size, int(ctx.state["account_regions_page"]))
         query = [want, [r.get("RegionName") for r in regs]]
         off = 0
         if params.get("NextToken") is not None:
