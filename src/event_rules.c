@@ -341,7 +341,7 @@ event_rules_headline(const struct event_facts *f)
 /* Decides which rules match; the alert's class and severity. */
 static void
 event_rules_classify(struct event_facts *f, struct json_object *ev,
-    const char *name, const char *source, const char **bg)
+    const char *name, const char *source, const char *bg)
 {
 	struct json_object	*uid, *sc;
 	const char		*serial;
@@ -349,7 +349,7 @@ event_rules_classify(struct event_facts *f, struct json_object *ev,
 	uid = event_rules_obj(ev, "userIdentity");
 	sc = uid != NULL ? event_rules_obj(uid, "sessionContext") : NULL;
 	f->root = event_rules_streq(event_rules_str(uid, "type"), "Root");
-	f->breakglass = *bg != NULL;
+	f->breakglass = bg != NULL;
 	f->root_session = event_rules_streq(event_rules_str(sc,
 	    "assumedRoot"), "true");
 	f->console = strcmp(name, "ConsoleLogin") == 0;
@@ -436,18 +436,19 @@ event_rules_base(const struct event_facts *f, char **out)
 {
 	const char	*t = f->target, *what;
 	char		 who[EVENT_RULES_MAXFIELD + 32];
-	int		 r;
+	int		 r, person;
 
 	what = event_rules_streq(f->target_key, "userName") ? "IAM user " :
 	    "device ";
+	person = event_rules_who(f, who, sizeof(who));
 
-	if (event_rules_who(f, who, sizeof(who)) && f->console)
+	if (person && f->console)
 		r = asprintf(out, "%s %s", who, f->error ? "console sign-in "
 		    "failed" : "signed in to the console");
-	else if (event_rules_who(f, who, sizeof(who)) && f->also != EVENT_NONE)
+	else if (person && f->also != EVENT_NONE)
 		r = asprintf(out, "%s called %s (%s)", who, f->name,
 		    event_classes[f->also].label);
-	else if (event_rules_who(f, who, sizeof(who)))
+	else if (person)
 		r = asprintf(out, "%s called %s", who, f->name);
 	else if (f->class == EVENT_MFA)
 		r = asprintf(out, "MFA removed from %s%s (%s)", f->root_mfa ?
@@ -625,7 +626,7 @@ event_rules_match_opts(const char *json, size_t len,
 		goto out;
 	bg = event_rules_breakglass(event_rules_obj(ev, "userIdentity"), o);
 	event_rules_classify(&f, ev, name, event_rules_str(ev, "eventSource"),
-	    &bg);
+	    bg);
 	if (f.class == EVENT_NONE)
 		goto out;
 	f.id = event_rules_str(ev, "eventID");
