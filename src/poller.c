@@ -305,7 +305,7 @@ poller_list_cb(const struct aws_result *res, const struct account_regions *r,
 	struct poller	*p = arg;
 	size_t		 i, before = p->nregions;
 	int		 ok = res->result == 0 && r != NULL;
-	char		*why = NULL;
+	const char	*why = NULL;
 
 	p->list_pager = NULL;
 	for (i = 0; ok && i < r->n; i++)
@@ -314,7 +314,7 @@ poller_list_cb(const struct aws_result *res, const struct account_regions *r,
 			why = "out of memory";
 		}
 	if (!ok && why == NULL)
-		why = (char *)aws_result_describe(res);
+		why = aws_result_describe(res);
 	if (ok && p->nregions > before)
 		log_info("events: %zu region(s) enabled for the account; "
 		    "polling %zu region(s)", r->n, p->nregions);
