@@ -281,6 +281,89 @@ check_iam_start(struct check_pass *p, const void *part)
 	return &r->run;
 }
 
+/*
+ * capture: "user_mfa": true, and each user with a console password and
+ * no MFA (the credential report's mfa_active) exempted, with a note.
+ */
+
+struct check_iam_cap {
+	struct check_run		 run;
+	struct check_capture		*cc;
+	struct check_iam_section	*sec;
+	struct check_part_wait		*pw;
+	struct credreport_wait		*wait;
+};
+
+static void
+check_iam_cap_exempt(struct check_iam_cap *c, const char *user)
+{
+	struct check_iam_section	*sec = c->sec;
+
+	sec->exempt = xreallocarray(sec->exempt, sec->nexempt + 1,
+	    sizeof(*sec->exempt));
+	sec->exempt[sec->nexempt++] = xstrdup(user);
+	check_capture_note(c->cc, CHECK_ID, "%s has a console password and "
+	    "no MFA: exempted; add an MFA device and remove it from "
+	    "mfa_exempt_users", user);
+}
+
+static void
+check_iam_cap_cb(const struct credreport_data *d, const char *error,
+    void *arg)
+{
+	struct check_iam_cap		*c = arg;
+	const struct credreport_row	*row;
+	const char			*user;
+	size_t				 i;
+	int				 pw, mfa;
+
+	c->wait = NULL;
+	if (error != NULL) {
+		check_capture_unread(c->cc, CHECK_ID, error);
+		check_part_done(c->pw, error);
+		return;
+	}
+	c->sec->user_mfa = TRI_TRUE;
+	for (i = 0; (row = credreport_row_at(d, i)) != NULL; i++) {
+		user = credreport_user(d, row);
+		if (strcmp(user, CREDREPORT_ROOT) == 0)
+			continue;
+		if (credreport_bool(credreport_value(d, row,
+		    "password_enabled"), &pw) != CREDREPORT_VALUE || !pw)
+			continue;
+		if (credreport_bool(credreport_value(d, row, "mfa_active"),
+		    &mfa) == CREDREPORT_VALUE && mfa)
+			continue;
+		check_iam_cap_exempt(c, user);
+	}
+	check_part_done(c->pw, NULL);
+}
+
+static void
+check_iam_cap_free(struct check_run *run)
+{
+	struct check_iam_cap	*c = (struct check_iam_cap *)run;
+
+	credreport_cancel(c->wait);
+	free(c);
+}
+
+static struct check_run *
+check_iam_capture(struct check_capture *cc, void *part,
+    struct check_part_wait *pw)
+{
+	struct check_iam_cap	*c;
+
+	c = xcalloc(1, sizeof(*c));
+	c->run.free = check_iam_cap_free;
+	c->cc = cc;
+	c->sec = part;
+	c->pw = pw;
+	c->wait = credreport_get(check_capture_credreport(cc),
+	    check_capture_aws(cc), check_iam_cap_cb, c);
+	return &c->run;
+}
+
 /* The baseline section. */
 
 /* An IAM user name, listed once. */
@@ -379,4 +462,5 @@ const struct check_part check_iam_mfa_part = {
 	.free = check_iam_free,
 	.to_json = check_iam_to_json,
 	.start = check_iam_start,
+	.capture = check_iam_capture,
 };

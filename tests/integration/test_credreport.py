@@ -359,6 +359,76 @@ class Check(unittest.TestCase):
                       r.stderr)
 
 
+class Capture(unittest.TestCase):
+    """`capture` reads root.mfa, root.usage, iam.user_mfa and
+    iam.unused_credentials from the account, with advice; the captured
+    baseline passes `check`, and root use after it is drift of root.usage
+    alone."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = dwtest.workdir("credreport-capture")
+        cls.fake = dwtest.FakeAWS(os.path.join(cls.work, "fake"))
+        cls.d = Daemon(cls.fake, os.path.join(cls.work, "d"),
+                       baseline=baseline())
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.fake.stop()
+
+    def setUp(self):
+        self.fake.reset()
+
+    def capture(self, code=0):
+        r = self.d.run("capture")
+        self.assertEqual(r.returncode, code, r.stderr)
+        return json.loads(r.stdout), r.stderr
+
+    def test_capture_then_check(self):
+        st = self.fake.state()
+        st["root"]["MFADevices"][0]["Virtual"] = True
+        self.fake.action("add_user", user="mallory", mfa=False)
+        st = dict(self.fake.state(), root=st["root"])
+        self.fake.set_state(st)
+        b, err = self.capture()
+        self.assertIs(b["root"]["mfa"], True)
+        self.assertIn("root.mfa: virtual MFA, consider hardware", err)
+        self.assertRegex(b["root"]["unused_since"],
+                         r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+        self.assertGreaterEqual(b["iam"]["unused_credentials_days"], 90)
+        self.assertIn("unused_credentials_days", err)
+        self.assertIn("above 45 (CIS)", err)
+        self.assertIs(b["iam"]["user_mfa"], True)
+        self.assertEqual(b["iam"]["mfa_exempt_users"], ["mallory"])
+        self.assertIn("iam.user_mfa: mallory has a console password and "
+                      "no MFA", err)
+        self.d.write_baseline(b)
+        r = self.d.run("check")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        time.sleep(1.1)
+        self.fake.action("root_login")
+        r = self.d.run("--json", "check")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        drift = [c["check"] for c in json.loads(r.stdout)["checks"]
+                 if c["status"] != "ok"]
+        self.assertEqual(drift, ["root.usage"])
+
+    def test_hardware_captured(self):
+        b, err = self.capture()
+        self.assertEqual(b["root"]["mfa"], "hardware")
+        self.assertNotIn("virtual MFA", err)
+        self.assertNotIn("mfa_exempt_users", b["iam"])
+
+    def test_report_denied_is_not_captured(self):
+        self.fake.fault(service="iam", action="GetCredentialReport",
+                        kind="accessdenied", count=-1)
+        b, err = self.capture(2)     # what it could not read: exit 2
+        self.assertNotIn("unused_since", b.get("root", {}))
+        self.assertNotIn("unused_credentials_days", b.get("iam", {}))
+        self.assertIn("root.usage: not captured", err)
+        self.assertIn("AccessDenied", err)
+
+
 class Run(unittest.TestCase):
     """The daemon keeps the report across passes: generated once, read
     once, until it is four hours old by AWS's clock."""
