@@ -416,6 +416,32 @@ class Faults(Base):
         self.assert_states(st, recorder="unknown")
         self.assertNotIn("config.recorder", fi)
 
+    def test_answer_without_its_list_is_unknown(self):
+        """Valid JSON of the wrong shape is no answer, never "none"."""
+        for op, answer, unknown in (
+                ("DescribeConfigurationRecorders", {}, ("recorder",)),
+                ("DescribeConfigurationRecorderStatus",
+                 {"ConfigurationRecordersStatus": [{"name": "default"}]},
+                 ("recorder",)),
+                ("DescribeDeliveryChannels", {"DeliveryChannels": {}},
+                 ("recorder",)),
+                ("DescribeConfigRules",
+                 {"ConfigRules": [{"ConfigRuleName": "x"}]},
+                 ("rules", "compliance")),
+                ("DescribeConfigRules",
+                 {"ConfigRules": [], "NextToken": 5},
+                 ("rules", "compliance")),
+                ("DescribeComplianceByConfigRule",
+                 {"ComplianceByConfigRules": [7]}, ("compliance",))):
+            self.awsconfig("PUT", {"answers": {op: answer}})
+            r, st, fi = self.check()
+            self.assertEqual(r.returncode, 2, (op, r.stdout + r.stderr))
+            self.assert_states(st, **{k: "unknown" for k in unknown})
+            self.assertIn("unexpected answer shape",
+                          st["config." + unknown[0]]["error"])
+            self.assertFalse([k for k in fi if k.startswith("config.")])
+            self.awsconfig("PUT", {"answers": {op: None}})
+
     def test_bad_token_is_unknown(self):
         """A second page the fake cannot continue: never a partial list."""
         self.awsconfig("PUT", {"page_size": {"DescribeConfigRules": 2}})
