@@ -37,7 +37,6 @@ struct baseline_error {
 struct baseline_ctx {
 	struct baseline		*b;
 	const char		*file;
-	const char		*buf;
 	struct baseline_read	 rd;
 	char			 where[256];	/* JSON path of the value at hand */
 	size_t			 wlen;
@@ -581,7 +580,6 @@ baseline_parse(const char *path_for_messages, const char *buf, size_t len,
 	*out = NULL;
 	memset(&ctx, 0, sizeof ctx);
 	ctx.file = path_for_messages != NULL ? path_for_messages : "baseline";
-	ctx.buf = buf;
 	if ((r = baseline_precheck(&ctx, buf, len)) != 0)
 		goto out;
 	r = baseline_read(buf, len, &ctx.rd, baseline_read_error, &ctx);
