@@ -273,6 +273,153 @@ check_iam_users_start(struct check_pass *p, const void *part)
 	return &r->run;
 }
 
+/*
+ * Capture: the live users, and as administrators those with
+ * administrator access now.  Which user is the break-glass one only a
+ * person knows: a note asks for it.  Any failure leaves the keys out.
+ */
+
+struct check_iam_users_cap;
+
+struct check_iam_users_cap_slot {
+	struct check_iam_users_cap	*cap;
+	struct check_iam_admin		*admin;
+	size_t				 user;
+};
+
+struct check_iam_users_cap {
+	struct check_run		 run;
+	struct check_capture		*cc;
+	struct check_part_wait		*wait;
+	struct check_iam_users_section	*into;
+	struct aws_pager		*list;
+	struct check_iam_names		 live;
+	int				*is_admin;
+	size_t				 next;
+	size_t				 in_flight;
+	char				*error;
+	struct check_iam_users_cap_slot	 slots[IAM_USERS_PARALLEL];
+};
+
+static void
+check_iam_users_cap_free(struct check_run *run)
+{
+	struct check_iam_users_cap	*c = (struct check_iam_users_cap *)run;
+	size_t				 i;
+
+	aws_pager_cancel(c->list);
+	for (i = 0; i < IAM_USERS_PARALLEL; i++)
+		check_iam_admin_cancel(c->slots[i].admin);
+	check_iam_names_free(&c->live);
+	free(c->is_admin);
+	free(c->error);
+	free(c);
+}
+
+static void
+check_iam_users_cap_end(struct check_iam_users_cap *c, const char *error)
+{
+	struct check_iam_users_section	*into = c->into;
+	size_t				 i;
+
+	if (error != NULL) {
+		check_capture_unread(c->cc, CHECK_ID, error);
+		check_part_done(c->wait, error);
+		return;
+	}
+	into->users.set = into->admins.set = 1;
+	into->users.v = xcalloc(c->live.n + 1, sizeof(char *));
+	into->admins.v = xcalloc(c->live.n + 1, sizeof(char *));
+	for (i = 0; i < c->live.n; i++) {
+		into->users.v[into->users.n++] = xstrdup(c->live.v[i]);
+		if (c->is_admin[i])
+			into->admins.v[into->admins.n++] =
+			    xstrdup(c->live.v[i]);
+	}
+	check_capture_note(c->cc, CHECK_ID, "%zu users, %zu with administrator "
+	    "access: review both lists, and name the break-glass user in "
+	    "\"break_glass_user\"", into->users.n, into->admins.n);
+	check_part_done(c->wait, NULL);
+}
+
+static void	check_iam_users_cap_fill(struct check_iam_users_cap *);
+
+static void
+check_iam_users_cap_admin_cb(int result, int is_admin, const char *error,
+    void *arg)
+{
+	struct check_iam_users_cap_slot	*s = arg;
+	struct check_iam_users_cap	*c = s->cap;
+
+	s->admin = NULL;
+	c->in_flight--;
+	if (result != 0 && c->error == NULL)
+		c->error = xstrdup(error != NULL ? error : "IAM call failed");
+	else if (result == 0)
+		c->is_admin[s->user] = is_admin;
+	check_iam_users_cap_fill(c);
+}
+
+static void
+check_iam_users_cap_fill(struct check_iam_users_cap *c)
+{
+	struct check_iam_users_cap_slot	*s;
+	size_t				 i;
+
+	for (i = 0; i < IAM_USERS_PARALLEL && c->error == NULL &&
+	    c->next < c->live.n; i++) {
+		s = &c->slots[i];
+		if (s->admin != NULL)
+			continue;
+		s->cap = c;
+		s->user = c->next++;
+		s->admin = check_iam_admin_start(check_capture_aws(c->cc),
+		    c->live.v[s->user], check_iam_users_cap_admin_cb, s);
+		if (s->admin == NULL)
+			c->error = xstrdup("cannot start the IAM call");
+		else
+			c->in_flight++;
+	}
+	if (c->in_flight == 0 && (c->error != NULL || c->next >= c->live.n))
+		check_iam_users_cap_end(c, c->error);
+}
+
+static void
+check_iam_users_cap_list_cb(const struct aws_result *res,
+    const struct iam_users *u, void *arg)
+{
+	struct check_iam_users_cap	*c = arg;
+	size_t				 i;
+
+	c->list = NULL;
+	if (res->result != 0) {
+		check_iam_users_cap_end(c, aws_result_describe(res));
+		return;
+	}
+	c->live.v = xcalloc(u->n + 1, sizeof(char *));
+	c->is_admin = xcalloc(u->n + 1, sizeof(int));
+	for (i = 0; i < u->n; i++)
+		c->live.v[c->live.n++] = xstrdup(u->v[i].name);
+	check_iam_users_cap_fill(c);
+}
+
+static struct check_run *
+check_iam_users_capture(struct check_capture *cc, void *part,
+    struct check_part_wait *w)
+{
+	struct check_iam_users_cap	*c;
+
+	c = xcalloc(1, sizeof(*c));
+	c->run.free = check_iam_users_cap_free;
+	c->cc = cc;
+	c->wait = w;
+	c->into = part;
+	if ((c->list = aws_iam_list_users(check_capture_aws(cc),
+	    check_iam_users_cap_list_cb, c)) == NULL)
+		check_iam_users_cap_end(c, "cannot start the IAM call");
+	return &c->run;
+}
+
 /* The baseline keys. */
 
 static int
@@ -429,4 +576,5 @@ const struct check_part check_iam_users_part = {
 	.to_json = check_iam_users_to_json,
 	.validate = check_iam_users_validate,
 	.start = check_iam_users_start,
+	.capture = check_iam_users_capture,
 };
