@@ -14,12 +14,13 @@ import copy
 import json
 import os
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 import dwtest  # noqa: E402
-from dwdaemon import BASELINE, Daemon  # noqa: E402
+from dwdaemon import BASELINE, Daemon, alerts  # noqa: E402
 
 ACCT = "111122223333"
 EMAIL = "aws-root@example.com"     # the fake's default MasterAccountEmail
@@ -299,6 +300,55 @@ class Capture(Base):
                          "the email could not be read: left out")
         self.assertIn("account.email: not captured", r.stderr)
         self.assertIn("in no organization", r.stderr)
+
+
+class Run(unittest.TestCase):
+    """The daemon: the account leaving its organization opens a critical
+    finding, an email change a high one; each resolves when undone."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = dwtest.workdir("account-run")
+        cls.fake = dwtest.FakeAWS(os.path.join(cls.work, "fake"))
+        cls.d = Daemon(cls.fake, os.path.join(cls.work, "d"),
+                       baseline=baseline())
+        cls.d.start()
+        cls.d.wait_log("check pass done", timeout=30)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.stop()
+        cls.fake.stop()
+
+    def of(self, finding, kind):
+        return [a for a in alerts(self.fake)
+                if a.get("finding") == finding and a.get("kind") == kind]
+
+    def test_leave_and_rejoin(self):
+        time.sleep(2.5)
+        self.assertEqual([a for a in alerts(self.fake)
+                          if a.get("check", "").startswith("account.")], [],
+                         "the account on its baseline raises nothing")
+        st = self.fake.state()
+        org = st["organization"]
+        st["organization"] = None
+        self.fake.set_state(st)
+        a = self.fake.wait_for(lambda: self.of("account.identity", "open"),
+                               timeout=20)[0]
+        self.assertEqual(a["severity"], "critical")
+        self.assertEqual(a["actual"], "not in an organization")
+        st["organization"] = dict(org, MasterAccountEmail="x@elsewhere.test")
+        self.fake.set_state(st)
+        self.fake.wait_for(lambda: self.of("account.identity", "resolve"),
+                           timeout=20)
+        a = self.fake.wait_for(lambda: self.of("account.email", "open"),
+                               timeout=20)[0]
+        self.assertEqual(a["severity"], "high")
+        self.assertEqual(a["actual"], "x@elsewhere.test")
+        st["organization"] = org
+        self.fake.set_state(st)
+        self.fake.wait_for(lambda: self.of("account.email", "resolve"),
+                           timeout=20)
 
 
 if __name__ == "__main__":

@@ -14,12 +14,13 @@ import copy
 import json
 import os
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 import dwtest  # noqa: E402
-from dwdaemon import BASELINE, Daemon  # noqa: E402
+from dwdaemon import BASELINE, Daemon, alerts  # noqa: E402
 
 ACCT = "111122223333"
 # the fake's default registration (tests/fakeaws/README.md, Tax Settings)
@@ -371,6 +372,55 @@ class Capture(Base):
         r, got = self.capture()
         self.assertEqual(got["tax"], {"inheritance": True})
         self.assertIn("tax.registrations: not captured", r.stderr)
+
+
+class Run(unittest.TestCase):
+    """The daemon: an extra registration opens its own finding and
+    resolves when it is gone; inheritance turned off opens one too."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = dwtest.workdir("tax-run")
+        cls.fake = dwtest.FakeAWS(os.path.join(cls.work, "fake"))
+        cls.d = Daemon(cls.fake, os.path.join(cls.work, "d"),
+                       baseline=baseline())
+        cls.d.start()
+        cls.d.wait_log("check pass done", timeout=30)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.stop()
+        cls.fake.stop()
+
+    def of(self, finding, kind):
+        return [a for a in alerts(self.fake)
+                if a.get("finding") == finding and a.get("kind") == kind]
+
+    def set_tax(self, **kw):
+        Base.set_tax(self, **kw)
+
+    def test_extra_registration_then_removed(self):
+        time.sleep(2.5)
+        self.assertEqual([a for a in alerts(self.fake)
+                          if a.get("check", "").startswith("tax.")], [],
+                         "tax settings on the baseline raise nothing")
+        key = "tax.registrations/444455556666:FR:VAT:FR12345678901"
+        self.set_tax(registrations=[
+            details(ACCT, "DE", "VAT", "DE123456789"),
+            details("444455556666", "FR", "VAT", "FR12345678901")])
+        a = self.fake.wait_for(lambda: self.of(key, "open"), timeout=20)[0]
+        self.assertEqual(a["severity"], "medium")
+        self.assertEqual(a["expected"], "not in the baseline")
+        self.set_tax(registrations=[details(ACCT, "DE", "VAT",
+                                            "DE123456789")])
+        self.fake.wait_for(lambda: self.of(key, "resolve"), timeout=20)
+        self.set_tax(inheritance="OptOut")
+        a = self.fake.wait_for(lambda: self.of("tax.inheritance", "open"),
+                               timeout=20)[0]
+        self.assertEqual(a["actual"], "OptOut")
+        self.set_tax(inheritance="OptIn")
+        self.fake.wait_for(lambda: self.of("tax.inheritance", "resolve"),
+                           timeout=20)
 
 
 if __name__ == "__main__":
