@@ -168,7 +168,11 @@ check_root_usage_start(struct check_pass *p, const void *part)
 	return &r->run;
 }
 
-/* capture: the cut-off is the capture's time, so use after it is drift. */
+/*
+ * capture: the cut-off is the report's GeneratedTime: what root did
+ * before is in the report, what it does after is drift; two captures
+ * from one report write the same baseline.
+ */
 
 struct check_root_usage_cap {
 	struct check_run		 run;
@@ -184,7 +188,7 @@ check_root_usage_cap_cb(const struct credreport_data *d, const char *error,
 {
 	struct check_root_usage_cap	*c = arg;
 	char				 used[300], err[300], when[32];
-	time_t				 last, now;
+	time_t				 last;
 
 	c->wait = NULL;
 	if (error == NULL && check_root_usage_read(d, 0, used, sizeof(used),
@@ -195,14 +199,15 @@ check_root_usage_cap_cb(const struct credreport_data *d, const char *error,
 		check_part_done(c->pw, error);
 		return;
 	}
-	now = aws_client_now(check_capture_aws(c->cc));
 	c->sec->set = 1;
-	c->sec->since = now;
+	c->sec->since = credreport_generated(d);
+	if (last > c->sec->since)
+		c->sec->since = last;
 	if (last != 0) {
 		credreport_fmt_time(last, when, sizeof(when));
 		check_capture_note(c->cc, CHECK_ID, "root was last used %s; "
-		    "unused_since is the capture's time: find out why root was "
-		    "used", when);
+		    "unused_since is the credential report's time: find out "
+		    "why root was used", when);
 	}
 	check_part_done(c->pw, NULL);
 }
