@@ -33,7 +33,8 @@ static const char full[] =
     " \"account\": {\"id\": \"111122223333\","
     " \"email_pattern\": \"@example\\\\.com$\"},"
     " \"root\": {\"mfa\": true, \"access_keys\": false},"
-    " \"iam\": {\"user_mfa\": true},"
+    " \"iam\": {\"user_mfa\": true, \"alias\": \"example-mgmt\","
+    " \"password_policy\": {}, \"users\": [\"a\"], \"administrators\": [\"a\"]},"
     " \"cloudtrail\": {\"trails\": [" TRAIL "]},"
     " \"contacts\": {\"billing\": " CONTACT ", \"security\": " CONTACT "},"
     " \"config\": {\"regions\": [\"us-east-1\", \"eu-west-1\"],"
@@ -47,7 +48,8 @@ static const char *const full_ids[] = {
 	"cloudtrail.trail", "cloudtrail.logging", "contacts.billing",
 	"contacts.security", "config.recorder", "config.rules",
 	"config.compliance", "account.email", "tax.inheritance",
-	"tax.registrations", NULL
+	"tax.registrations", "iam.alias", "iam.password_policy", "iam.users",
+	NULL
 };
 
 /* Armed by the child of test_oom: every malloc/calloc/strdup in our own
