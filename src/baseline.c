@@ -395,14 +395,14 @@ baseline_each(struct baseline_ctx *ctx, struct json_object *val,
     void *arg)
 {
 	size_t	i, n = json_object_array_length(val), wlen = ctx->wlen;
-	int	r = 0, ri;
+	int	r = 0;
 
-	for (i = 0; i < n; i++) {
+	/* stops at a bad entry: the next ones may be compared with it
+	 * ("listed twice"), and it was never filled in */
+	for (i = 0; i < n && r == 0; i++) {
 		baseline_push(ctx, "[%zu]", i);
-		ri = fn(ctx, json_object_array_get_idx(val, i), i, arg);
+		r = fn(ctx, json_object_array_get_idx(val, i), i, arg);
 		baseline_pop(ctx, wlen);
-		if (r == 0)
-			r = ri;
 	}
 	return r;
 }

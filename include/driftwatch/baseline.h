@@ -74,7 +74,8 @@ struct baseline_field {
 
 /* Notes "PATH:LINE:COLUMN: json.path: <message>" (the position of the
  * value at the path) and returns DW_EPARSE; parsing goes on with the
- * next key, so a parser may return it at once. */
+ * next key of the object (not the next entry of an array: see
+ * baseline_each), so a parser may return it at once. */
 int	baseline_fail(struct baseline_ctx *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Appends to the JSON path (".name", "[3]"); baseline_pop() goes back
@@ -91,7 +92,9 @@ int	baseline_walk(struct baseline_ctx *, struct json_object *,
 /* An array of at most max entries: *n set. */
 int	baseline_array(struct baseline_ctx *, struct json_object *,
 	    size_t max, size_t *n);
-/* Calls fn on each entry of an array, the path naming it ("[i]"). */
+/* Calls fn on each entry of an array, the path naming it ("[i]"), up
+ * to the first that fails: fn may compare an entry with the earlier
+ * ones, which are then all complete. */
 int	baseline_each(struct baseline_ctx *, struct json_object *,
 	    int (*fn)(struct baseline_ctx *, struct json_object *, size_t i,
 	    void *), void *arg);

@@ -279,12 +279,17 @@ test_positions(void)
 	    "a repeated key would silently replace the first",
 	    "a second section");
 	bad("{\"version\": 1,\n  \"cloudtrail\": {\"trails\": [\n"
-	    "    {\"name\": \"a\", \"home_region\": \"nowhere\"},\n"
+	    "    {\"name\": \"a\", \"home_region\": \"nowhere\", "
+	    "\"logging\": 1},\n"
 	    "    {\"name\": \"\", \"home_region\": \"eu-west-1\"}]}}",
 	    "b.json:3:34: cloudtrail.trails[0].home_region: expected a "
 	    "string like \"eu-west-1\"\n"
-	    "b.json:4:14: cloudtrail.trails[1].name: expected a non-empty "
-	    "string", "an error in each trail");
+	    "b.json:3:56: cloudtrail.trails[0].logging: expected true or "
+	    "false", "every error of an entry; none after it (the next ones "
+	    "may be compared with it)");
+	bad("{\"version\": 1, \"iam\": {\"mfa_exempt_users\": [\"\", \"\"]}}",
+	    "b.json:1:45: iam.mfa_exempt_users[0]: expected an IAM user name",
+	    "no entry compared with one that was not read");
 	ok(baseline_parse("b.json", many, strlen(many), &b, small,
 	    sizeof small) == DW_EPARSE, "a short buffer");
 	ok(strstr(small, "b.json:3:25: root.mfa: duplicate key") == small &&
