@@ -1,8 +1,9 @@
 /*
  * The `capture` mode: reads the live account through every family that
  * can capture and writes the baseline it saw, for a person to review
- * and commit.  The baseline goes to standard output or, atomically, to
- * the -o file; what could not be read and what to tighten go to stderr.
+ * and commit.  The baseline goes to standard output or, atomically and
+ * only when all was read, to the -o file; what could not be read and
+ * what to tighten go to stderr.
  * What it writes is parsed back as a baseline before it is written, so
  * capture never hands out a file that `validate` refuses.
  */
@@ -123,7 +124,12 @@ report_capture_write(const char *out, const char *text, size_t len)
 	return 0;
 }
 
-/* The baseline as text, checked by the parser `validate` uses. */
+/*
+ * The baseline as text, checked by the parser `validate` uses.  A file
+ * is written only when everything was read: -o may name the baseline in
+ * use, and a partial capture must not replace it.  Standard output gets
+ * what was read either way, for the person to see.
+ */
 static int
 report_capture_emit(const struct check_capture *cc, const char *out)
 {
@@ -156,7 +162,13 @@ report_capture_emit(const struct check_capture *cc, const char *out)
 		return EXIT_SOFTWARE;
 	}
 	baseline_free(parsed);
-	code = report_capture_write(out, text, len);
+	if (out != NULL && capture_nunread(cc) > 0) {
+		fprintf(stderr, "capture: %s not written: %zu check(s) could "
+		    "not be read; without -o capture shows what it read\n",
+		    out, capture_nunread(cc));
+		code = 0;
+	} else
+		code = report_capture_write(out, text, len);
 	free(text);
 	return code;
 }
@@ -195,8 +207,9 @@ report_capture_run(struct report_capture *r, const struct config *cfg,
 	report_capture_notes(cc);
 	code = report_capture_emit(cc, out);
 	if (code == 0 && capture_nunread(cc) > 0) {
-		fprintf(stderr, "capture: %zu check(s) could not be read; "
-		    "the baseline leaves them out\n", capture_nunread(cc));
+		fprintf(stderr, "capture: %zu check(s) could not be read: "
+		    "what they read is missing from the baseline; fix the "
+		    "permissions and capture again\n", capture_nunread(cc));
 		code = EXIT_UNKNOWN;
 	}
 out:

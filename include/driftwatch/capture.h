@@ -31,8 +31,9 @@ void			 capture_free(struct check_capture *);
 /*
  * `driftwatchd capture [-o FILE]` (report_capture.c): the baseline on
  * standard output, or written atomically to out; the notes on stderr.
- * 0 all read, 2 something could not be read (what was read is still
- * written), 64/70/73/74/78 as the other modes.
+ * 0 all read, 2 something could not be read (what was read still goes
+ * to standard output; out is then left as it was), 73 out cannot be
+ * written, 74 standard output cannot, 70 internal, 78 bad config.
  */
 int			 report_capture(const char *config_path,
 			    const char *out);

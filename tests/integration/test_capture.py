@@ -173,6 +173,26 @@ class Capture(unittest.TestCase):
         self.assertEqual(c.returncode, 0, c.stdout + c.stderr)
         self.assertIn("contacts", json.loads(c.stdout)["not_checked"])
 
+    def test_partial_capture_never_replaces_the_file(self):
+        """-o may name the baseline in use: a capture that could not read
+        everything leaves it as it was, and says so."""
+        out = os.path.join(self.work, "in-use.json")
+        with open(out, "w") as f:
+            f.write('{"version": 1}\n')
+        self.fake.fault(service="account", action="GetAlternateContact",
+                        kind="accessdenied", count=1)
+        r = self.capture("-o", out)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertRegex(r.stderr, r"%s not written: 1 check\(s\) could "
+                         r"not be read" % re.escape(out))
+        with open(out) as f:
+            self.assertEqual(f.read(), '{"version": 1}\n')
+        self.assertEqual(r.stdout, "")
+        r = self.capture("-o", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out) as f:
+            self.assertIn("contacts", json.load(f))
+
     def test_trail_status_denied(self):
         self.fake.fault(service="cloudtrail", action="GetTrailStatus",
                         kind="accessdenied", count=-1)
