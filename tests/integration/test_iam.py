@@ -461,6 +461,102 @@ class Check(unittest.TestCase):
         self.assertIn("billing-read", s["iam.users"]["error"])
 
 
+class Capture(unittest.TestCase):
+    """`driftwatchd capture` writes the live alias, password policy, users
+    and administrators, with advice where the account is weak, and names
+    what it could not read."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = dwtest.workdir("iam-capture")
+        cls.fake = dwtest.FakeAWS(os.path.join(cls.work, "fake"))
+        cls.d = Daemon(cls.fake, os.path.join(cls.work, "d"),
+                       baseline=baseline())
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.fake.stop()
+
+    def setUp(self):
+        self.fake.reset()
+
+    def capture(self):
+        r = self.d.run("capture")
+        doc = json.loads(r.stdout) if r.stdout.strip() else None
+        return r, doc
+
+    def test_captured_as_the_account_is(self):
+        r, doc = self.capture()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        iam = doc["iam"]
+        self.assertEqual(iam["alias"], "example-management")
+        self.assertEqual(iam["password_policy"], dict(
+            POLICY, hard_expiry=False))
+        self.assertEqual(iam["users"], ["breakglass", "alice"])
+        self.assertEqual(iam["administrators"], ["breakglass", "alice"])
+        self.assertNotIn("break_glass_user", iam)
+        self.assertIn('iam.users: 2 users, 2 with administrator access: '
+                      'review both lists, and name the break-glass user in '
+                      '"break_glass_user"', r.stderr)
+        self.assertNotIn("iam.password_policy:", r.stderr,
+                         "a CIS policy needs no advice")
+        # and the account passes it
+        self.d.write_baseline(doc)
+        c = self.d.run("--json", "check")
+        self.assertEqual(c.returncode, 0, c.stdout + c.stderr)
+
+    def test_weak_account_advice(self):
+        self.fake.action("update_password_policy", MinimumPasswordLength=8,
+                         PasswordReusePrevention=None, RequireSymbols=False,
+                         MaxPasswordAge=None)
+        self.fake.action("delete_account_alias")
+        self.fake.action("detach_group_policy", group="Admins")
+        r, doc = self.capture()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        iam = doc["iam"]
+        self.assertNotIn("alias", iam)
+        self.assertEqual(iam["password_policy"], {
+            "minimum_length": 8, "require_symbols": False,
+            "require_numbers": True, "require_uppercase": True,
+            "require_lowercase": True, "hard_expiry": False,
+            "allow_users_to_change": True})
+        self.assertEqual(iam["administrators"], ["breakglass"])
+        self.assertIn("iam.password_policy: password length below 14 (8)",
+                      r.stderr)
+        self.assertIn("iam.password_policy: reuse prevention below 24",
+                      r.stderr)
+        self.assertIn("iam.alias: the account has no alias", r.stderr)
+        self.d.write_baseline(doc)
+        c = self.d.run("--json", "check")
+        self.assertEqual(c.returncode, 0, c.stdout + c.stderr)
+
+    def test_no_policy_left_out_with_note(self):
+        self.fake.action("delete_password_policy")
+        r, doc = self.capture()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("password_policy", doc["iam"])
+        self.assertIn("iam.password_policy: the account has no password "
+                      "policy", r.stderr)
+
+    def test_denied_named_exit_2(self):
+        for op, check, key in (
+                ("ListAccountAliases", "iam.alias", "alias"),
+                ("GetAccountPasswordPolicy", "iam.password_policy",
+                 "password_policy"),
+                ("ListAttachedGroupPolicies", "iam.users", "users")):
+            with self.subTest(op=op):
+                self.fake.reset()
+                self.fake.fault(service="iam", action=op,
+                                kind="accessdenied", count=-1)
+                r, doc = self.capture()
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertRegex(r.stderr, r"%s: not captured: .*"
+                                 r"AccessDenied" % check.replace(".", r"\."))
+                self.assertNotIn(key, doc["iam"])
+                if key == "users":
+                    self.assertNotIn("administrators", doc["iam"])
+
+
 class Run(unittest.TestCase):
     """The daemon: a deleted password policy opens a finding, putting it
     back resolves it; an administrator added opens one for that user."""
