@@ -81,7 +81,9 @@ struct credreport_wait;
 
 /*
  * data is borrowed for the duration of the call; error is NULL then,
- * else why the report could not be read (data NULL).
+ * else why the report could not be read (data NULL).  A callback may
+ * cancel other waits and start new ones, but must not free the
+ * credreport.
  */
 typedef void	(*credreport_cb)(const struct credreport_data *,
 		    const char *error, void *);
