@@ -250,7 +250,11 @@ check_account_parse_email(struct baseline_ctx *ctx, struct json_object *val,
 	return 0;
 }
 
-/* Compiled here, so a bad pattern fails the baseline, not a pass. */
+/*
+ * Compiled here, so a bad pattern fails the baseline, not a pass.  The
+ * field is the pattern member; the regex_t beside it is reached from
+ * there, as baseline_walk hands a parser only its own member.
+ */
 static int
 check_account_parse_pattern(struct baseline_ctx *ctx,
     struct json_object *val, void *field)

@@ -29,6 +29,11 @@
 #define TAX_ID_MAX	200	/* the model's RegistrationId */
 #define TAX_TEXT	(TAX_ID_MAX + 64)
 
+static const char *const check_tax_types[] = {
+	/* the model's TaxRegistrationType */
+	"VAT", "GST", "CPF", "CNPJ", "SST", "TIN", "NRIC", "PAN", "NIP", NULL
+};
+
 struct check_tax_reg {
 	char	*account_id;
 	char	*country;	/* upper case */
@@ -190,6 +195,32 @@ check_tax_regs_start(struct check_pass *p, const void *part)
 
 /* Capture: every registration the family has. */
 
+static int
+check_tax_type_known(const char *type)
+{
+	size_t	i;
+
+	for (i = 0; check_tax_types[i] != NULL; i++)
+		if (strcmp(type, check_tax_types[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* What the baseline could not hold (a type newer than this driftwatch)
+ * is left out with a note rather than written unreadable. */
+static int
+check_tax_reg_capturable(struct check_capture *cc,
+    const struct tax_registration *t)
+{
+	if (check_tax_type_known(t->type) && strlen(t->country) == 2 &&
+	    strlen(t->id) <= TAX_ID_MAX)
+		return 1;
+	check_capture_note(cc, CHECK_ID, "registration %.20s of account %s "
+	    "left out: driftwatch cannot hold it in a baseline", t->type,
+	    t->account_id);
+	return 0;
+}
+
 static void
 check_tax_reg_set(struct check_tax_reg *w, const struct tax_registration *t)
 {
@@ -223,7 +254,8 @@ check_tax_regs_cap_cb(const struct aws_result *res,
 	part->set = 1;
 	part->v = xcalloc(got->n + 1, sizeof(*part->v));
 	for (i = 0; i < got->n && part->n < TAX_MAX_WANT; i++)
-		if (!check_tax_reg_wanted(part, &got->v[i]))
+		if (!check_tax_reg_wanted(part, &got->v[i]) &&
+		    check_tax_reg_capturable(r->cc, &got->v[i]))
 			check_tax_reg_set(&part->v[part->n++], &got->v[i]);
 	if (i < got->n)
 		check_capture_note(r->cc, CHECK_ID, "%zu registrations, more "
@@ -254,11 +286,6 @@ check_tax_regs_capture(struct check_capture *cc, void *part,
 }
 
 /* The baseline key: an array of registrations, each field required. */
-
-static const char *const check_tax_types[] = {
-	/* the model's TaxRegistrationType */
-	"VAT", "GST", "CPF", "CNPJ", "SST", "TIN", "NRIC", "PAN", "NIP", NULL
-};
 
 static int
 check_tax_parse_account(struct baseline_ctx *ctx, struct json_object *val,
@@ -295,13 +322,11 @@ check_tax_parse_type(struct baseline_ctx *ctx, struct json_object *val,
     void *field)
 {
 	const char	*s = baseline_str(val);
-	size_t		 i;
 
-	for (i = 0; s != NULL && check_tax_types[i] != NULL; i++)
-		if (strcmp(s, check_tax_types[i]) == 0) {
-			baseline_set_str(field, s);
-			return 0;
-		}
+	if (s != NULL && check_tax_type_known(s)) {
+		baseline_set_str(field, s);
+		return 0;
+	}
 	return baseline_fail(ctx, "expected a registration type: VAT, GST, "
 	    "CPF, CNPJ, SST, TIN, NRIC, PAN or NIP");
 }

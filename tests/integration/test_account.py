@@ -295,8 +295,9 @@ class Capture(Base):
 
     def test_capture_not_in_organization(self):
         self.org(none=True)
-        r, got = self.capture()
-        self.assertEqual(got["account"], {"id": ACCT},
+        r = self.d.run("capture")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["account"], {"id": ACCT},
                          "the email could not be read: left out")
         self.assertIn("account.email: not captured", r.stderr)
         self.assertIn("in no organization", r.stderr)

@@ -359,6 +359,21 @@ class Capture(Base):
         for c in IDS:
             self.assertEqual(st[c]["status"], "ok", c)
 
+    def test_capture_leaves_out_what_a_baseline_cannot_hold(self):
+        self.set_tax(registrations=[
+            details(ACCT, "DE", "VAT", "DE123456789"),
+            details("444455556666", "US", "EIN", "12-3456789")])
+        r, got = self.capture()
+        self.assertEqual(got["tax"]["registrations"], [REG])
+        self.assertIn("tax.registrations: registration EIN of account "
+                      "444455556666 left out", r.stderr)
+        self.d.write_baseline(got)
+        r = self.d.run("validate")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        r, st, fi = self.check()
+        self.assertEqual(st["tax.registrations"]["status"], "drift",
+                         "what was left out is still reported")
+
     def test_capture_opt_out_noted(self):
         self.set_tax(inheritance="OptOut")
         r, got = self.capture()
@@ -369,9 +384,11 @@ class Capture(Base):
     def test_capture_denied_left_out(self):
         self.fake.fault(service="tax", action="ListTaxRegistrations",
                         kind="accessdenied", count=-1)
-        r, got = self.capture()
-        self.assertEqual(got["tax"], {"inheritance": True})
+        r = self.d.run("capture")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["tax"], {"inheritance": True})
         self.assertIn("tax.registrations: not captured", r.stderr)
+        self.assertIn("AccessDenied", r.stderr)
 
 
 class Run(unittest.TestCase):
