@@ -635,7 +635,7 @@ class Run(unittest.TestCase):
     def test_stop_then_start(self):
         time.sleep(2.5)
         self.assertEqual([a for a in alerts(self.fake)
-                          if a.get("check", "").startswith("config.")], [],
+                          if a.get("check") == "config.recorder"], [],
                          "Config on the baseline raises nothing")
         self.fake.action("config_stop_recorder", region="us-east-1")
         got = self.fake.wait_for(lambda: self.of("config.recorder", "open"),
@@ -648,6 +648,26 @@ class Run(unittest.TestCase):
         self.assertEqual(len(self.of("config.recorder", "open")), 1)
         self.assertTrue(self.d.alive())
 
+
+    def test_insufficient_data_stuck_is_blind_not_open(self):
+        time.sleep(2.5)
+        self.assertEqual([a for a in alerts(self.fake)
+                          if a.get("check", "").startswith("config.")], [],
+                         "Config on the baseline raises nothing")
+        self.fake.action("config_set_compliance", region="us-east-1",
+                         rule="iam-root-access-key-check",
+                         compliance="INSUFFICIENT_DATA")
+        got = self.fake.wait_for(
+            lambda: self.of("config.compliance", "blind"), timeout=30)
+        self.assertIn("INSUFFICIENT_DATA", json.dumps(got[0]))
+        self.assertEqual(self.of("config.compliance", "open"), [],
+                         "no evaluation result is not drift")
+        self.fake.action("config_set_compliance", region="us-east-1",
+                         rule="iam-root-access-key-check",
+                         compliance="COMPLIANT")
+        self.fake.wait_for(
+            lambda: self.of("config.compliance", "sighted"), timeout=30)
+        self.assertEqual(self.of("config.compliance", "open"), [])
 
 if __name__ == "__main__":
     dwtest.tap_main()
