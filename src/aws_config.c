@@ -10,7 +10,8 @@
 #include "driftwatch/aws_config.h"
 #include "driftwatch/xmalloc.h"
 
-#define CFG_MAX_ITEMS	5000	/* rules in one region; Config allows 1000 */
+/* Items in one answer: Config allows 1000 rules a region. */
+#define CFG_MAX_ITEMS	5000
 
 struct cfg_ctx {
 	struct cfg_answer	 a;

@@ -33,7 +33,7 @@ struct check_cfg_rec {
 	int		 set;		/* the baseline has "recorder" */
 	enum tristate	 all_supported;
 	enum tristate	 include_global;
-	char		*global_region;	/* NULL: include_global everywhere */
+	char		*global_region;	/* NULL: in every region */
 	enum tristate	 delivery_channel;
 };
 

@@ -63,7 +63,7 @@ struct check_cfg_rules_region {
 	struct aws_pager		*pager;
 	struct check_cfg_deployed	*dep;
 	size_t				 ndep;
-	size_t				 next;	/* first rule of the next chunk */
+	size_t				 next;	/* the next chunk's first */
 };
 
 struct check_cfg_rules_run {
@@ -194,7 +194,8 @@ check_cfg_rules_judge(struct check_cfg_rules_region *g,
 	struct finding_obs		 obs;
 	char				 expected[CFG_LIST_MAX] = "";
 	char				 missing[CFG_LIST_MAX] = "";
-	char				 title[CFG_LIST_MAX + 100], actual[CFG_LIST_MAX + 20];
+	char				 title[CFG_LIST_MAX + 100];
+	char				 actual[CFG_LIST_MAX + 20];
 	size_t				 i, j;
 
 	for (i = 0; i < w->nids; i++) {

@@ -25,14 +25,14 @@ struct cfg_recorder {
 struct cfg_recorder_status {
 	char	*name;
 	int	 recording;		/* -1 absent */
-	char	*last_status;		/* "Pending", "Success", "Failure" */
+	char	*last_status;		/* "SUCCESS", "FAILURE", ... */
 	char	*last_error_code;
 };
 
 struct cfg_rule {
 	char	*name;
-	char	*owner;			/* Source.Owner: "AWS" for managed */
-	char	*source_id;		/* Source.SourceIdentifier, or NULL */
+	char	*owner;			/* Source.Owner: "AWS": managed */
+	char	*source_id;		/* Source.SourceIdentifier */
 	char	*state;			/* ConfigRuleState, or NULL */
 };
 
@@ -47,7 +47,7 @@ struct cfg_answer {
 	size_t				 nrecorders;
 	struct cfg_recorder_status	*statuses;
 	size_t				 nstatuses;
-	char				**channels;	/* delivery channel names */
+	char				**channels;	/* their names */
 	size_t				 nchannels;
 	struct cfg_rule			*rules;
 	size_t				 nrules;
