@@ -29,10 +29,10 @@ struct check_account_org {
 	const void				*owner;
 	struct aws_pager			*pager;
 	int					 delivering;
-	TAILQ_HEAD(, check_account_org_wait)	 waits;
+	TAILQ_HEAD(check_account_org_waits, check_account_org_wait) waits;
 };
 
-static LIST_HEAD(, check_account_org) check_account_orgs =
+static LIST_HEAD(check_account_org_list, check_account_org) check_account_orgs =
     LIST_HEAD_INITIALIZER(check_account_orgs);
 
 static void
