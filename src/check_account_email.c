@@ -19,6 +19,7 @@
 #include <json-c/json.h>
 
 #include "driftwatch/aws_organizations.h"
+#include "driftwatch/aws_services.h"
 #include "driftwatch/baseline.h"
 #include "driftwatch/check.h"
 #include "driftwatch/check_parts.h"
@@ -147,7 +148,11 @@ check_account_email_start(struct check_pass *p, const void *part)
 	return &r->run;
 }
 
-/* Capture: the email the organization shows. */
+/*
+ * Capture: the email the organization shows, only when the caller is
+ * the management account (a member account would be handed its
+ * management account's address as its own).
+ */
 
 struct check_account_email_cap {
 	struct check_run		 run;
@@ -155,6 +160,12 @@ struct check_account_email_cap {
 	struct check_account_email	*part;
 	struct check_part_wait		*wait;
 	struct check_account_org_wait	*org;
+	struct aws_pager		*sts;
+	int				 pending;
+	char				*caller;	/* STS account */
+	char				*master;
+	char				*email;
+	char				*why;		/* not captured */
 };
 
 static void
@@ -164,36 +175,84 @@ check_account_email_cap_free(struct check_run *run)
 	    (struct check_account_email_cap *)run;
 
 	check_account_org_cancel(c->org);
+	aws_pager_cancel(c->sts);
+	free(c->caller);
+	free(c->master);
+	free(c->email);
+	free(c->why);
 	free(c);
 }
 
 static void
-check_account_email_cap_cb(const struct aws_result *res,
+check_account_email_cap_why(struct check_account_email_cap *c,
+    const char *why)
+{
+	if (c->why == NULL)
+		c->why = xstrdup(why);
+}
+
+static void
+check_account_email_cap_end(struct check_account_email_cap *c)
+{
+	if (--c->pending > 0)
+		return;
+	if (c->why == NULL && strcmp(c->caller, c->master) != 0)
+		check_account_email_cap_why(c, "the account is a member "
+		    "account: MasterAccountEmail is its management account's "
+		    "address, not its own");
+	if (c->why != NULL) {
+		check_capture_unread(c->cc, CHECK_ID, c->why);
+		check_part_done(c->wait, c->why);
+		return;
+	}
+	baseline_set_str(&c->part->email, c->email);
+	check_capture_note(c->cc, CHECK_ID, "the root email should be a "
+	    "distribution list the security team reads; email_pattern can "
+	    "hold it to a domain");
+	check_part_done(c->wait, NULL);
+}
+
+static void
+check_account_email_cap_org(const struct aws_result *res,
     const struct org_organization *org, void *arg)
 {
 	struct check_account_email_cap	*c = arg;
-	const char			*why = NULL;
 	char				 buf[512];
 
 	c->org = NULL;
 	if (check_account_org_not_in_use(res))
-		why = "the account is in no organization "
-		    "(AWSOrganizationsNotInUseException): account.identity "
-		    "will report drift until it is a management account";
+		check_account_email_cap_why(c, "the account is in no "
+		    "organization (AWSOrganizationsNotInUseException): "
+		    "account.identity will report drift until it is a "
+		    "management account");
 	else if (res->result != 0)
-		why = check_account_org_error(res, buf, sizeof(buf));
+		check_account_email_cap_why(c, check_account_org_error(res, buf,
+		    sizeof(buf)));
 	else if (org->master_account_email == NULL)
-		why = "Organizations DescribeOrganization gave no "
-		    "MasterAccountEmail";
-	else
-		baseline_set_str(&c->part->email, org->master_account_email);
-	if (why != NULL)
-		check_capture_unread(c->cc, CHECK_ID, why);
-	else
-		check_capture_note(c->cc, CHECK_ID, "the root email should be "
-		    "a distribution list the security team reads; "
-		    "email_pattern can hold it to a domain");
-	check_part_done(c->wait, why);
+		check_account_email_cap_why(c, "Organizations "
+		    "DescribeOrganization gave no MasterAccountEmail");
+	else {
+		c->master = xstrdup(org->master_account_id);
+		c->email = xstrdup(org->master_account_email);
+	}
+	check_account_email_cap_end(c);
+}
+
+static void
+check_account_email_cap_sts(const struct aws_result *res,
+    const struct sts_identity *id, void *arg)
+{
+	struct check_account_email_cap	*c = arg;
+	char				 buf[512];
+
+	c->sts = NULL;
+	if (res->result != 0) {
+		snprintf(buf, sizeof(buf), "STS GetCallerIdentity: %s",
+		    aws_result_describe(res));
+		check_account_email_cap_why(c, buf);
+	} else
+		c->caller = xstrdup(id->account);
+	check_account_email_cap_end(c);
 }
 
 static struct check_run *
@@ -207,12 +266,20 @@ check_account_email_capture(struct check_capture *cc, void *part,
 	c->cc = cc;
 	c->part = part;
 	c->wait = wait;
+	c->pending = 2;
 	c->org = check_account_org_read(cc, check_capture_aws(cc),
-	    check_capture_region(cc), check_account_email_cap_cb, c);
-	if (c->org == NULL) {
-		check_capture_unread(cc, CHECK_ID,
-		    "cannot start the Organizations call");
-		check_part_done(wait, "cannot start the Organizations call");
+	    check_capture_region(cc), check_account_email_cap_org, c);
+	c->sts = aws_sts_get_caller_identity(check_capture_aws(cc),
+	    check_capture_region(cc), check_account_email_cap_sts, c);
+	if (c->org == NULL || c->sts == NULL) {
+		check_account_org_cancel(c->org);
+		aws_pager_cancel(c->sts);
+		c->org = NULL;
+		c->sts = NULL;
+		c->pending = 1;
+		check_account_email_cap_why(c, "cannot start the STS and "
+		    "Organizations calls");
+		check_account_email_cap_end(c);
 	}
 	return &c->run;
 }

@@ -293,6 +293,15 @@ class Capture(Base):
         self.assertEqual(st["account.email"]["status"], "ok")
         self.d.write_baseline(baseline())
 
+    def test_capture_member_account_leaves_email_out(self):
+        self.org(MasterAccountId="444455556666")
+        r = self.d.run("capture")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["account"], {"id": ACCT},
+                         "the management account's email is not ours")
+        self.assertIn("account.email: not captured: the account is a "
+                      "member account", r.stderr)
+
     def test_capture_not_in_organization(self):
         self.org(none=True)
         r = self.d.run("capture")
