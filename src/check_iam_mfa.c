@@ -49,9 +49,9 @@ struct check_iam_run {
 	struct aws_pager	*list;
 	struct credreport_wait	*crwait;
 	int			 waiting;	/* ListUsers, the report */
-	char			**nopw;		/* report: no console password */
+	char			**nopw;		/* no console password */
 	size_t			 nnopw;
-	char			*cr_error;	/* the report could not be read */
+	char			*cr_error;	/* why no report */
 	char			**users;
 	size_t			 nusers;
 	size_t			 next;

@@ -50,7 +50,7 @@ static const struct {
 
 struct check_iam_unused_user {
 	char	text[400];	/* what is unused, for actual */
-	long	max_days;	/* the longest unused, in days (-1: none on) */
+	long	max_days;	/* the longest unused (-1: none on) */
 	char	err[200];	/* the row could not be read */
 };
 
@@ -213,7 +213,9 @@ check_iam_unused_cb(const struct credreport_data *d, const char *error,
 static void
 check_iam_unused_run_free(struct check_run *run)
 {
-	struct check_iam_unused_run	*r = (struct check_iam_unused_run *)run;
+	struct check_iam_unused_run	*r;
+
+	r = (struct check_iam_unused_run *)run;
 
 	credreport_cancel(r->wait);
 	free(r);
@@ -306,7 +308,9 @@ check_iam_unused_cap_cb(const struct credreport_data *d, const char *error,
 static void
 check_iam_unused_cap_free(struct check_run *run)
 {
-	struct check_iam_unused_cap	*c = (struct check_iam_unused_cap *)run;
+	struct check_iam_unused_cap	*c;
+
+	c = (struct check_iam_unused_cap *)run;
 
 	credreport_cancel(c->wait);
 	free(c);

@@ -42,7 +42,8 @@ static const struct {
 	{ "access_key_1_last_used_date", "access key 1" },
 	{ "access_key_2_last_used_date", "access key 2" },
 };
-#define NCOLS	(sizeof(check_root_usage_cols) / sizeof(check_root_usage_cols[0]))
+#define NCOLS	(sizeof(check_root_usage_cols) / \
+		    sizeof(check_root_usage_cols[0]))
 
 /*
  * What root used after since, as "password 2026-03-04T05:06:07Z" text
@@ -96,7 +97,8 @@ check_root_usage_observe(struct check_root_usage_run *r,
     const struct credreport_data *d, const char *used)
 {
 	struct finding_obs	obs;
-	char			since[32], age[64], expected[80], actual[400];
+	char			since[32], age[64], expected[80];
+	char			actual[400];
 
 	credreport_fmt_time(r->since, since, sizeof(since));
 	credreport_age(d, aws_client_now(check_pass_aws(r->pass)), age,
@@ -144,7 +146,9 @@ check_root_usage_cb(const struct credreport_data *d, const char *error,
 static void
 check_root_usage_run_free(struct check_run *run)
 {
-	struct check_root_usage_run	*r = (struct check_root_usage_run *)run;
+	struct check_root_usage_run	*r;
+
+	r = (struct check_root_usage_run *)run;
 
 	credreport_cancel(r->wait);
 	free(r);
@@ -215,7 +219,9 @@ check_root_usage_cap_cb(const struct credreport_data *d, const char *error,
 static void
 check_root_usage_cap_free(struct check_run *run)
 {
-	struct check_root_usage_cap	*c = (struct check_root_usage_cap *)run;
+	struct check_root_usage_cap	*c;
+
+	c = (struct check_root_usage_cap *)run;
 
 	credreport_cancel(c->wait);
 	free(c);

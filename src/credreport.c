@@ -44,13 +44,13 @@ struct credreport_wait {
 
 struct credreport {
 	struct event_base	*base;
-	struct event		*timer;	/* next poll, or a cached answer */
+	struct event		*timer;	/* next poll, or the cache */
 	enum credreport_state	 state;
 	struct aws_client	*aws;	/* the fetch's; borrowed */
 	struct aws_call		*call;
 	struct credreport_data	*data;	/* the last report read */
 	struct credreport_waits	 waits;
-	int			 generated;	/* this fetch asked for one */
+	int			 generated;	/* this fetch generated */
 	int			 polls;
 	int			 max_polls;
 	double			 delay;
