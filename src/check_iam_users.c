@@ -131,6 +131,7 @@ check_iam_users_compare(struct check_iam_users_run *r)
 	const struct check_iam_names	*want = &r->want->users;
 	char				 title[160];
 	size_t				 i;
+	int				 admin;
 
 	if (!want->set)
 		return;
@@ -145,12 +146,12 @@ check_iam_users_compare(struct check_iam_users_run *r)
 	for (i = 0; i < want->n; i++) {
 		if (check_iam_names_has(&r->live, want->v[i]))
 			continue;
+		admin = check_iam_users_is_admin(r, want->v[i]);
 		snprintf(title, sizeof(title), "IAM user %s is missing",
 		    want->v[i]);
-		check_iam_users_observe(r, want->v[i], 0, SEV_MEDIUM, title,
-		    check_iam_users_is_admin(r, want->v[i]) ?
-		    "user exists, administrator" : "user exists",
-		    "no such user");
+		check_iam_users_observe(r, want->v[i], 0, admin ? SEV_HIGH :
+		    SEV_MEDIUM, title, admin ? "user exists, administrator" :
+		    "user exists", "no such user");
 	}
 	/* Present users that need no access check are on baseline now. */
 	for (i = 0; i < want->n; i++)

@@ -263,6 +263,7 @@ class Check(unittest.TestCase):
         self.assertEqual(f["expected"], "user exists")
         self.assertEqual(f["actual"], "no such user")
         self.assertEqual(f["title"], "IAM user carol is missing")
+        self.assertEqual(f["severity"], "medium")
 
     def test_missing_administrator(self):
         self.d.write_baseline(baseline(users=["breakglass", "alice", "carol"],
@@ -271,6 +272,7 @@ class Check(unittest.TestCase):
         f = fi["iam.users/carol"]
         self.assertEqual(f["expected"], "user exists, administrator")
         self.assertEqual(f["actual"], "no such user")
+        self.assertEqual(f["severity"], "high")
         self.assertEqual(sorted(k for k in fi if k.startswith("iam.users")),
                          ["iam.users/carol"])
 
@@ -436,6 +438,7 @@ class Check(unittest.TestCase):
         for op, check in (("ListAccountAliases", "iam.alias"),
                           ("GetAccountPasswordPolicy",
                            "iam.password_policy"),
+                          ("ListUsers", "iam.users"),
                           ("ListAttachedUserPolicies", "iam.users"),
                           ("ListUserPolicies", "iam.users"),
                           ("GetUserPolicy", "iam.users"),
