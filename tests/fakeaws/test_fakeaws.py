@@ -1834,5 +1834,57 @@ class TestActions(Base):
         self.assertEqual(FAKE.state()["events"], [])
 
 
+class TestCredentialReport(Base):
+    """fake_credreport.py: the report's life as AWS documents it."""
+
+    def cr(self, **kw):
+        return FAKE.control("POST", "/_credential_report", kw)
+
+    def code(self, fn):
+        try:
+            fn()
+        except botocore.exceptions.ClientError as e:
+            return (e.response["Error"]["Code"],
+                    e.response["ResponseMetadata"]["HTTPStatusCode"])
+        return None
+
+    def test_in_progress_for_seconds(self):
+        iam = self.client("iam")
+        self.cr(in_progress_calls=0, in_progress_seconds=1.5)
+        self.assertEqual(self.code(iam.get_credential_report),
+                         ("ReportNotPresent", 410))
+        self.assertEqual(iam.generate_credential_report()["State"],
+                         "STARTED")
+        self.assertEqual(iam.generate_credential_report()["State"],
+                         "INPROGRESS")
+        self.assertEqual(self.code(iam.get_credential_report),
+                         ("ReportInProgress", 404))
+        time.sleep(1.6)
+        r = iam.get_credential_report()
+        self.assertEqual(r["ReportFormat"], "text/csv")
+        self.assertTrue(r["Content"].startswith(b"user,arn,"))
+        self.assertEqual(iam.generate_credential_report()["State"],
+                         "COMPLETE", "under four hours old: kept")
+        self.assertEqual(self.cr()["generate_count"], 1)
+
+    def test_expiry_and_age(self):
+        iam = self.client("iam")
+        self.cr(generated_at=time.time() - 60, expires_after_seconds=30)
+        self.assertEqual(self.code(iam.get_credential_report),
+                         ("ReportExpired", 410))
+        self.cr(expires_after_seconds=None,
+                generated_at=time.time() - 5 * 3600)
+        self.assertEqual(iam.generate_credential_report()["State"],
+                         "STARTED", "four hours old: a new one")
+
+    def test_content_overrides_and_bad_keys(self):
+        iam = self.client("iam")
+        self.cr(generated_at=time.time(), content="user,arn\nbob,x\n")
+        self.assertEqual(iam.get_credential_report()["Content"],
+                         b"user,arn\nbob,x\n")
+        with self.assertRaises(dwtest.ControlHTTPError):
+            self.cr(no_such_key=1)
+
+
 if __name__ == "__main__":
     dwtest.tap_main()
