@@ -248,6 +248,21 @@ class Check(unittest.TestCase):
                          "alice and mallory, not the users without a "
                          "password: %s" % looked)
 
+    def test_user_mfa_user_newer_than_report_is_checked(self):
+        """A user the report does not list yet (created since) is held to
+        MFA as if it had a password."""
+        self.fake.action("add_user", user="mallory", mfa=False)
+        self.report_state(
+            generated_at=time.time() - 60,
+            content="user,arn,password_enabled\n"
+                    "<root_account>,arn:aws:iam::%s:root,not_supported\n"
+                    "alice,x,true\nbreakglass,y,false\n" % ACCT)
+        r, st, fi = self.check()
+        self.assertEqual(st["iam.user_mfa"]["status"], "drift")
+        self.assertIn("iam.user_mfa/mallory", fi)
+        self.assertEqual(fi["iam.user_mfa/mallory"]["actual"],
+                         "no MFA device")
+
     def test_user_mfa_report_denied_user_without_mfa_unknown(self):
         self.fake.action("add_user", user="mallory", mfa=False)
         self.fake.fault(service="iam", action="GetCredentialReport",
