@@ -37,7 +37,12 @@ struct check_cfg_rec {
 	enum tristate	 delivery_channel;
 };
 
-/* What one region answered. */
+/* What capture prefers: a recorder of everything. */
+static const struct check_cfg_rec check_cfg_rec_all = {
+	1, TRI_TRUE, TRI_TRUE, NULL, TRI_TRUE
+};
+
+/* One recorder as a region answered, with its status. */
 struct check_cfg_rec_seen {
 	char	*recorder;		/* NULL: none */
 	int	 all_supported;
@@ -57,7 +62,12 @@ struct check_cfg_rec_region {
 	const char			*region;
 	struct aws_pager		*pg[REC_CALLS];
 	int				 pending;
-	struct check_cfg_rec_seen	 seen;
+	struct check_cfg_rec_seen	*recs;	/* every recorder there */
+	size_t				 nrecs;
+	struct check_cfg_rec_seen	*sts;	/* statuses, by recorder */
+	size_t				 nsts;
+	size_t				 nchannels;
+	struct check_cfg_rec_seen	 seen;	/* the one judged */
 	char				*error;
 };
 
@@ -96,7 +106,12 @@ check_cfg_rec_run_free(struct check_run *run)
 	for (i = 0; i < r->nregions; i++) {
 		for (j = 0; j < REC_CALLS; j++)
 			aws_pager_cancel(r->regions[i].pg[j]);
-		check_cfg_rec_seen_free(&r->regions[i].seen);
+		for (j = 0; j < r->regions[i].nrecs; j++)
+			check_cfg_rec_seen_free(&r->regions[i].recs[j]);
+		for (j = 0; j < r->regions[i].nsts; j++)
+			check_cfg_rec_seen_free(&r->regions[i].sts[j]);
+		free(r->regions[i].recs);
+		free(r->regions[i].sts);
 		free(r->regions[i].error);
 	}
 	free(r->regions);
@@ -194,6 +209,52 @@ check_cfg_rec_judge(struct check_cfg_rec_region *g)
 	check_observe(r->pass, &obs);
 }
 
+/* How many differences a diff lists. */
+static size_t
+check_cfg_rec_ndiff(const char *diff)
+{
+	size_t	n = diff[0] != '\0';
+
+	while ((diff = strstr(diff, ", ")) != NULL) {
+		n++;
+		diff += 2;
+	}
+	return n;
+}
+
+/*
+ * Judges the recorder that differs least from the baseline (the first
+ * of those): besides the account's own, a region may hold recorders
+ * that AWS services manage.  The seen borrows recs' and sts' strings.
+ */
+static void
+check_cfg_rec_pick(struct check_cfg_rec_region *g,
+    const struct check_cfg_rec *w)
+{
+	struct check_cfg_rec_seen	 s;
+	char				 diff[600];
+	size_t				 i, j, n, best = (size_t)-1;
+
+	memset(&g->seen, 0, sizeof(g->seen));
+	g->seen.nchannels = g->nchannels;
+	for (i = 0; i < g->nrecs; i++) {
+		s = g->recs[i];
+		s.nchannels = g->nchannels;
+		for (j = 0; j < g->nsts; j++)
+			if (strcmp(g->sts[j].recorder, s.recorder) == 0) {
+				s.have_status = 1;
+				s.recording = g->sts[j].recording;
+				s.last_status = g->sts[j].last_status;
+				s.last_error = g->sts[j].last_error;
+			}
+		check_cfg_rec_diff(w, g->region, &s, diff, sizeof(diff));
+		if ((n = check_cfg_rec_ndiff(diff)) < best) {
+			g->seen = s;
+			best = n;
+		}
+	}
+}
+
 static void
 check_cfg_rec_region_done(struct check_cfg_rec_region *g)
 {
@@ -202,6 +263,9 @@ check_cfg_rec_region_done(struct check_cfg_rec_region *g)
 
 	if (--g->pending > 0)
 		return;
+	if (g->error == NULL)
+		check_cfg_rec_pick(g, r->want != NULL ? r->want :
+		    &check_cfg_rec_all);
 	if (r->cc != NULL) {
 		check_cfg_rec_captured(r, g);
 		return;
@@ -234,14 +298,19 @@ check_cfg_rec_recorders_cb(const struct aws_result *res,
     const struct cfg_answer *a, void *arg)
 {
 	struct check_cfg_rec_region	*g = arg;
-	struct check_cfg_rec_seen	*s = &g->seen;
+	struct check_cfg_rec_seen	*s;
+	size_t				 i;
 
 	g->pg[0] = NULL;
-	if (!check_cfg_rec_failed(g, res) && a != NULL && a->nrecorders > 0) {
-		s->recorder = xstrdup(a->recorders[0].name);
-		s->all_supported = a->recorders[0].all_supported;
-		s->include_global = a->recorders[0].include_global;
-		s->ntypes = a->recorders[0].nresource_types;
+	if (!check_cfg_rec_failed(g, res) && a != NULL) {
+		g->recs = xcalloc(a->nrecorders + 1, sizeof(*g->recs));
+		for (i = 0; i < a->nrecorders; i++, g->nrecs++) {
+			s = &g->recs[i];
+			s->recorder = xstrdup(a->recorders[i].name);
+			s->all_supported = a->recorders[i].all_supported;
+			s->include_global = a->recorders[i].include_global;
+			s->ntypes = a->recorders[i].nresource_types;
+		}
 	}
 	check_cfg_rec_region_done(g);
 }
@@ -251,17 +320,23 @@ check_cfg_rec_status_cb(const struct aws_result *res,
     const struct cfg_answer *a, void *arg)
 {
 	struct check_cfg_rec_region	*g = arg;
-	struct check_cfg_rec_seen	*s = &g->seen;
+	const struct cfg_recorder_status *st;
+	struct check_cfg_rec_seen	*s;
+	size_t				 i;
 
 	g->pg[1] = NULL;
-	if (!check_cfg_rec_failed(g, res) && a != NULL && a->nstatuses > 0) {
-		/* one recorder per region: its status is the one there */
-		s->have_status = 1;
-		s->recording = a->statuses[0].recording == 1;
-		if (a->statuses[0].last_status != NULL)
-			s->last_status = xstrdup(a->statuses[0].last_status);
-		if (a->statuses[0].last_error_code != NULL)
-			s->last_error = xstrdup(a->statuses[0].last_error_code);
+	if (!check_cfg_rec_failed(g, res) && a != NULL) {
+		g->sts = xcalloc(a->nstatuses + 1, sizeof(*g->sts));
+		for (i = 0; i < a->nstatuses; i++, g->nsts++) {
+			st = &a->statuses[i];
+			s = &g->sts[i];
+			s->recorder = xstrdup(st->name);
+			s->recording = st->recording == 1;
+			if (st->last_status != NULL)
+				s->last_status = xstrdup(st->last_status);
+			if (st->last_error_code != NULL)
+				s->last_error = xstrdup(st->last_error_code);
+		}
 	}
 	check_cfg_rec_region_done(g);
 }
@@ -274,7 +349,7 @@ check_cfg_rec_channels_cb(const struct aws_result *res,
 
 	g->pg[2] = NULL;
 	if (!check_cfg_rec_failed(g, res) && a != NULL)
-		g->seen.nchannels = a->nchannels;
+		g->nchannels = a->nchannels;
 	check_cfg_rec_region_done(g);
 }
 

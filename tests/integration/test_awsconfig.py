@@ -172,6 +172,28 @@ class Recorder(Base):
         self.assertEqual(f["actual"],
                          "recorder stopped, no delivery channel")
 
+    def test_service_recorder_beside_the_accounts(self):
+        """A recorder an AWS service manages, recording a few types, does
+        not hide the account's own: the one closest to the baseline is
+        judged."""
+        reg = self.region()
+        svc = {"name": "AWSConfigurationRecorderForCloudWatch",
+               "roleARN": "arn:aws:iam::111122223333:role/aws-service-role/"
+                          "config.amazonaws.com/AWSServiceRoleForConfig",
+               "recordingGroup": {"allSupported": False,
+                                  "includeGlobalResourceTypes": False,
+                                  "resourceTypes": ["AWS::EC2::Instance"]}}
+        reg["recorders"].insert(0, svc)
+        reg["recorder_status"][svc["name"]] = {"recording": True,
+                                               "lastStatus": "SUCCESS"}
+        self.put_region(reg)
+        r, st, fi = self.check()
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        reg["recorder_status"]["default"]["recording"] = False
+        self.put_region(reg)
+        f = self.drift()
+        self.assertEqual(f["actual"], "recorder stopped")
+
     def test_recorder_object_only_named_keys(self):
         self.d.write_baseline(baseline({"recorder": {
             "all_supported": True}}))
