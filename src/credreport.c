@@ -139,6 +139,7 @@ credreport_deliver(struct credreport *cr, const char *error)
 	}
 	while ((w = TAILQ_FIRST(&q)) != NULL) {
 		TAILQ_REMOVE(&q, w, entry);
+		w->q = NULL;		/* being answered: cancel is a no-op */
 		w->cb(error == NULL ? cr->data : NULL, error, w->arg);
 		free(w);
 	}
@@ -367,7 +368,7 @@ credreport_cancel(struct credreport_wait *w)
 {
 	struct credreport	*cr;
 
-	if (w == NULL)
+	if (w == NULL || w->q == NULL)
 		return;
 	cr = w->cr;
 	TAILQ_REMOVE(w->q, w, entry);
