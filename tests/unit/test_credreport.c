@@ -184,6 +184,10 @@ test_malformed(void)
 	    strstr(err, "not valid base64") != NULL, "bad base64: %s", err);
 	ok(credreport_parse("dXNlcixhcm4K!", 13, 0, &d, err, sizeof(err)) ==
 	    DW_EPARSE, "base64 with junk at the end");
+	/* the size is refused before a byte is read */
+	ok(credreport_parse("", (size_t)CREDREPORT_MAX_SIZE * 2, 0, &d, err,
+	    sizeof(err)) == DW_ETOOBIG && strstr(err, "over") != NULL,
+	    "oversized Content: %s", err);
 	ok(credreport_parse("", 0, 0, &d, err, sizeof(err)) == DW_EPARSE &&
 	    strstr(err, "empty") != NULL, "empty Content: %s", err);
 	enc = "dXNl\ncixh\r\ncm4K";	/* "user,arn\n", broken in lines */
