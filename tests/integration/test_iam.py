@@ -114,6 +114,21 @@ class Check(unittest.TestCase):
         for c in IDS:
             self.assertRegex(r.stdout, r"%s\s+ok" % c.replace(".", r"\."))
 
+    def test_example_baseline_matches_fake(self):
+        """etc/baseline.json's iam section is the fake's account."""
+        top = os.environ.get("DW_SRCDIR") or os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "..", "..")
+        with open(os.path.join(top, "etc", "baseline.json")) as f:
+            example = json.load(f)
+        b = copy.deepcopy(BASELINE)
+        b["iam"] = example["iam"]
+        self.d.write_baseline(b)
+        r, st, fi = self.check()
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual({c: st[c]["status"] for c in IDS},
+                         {c: "ok" for c in IDS})
+        self.assertEqual(example["iam"]["break_glass_user"], "breakglass")
+
     def test_left_out_keys_not_checked(self):
         b = baseline()
         for k in ("alias", "password_policy", "users", "administrators",
