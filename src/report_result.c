@@ -10,14 +10,20 @@
 #include "driftwatch/baseline.h"
 #include "driftwatch/check.h"
 #include "driftwatch/findings.h"
+#include "driftwatch/textclean.h"
 #include "driftwatch/xmalloc.h"
 
 #include "report.h"
 
+/* A value to print is untrusted (an AWS error message, a value read
+ * from the account): no control character reaches the terminal. */
+#define REPORT_VALUE_MAX	4096
+
 static char *
 report_dup(const char *s)
 {
-	return s != NULL ? xstrdup(s) : NULL;
+	return s != NULL ? xnonnull(textclean_dup(s, REPORT_VALUE_MAX),
+	    "textclean_dup") : NULL;
 }
 
 static struct report_row *
@@ -50,10 +56,10 @@ report_collect_cb(const char *key, const char *check, enum finding_state st,
 	if (strcmp(check, c->check) != 0)
 		return;
 	row = report_row_add(c->res);
-	row->key = xstrdup(key);
-	row->check = xstrdup(check);
-	row->resource = xstrdup(strncmp(key, check, n) == 0 && key[n] == '/' ?
-	    key + n + 1 : "");
+	row->key = report_dup(key);
+	row->check = report_dup(check);
+	row->resource = report_dup(strncmp(key, check, n) == 0 &&
+	    key[n] == '/' ? key + n + 1 : "");
 	row->state = st;
 	row->has_severity = 1;
 	row->severity = sev;
@@ -78,14 +84,15 @@ report_check_add(struct report_result *res, const struct findings *f,
 	res->checks = xreallocarray(res->checks, res->nchecks + 1,
 	    sizeof(*res->checks));
 	rc = &res->checks[res->nchecks++];
-	rc->id = xstrdup(id);
+	rc->id = report_dup(id);
 	rc->status = st;
 	rc->error = NULL;
 	if (st == CHECK_UNKNOWN || st == CHECK_PENDING) {
-		rc->error = xstrdup(err != NULL ? err : st == CHECK_PENDING ?
-		    "the check did not finish" : "unknown error");
+		rc->error = report_dup(err != NULL ? err :
+		    st == CHECK_PENDING ? "the check did not finish" :
+		    "unknown error");
 		row = report_row_add(res);
-		row->check = xstrdup(id);
+		row->check = report_dup(id);
 		row->resource = xstrdup("");
 		row->state = FINDING_UNKNOWN;
 		row->reason = xstrdup(rc->error);

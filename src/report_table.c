@@ -18,6 +18,8 @@
 #define TABLE_STATE_W		7	/* "unknown" */
 #define TABLE_CHECK_MAX		32
 #define TABLE_RESOURCE_MAX	28
+#define TABLE_RESOURCE_MIN	8
+#define TABLE_CHECK_MIN		12
 #define TABLE_VALUE_MIN		12
 
 #define COLOUR_OK	"\033[32m"
@@ -147,6 +149,35 @@ table_max(unsigned w, const char *s, unsigned cap)
 	return n > w ? (unsigned)n : w;
 }
 
+/* What the check, resource and state columns take, gaps included. */
+static unsigned
+table_fixed(const struct table *t)
+{
+	return t->w_check + TABLE_GAP + TABLE_STATE_W + TABLE_GAP * 2 +
+	    (t->w_res > 0 ? t->w_res + TABLE_GAP : 0);
+}
+
+/* A narrow width cuts the resource column first, then the check's. */
+static void
+table_shrink(struct table *t, unsigned width)
+{
+	unsigned	need, cut;
+
+	if (table_fixed(t) + 2 * TABLE_VALUE_MIN <= width)
+		return;
+	need = table_fixed(t) + 2 * TABLE_VALUE_MIN - width;
+	if (t->w_res > TABLE_RESOURCE_MIN) {
+		cut = t->w_res - TABLE_RESOURCE_MIN;
+		cut = cut < need ? cut : need;
+		t->w_res -= cut;
+		need -= cut;
+	}
+	if (need > 0 && t->w_check > TABLE_CHECK_MIN) {
+		cut = t->w_check - TABLE_CHECK_MIN;
+		t->w_check -= cut < need ? cut : need;
+	}
+}
+
 /* Column widths: check and resource as needed, the values share the rest. */
 static void
 table_widths(struct table *t, unsigned width)
@@ -167,8 +198,8 @@ table_widths(struct table *t, unsigned width)
 		ne = table_max(ne, t->v[i].expected, width);
 		na = table_max(na, t->v[i].actual, width);
 	}
-	fixed = t->w_check + TABLE_GAP + TABLE_STATE_W + TABLE_GAP * 2 +
-	    (t->w_res > 0 ? t->w_res + TABLE_GAP : 0);
+	table_shrink(t, width);
+	fixed = table_fixed(t);
 	avail = width > fixed + 2 * TABLE_VALUE_MIN ? width - fixed :
 	    2 * TABLE_VALUE_MIN;
 	if (ne + na <= avail) {
