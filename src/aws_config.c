@@ -123,6 +123,7 @@ static int
 cfg_recorders_page(const struct aws_result *r, void *acc, char **next)
 {
 	struct cfg_answer	*a = &((struct cfg_ctx *)acc)->a;
+	struct cfg_recorder	*v;
 	json_object		*list, *o, *g, *types;
 	size_t			 i, n;
 
@@ -131,17 +132,18 @@ cfg_recorders_page(const struct aws_result *r, void *acc, char **next)
 		return -1;
 	n = json_object_array_length(list);
 	a->recorders = xcalloc(n + 1, sizeof(*a->recorders));
-	for (i = 0; i < n; i++, a->nrecorders++) {
+	for (i = 0; i < n; i++) {
+		/* counted first: a bad entry's strings are freed too */
+		v = &a->recorders[a->nrecorders++];
 		o = json_object_array_get_idx(list, i);
 		g = cfg_get(o, "recordingGroup", json_type_object);
-		a->recorders[i].name = cfg_str(o, "name");
-		a->recorders[i].all_supported = cfg_bool(g, "allSupported");
-		a->recorders[i].include_global = cfg_bool(g,
-		    "includeGlobalResourceTypes");
+		v->name = cfg_str(o, "name");
+		v->all_supported = cfg_bool(g, "allSupported");
+		v->include_global = cfg_bool(g, "includeGlobalResourceTypes");
 		types = cfg_get(g, "resourceTypes", json_type_array);
-		a->recorders[i].nresource_types = types != NULL ?
+		v->nresource_types = types != NULL ?
 		    json_object_array_length(types) : 0;
-		if (a->recorders[i].name == NULL)
+		if (v->name == NULL)
 			return -1;
 	}
 	return 0;
@@ -150,24 +152,25 @@ cfg_recorders_page(const struct aws_result *r, void *acc, char **next)
 static int
 cfg_status_page(const struct aws_result *r, void *acc, char **next)
 {
-	struct cfg_answer	*a = &((struct cfg_ctx *)acc)->a;
-	json_object		*list, *o;
-	size_t			 i, n;
+	struct cfg_answer		*a = &((struct cfg_ctx *)acc)->a;
+	struct cfg_recorder_status	*v;
+	json_object			*list, *o;
+	size_t				 i, n;
 
 	*next = NULL;
 	if ((list = cfg_list(r, "ConfigurationRecordersStatus", 0)) == NULL)
 		return -1;
 	n = json_object_array_length(list);
 	a->statuses = xcalloc(n + 1, sizeof(*a->statuses));
-	for (i = 0; i < n; i++, a->nstatuses++) {
+	for (i = 0; i < n; i++) {
+		v = &a->statuses[a->nstatuses++];
 		o = json_object_array_get_idx(list, i);
-		a->statuses[i].name = cfg_str(o, "name");
-		a->statuses[i].recording = cfg_bool(o, "recording");
-		a->statuses[i].last_status = cfg_str(o, "lastStatus");
-		a->statuses[i].last_error_code = cfg_str(o, "lastErrorCode");
+		v->name = cfg_str(o, "name");
+		v->recording = cfg_bool(o, "recording");
+		v->last_status = cfg_str(o, "lastStatus");
+		v->last_error_code = cfg_str(o, "lastErrorCode");
 		/* without "recording" it says nothing about recording */
-		if (a->statuses[i].name == NULL ||
-		    a->statuses[i].recording < 0)
+		if (v->name == NULL || v->recording < 0)
 			return -1;
 	}
 	return 0;
@@ -185,9 +188,9 @@ cfg_channels_page(const struct aws_result *r, void *acc, char **next)
 		return -1;
 	n = json_object_array_length(list);
 	a->channels = xcalloc(n + 1, sizeof(*a->channels));
-	for (i = 0; i < n; i++, a->nchannels++)
-		if ((a->channels[i] = cfg_str(json_object_array_get_idx(list,
-		    i), "name")) == NULL)
+	for (i = 0; i < n; i++)
+		if ((a->channels[a->nchannels++] = cfg_str(
+		    json_object_array_get_idx(list, i), "name")) == NULL)
 			return -1;
 	return 0;
 }
