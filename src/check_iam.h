@@ -28,6 +28,6 @@ void			 check_iam_admin_cancel(struct check_iam_admin *);
 int			 check_iam_admin_arn(const char *arn);
 /* A policy document allows "*" on "*" (Effect Allow, no Condition): 1,
  * 0 if not, -1 if it is not a policy document. */
-int			 check_iam_policy_allows_all(const char *json);
+int			 check_iam_admin_allows_all(const char *json);
 
 #endif

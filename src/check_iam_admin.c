@@ -156,7 +156,7 @@ check_iam_admin_doc_cb(const struct aws_result *res, const char *doc,
 		check_iam_admin_failed(a, res);
 		return;
 	}
-	if ((r = check_iam_policy_allows_all(doc)) < 0) {
+	if ((r = check_iam_admin_allows_all(doc)) < 0) {
 		snprintf(why, sizeof(why), "inline policy %s: the document "
 		    "is not a JSON policy", a->names[a->next - 1]);
 		check_iam_admin_finish(a, -1, 0, why);
@@ -231,7 +231,7 @@ check_iam_admin_start(struct aws_client *aws, const char *user,
 /* 1 if v is "*" or an array holding "*"; -1 if neither string nor array
  * of strings. */
 static int
-check_iam_policy_star(struct json_object *v)
+check_iam_admin_star(struct json_object *v)
 {
 	size_t	i, n;
 	int	star = 0;
@@ -254,7 +254,7 @@ check_iam_policy_star(struct json_object *v)
 
 /* One statement: 1 when it allows "*" on "*" without a condition. */
 static int
-check_iam_policy_statement(struct json_object *st)
+check_iam_admin_statement(struct json_object *st)
 {
 	struct json_object	*effect, *action, *resource;
 	int			 a, r;
@@ -269,14 +269,14 @@ check_iam_policy_statement(struct json_object *st)
 	if (!json_object_object_get_ex(st, "Action", &action) ||
 	    !json_object_object_get_ex(st, "Resource", &resource))
 		return 0;	/* NotAction / NotResource: not all of it */
-	if ((a = check_iam_policy_star(action)) < 0 ||
-	    (r = check_iam_policy_star(resource)) < 0)
+	if ((a = check_iam_admin_star(action)) < 0 ||
+	    (r = check_iam_admin_star(resource)) < 0)
 		return -1;
 	return a && r;
 }
 
 int
-check_iam_policy_allows_all(const char *doc)
+check_iam_admin_allows_all(const char *doc)
 {
 	struct json_object	*o = NULL, *st;
 	char			 err[128];
@@ -290,7 +290,7 @@ check_iam_policy_allows_all(const char *doc)
 	    !json_object_object_get_ex(o, "Statement", &st))
 		goto out;
 	if (json_object_is_type(st, json_type_object)) {
-		r = check_iam_policy_statement(st);
+		r = check_iam_admin_statement(st);
 		goto out;
 	}
 	if (!json_object_is_type(st, json_type_array))
@@ -298,7 +298,7 @@ check_iam_policy_allows_all(const char *doc)
 	n = json_object_array_length(st);
 	/* stops at a proof (1) or at a statement that is not one (-1) */
 	for (i = 0, r = 0; i < n && r == 0; i++)
-		r = check_iam_policy_statement(json_object_array_get_idx(st,
+		r = check_iam_admin_statement(json_object_array_get_idx(st,
 		    i));
 out:
 	json_object_put(o);

@@ -243,9 +243,9 @@ test_allows_all(void)
 	size_t	i;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		is_int(check_iam_policy_allows_all(t[i].doc), t[i].want,
+		is_int(check_iam_admin_allows_all(t[i].doc), t[i].want,
 		    "policy document: %s", t[i].what);
-	is_int(check_iam_policy_allows_all(NULL), -1, "policy document: NULL");
+	is_int(check_iam_admin_allows_all(NULL), -1, "policy document: NULL");
 	ok(check_iam_admin_arn("arn:aws:iam::aws:policy/AdministratorAccess"),
 	    "AdministratorAccess");
 	ok(check_iam_admin_arn("arn:aws-cn:iam::aws:policy/"
