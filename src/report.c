@@ -10,11 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <event2/event.h>
-#include <json-c/json.h>
 
-#include "driftwatch/alert.h"
 #include "driftwatch/aws.h"
 #include "driftwatch/baseline.h"
 #include "driftwatch/check.h"
