@@ -73,7 +73,9 @@ atomicfile_write(const char *path, const void *buf, size_t len,
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd == -1)
 		goto out;
-	if (atomicfile_write_all(fd, buf, len) != 0 || fsync(fd) == -1)
+	/* the mode asked for, whatever the umask (a metrics file is 0644) */
+	if (fchmod(fd, mode) == -1 ||
+	    atomicfile_write_all(fd, buf, len) != 0 || fsync(fd) == -1)
 		goto out;
 	if (close(fd) == -1) {
 		fd = -1;

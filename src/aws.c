@@ -19,6 +19,7 @@
 #include <json-c/json.h>
 
 #include "driftwatch/aws.h"
+#include "driftwatch/aws_stats.h"
 #include "driftwatch/aws_proto.h"
 #include "driftwatch/aws_creds.h"
 #include "driftwatch/creds_provider.h"
@@ -641,6 +642,7 @@ aws_call_http_cb(const struct http_response *r, void *arg)
 	c->xfer = NULL;
 	aws_ratelimit_done(c->rl, aws_now_monotonic());
 	aws_call_read(c, r);
+	aws_stats_count(c->svc, c->res.result != 0);
 	rc = retry_classify(c->res.result, r->status, c->code, r->timed_out);
 	aws_call_clock(c, r);
 	/* signed before the clock was corrected (by this answer or one of

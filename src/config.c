@@ -761,6 +761,11 @@ static const struct config_key config_daemon_keys[] = {
 	{ "event_max_pages", config_set_count, CF(event_max_pages), 1, 400 },
 	{ "blind_after", config_set_count, CF(blind_after), 1, 1000 },
 	{ "log_level", config_set_log_level, CF(log_level), 0, 0 },
+	{ "metrics_textfile", config_set_path, CF(metrics_textfile), 0, 0 },
+	/* a secret like a sink URL: checked, never quoted back */
+	{ "heartbeat_url", config_set_url, CF(heartbeat_url), 0, 0 },
+	{ "heartbeat_interval", config_set_duration, CF(heartbeat_interval),
+	    1, DAY },
 	{ NULL, NULL, 0, 0, 0 }
 };
 
@@ -1213,6 +1218,7 @@ config_default(void)
 	cf->event_lookback = 15 * MINUTE;
 	cf->event_max_pages = 400;
 	cf->blind_after = 3;
+	cf->heartbeat_interval = 5 * MINUTE;
 	cf->state_dir = config_state_dir_default();
 	cf->baseline_path = strdup(BASELINE_DEFAULT_PATH);
 	cf->aws_region = strdup("us-east-1");
@@ -1375,5 +1381,7 @@ config_free(struct config *cf)
 	free(cf->aws_ca_bundle);
 	free(cf->aws_credentials_file);
 	free(cf->aws_config_file);
+	free(cf->metrics_textfile);
+	secret_free(cf->heartbeat_url);
 	free(cf);
 }

@@ -30,11 +30,14 @@
 #include "driftwatch/error.h"
 #include "driftwatch/evstate.h"
 #include "driftwatch/findings.h"
+#include "driftwatch/heartbeat.h"
 #include "driftwatch/http.h"
 #include "driftwatch/log.h"
+#include "driftwatch/metrics.h"
 #include "driftwatch/msgid.h"
 #include "driftwatch/notify.h"
 #include "driftwatch/outbox.h"
+#include "driftwatch/passrec.h"
 #include "driftwatch/poller.h"
 #include "driftwatch/sink.h"
 
@@ -63,7 +66,15 @@ struct daemon {
 	int			 drain_ticks;
 	time_t			 last_pass;
 	size_t			 alerts;
+	struct passrec		 passes;	/* <state_dir>/passes.json */
+	time_t			 pass_started;
+	struct timespec		 pass_mono;
+	struct heartbeat	*heartbeat;
 };
+
+/* How long after the last complete pass the heartbeat still goes:
+ * a pass that hangs must silence it too. */
+#define DAEMON_PASS_STALE(cfg)	(2 * (time_t)(cfg)->poll_interval + 600)
 
 /* Both files' errors, the config's first: a bad config still names its
  * baseline (config_load_all), so one start shows them all. */
@@ -338,6 +349,79 @@ daemon_status(struct daemon *d)
 	    outbox_pending(d->outbox));
 }
 
+static double
+daemon_mono_since(const struct timespec *t0)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) +
+	    (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* The pass in passes.json, for status; then the metrics textfile. */
+static void
+daemon_record_pass(struct daemon *d, struct check_pass *p)
+{
+	struct passrec_pass	pp;
+	struct metrics_input	mi;
+
+	memset(&pp, 0, sizeof(pp));
+	pp.started = d->pass_started;
+	pp.finished = d->last_pass;
+	pp.duration = daemon_mono_since(&d->pass_mono);
+	pp.ok = check_pass_count_status(p, CHECK_OK);
+	pp.drift = check_pass_count_status(p, CHECK_DRIFT);
+	pp.unknown = check_pass_count_status(p, CHECK_UNKNOWN) +
+	    check_pass_count_status(p, CHECK_PENDING);
+	passrec_add(&d->passes, &pp);
+	if (passrec_save(&d->passes, d->cfg->state_dir) != 0)
+		log_warn("%s/%s", d->cfg->state_dir, PASSREC_FILE);
+	if (d->cfg->metrics_textfile == NULL)
+		return;
+	mi.findings = d->findings;
+	mi.passes = &d->passes;
+	mi.outbox = d->outbox;
+	mi.alerts = d->alerts;
+	if (metrics_write(d->cfg->metrics_textfile, &mi) != 0)
+		log_warn("metrics textfile %s", d->cfg->metrics_textfile);
+}
+
+/* Loop alive (this runs from it), the last pass complete and recent,
+ * no check blind. */
+static int
+daemon_healthy(void *arg)
+{
+	struct daemon			*d = arg;
+	const struct passrec_pass	*p = &d->passes.last;
+
+	return d->drain == NULL && p->set && p->unknown == 0 &&
+	    time(NULL) - p->finished <= DAEMON_PASS_STALE(d->cfg) &&
+	    findings_blind_count(d->findings) == 0;
+}
+
+/* At start and at each reload: the URL or interval may have changed. */
+static int
+daemon_heartbeat(struct daemon *d)
+{
+	struct heartbeat_options	o;
+
+	heartbeat_free(d->heartbeat);
+	d->heartbeat = NULL;
+	if (d->cfg->heartbeat_url == NULL)
+		return 0;
+	memset(&o, 0, sizeof(o));
+	o.url = d->cfg->heartbeat_url;
+	o.ca_file = aws_endpoint_ca_bundle(d->cfg->aws_ca_bundle);
+	o.interval = d->cfg->heartbeat_interval;
+	o.healthy = daemon_healthy;
+	o.arg = d;
+	if ((d->heartbeat = heartbeat_new(d->base, d->http, &o)) == NULL)
+		return DW_ENOMEM;
+	log_info("heartbeat every %us while healthy", o.interval);
+	return 0;
+}
+
 static void
 daemon_pass_done(struct check_pass *p, void *arg)
 {
@@ -348,9 +432,10 @@ daemon_pass_done(struct check_pass *p, void *arg)
 	    check_pass_count_status(p, CHECK_OK),
 	    check_pass_count_status(p, CHECK_DRIFT),
 	    check_pass_count_status(p, CHECK_UNKNOWN));
+	d->last_pass = time(NULL);
+	daemon_record_pass(d, p);
 	check_pass_free(d->pass);
 	d->pass = NULL;
-	d->last_pass = time(NULL);
 	if (outbox_barrier(d->outbox, daemon_findings_durable, d) != 0)
 		log_warnx("findings not saved: out of memory");
 	daemon_status(d);
@@ -369,6 +454,8 @@ daemon_pass_cb(evutil_socket_t fd, short what, void *arg)
 	    d->cfg->aws_region, daemon_alert, d, daemon_pass_done, d);
 	if (d->pass != NULL)
 		check_pass_set_credreport(d->pass, d->credreport);
+	d->pass_started = time(NULL);
+	clock_gettime(CLOCK_MONOTONIC, &d->pass_mono);
 	if (d->pass == NULL || check_pass_start(d->pass) != 0) {
 		log_warnx("cannot start a check pass; trying again later");
 		check_pass_free(d->pass);
@@ -546,6 +633,8 @@ daemon_reload(struct daemon *d)
 	daemon_watch_creds(d);
 	if (daemon_start_watching(d) != 0)
 		log_warnx("cannot restart the watch after reload");
+	if (daemon_heartbeat(d) != 0)
+		log_warnx("cannot restart the heartbeat after reload");
 	log_struct(LOG_INFO, MSGID_RELOADED, NULL, "configuration and "
 	    "baseline reloaded");
 	notify_ready();
@@ -680,6 +769,9 @@ daemon_open_state(struct daemon *d, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return DW_ENOMEM;
 	}
+	/* only what status shows: a bad file is not worth a refusal */
+	if (passrec_load(&d->passes, d->cfg->state_dir, err, errlen) != 0)
+		log_warnx("%s; starting a new one", err);
 	if (findings_load(d->findings, err, errlen) != 0 ||
 	    evstate_load(d->ev, err, errlen) != 0 ||
 	    daemon_sinks(d, d->cfg, d->aws, err, errlen) != 0 ||
@@ -728,7 +820,7 @@ daemon_setup(struct daemon *d, int verbosity, char *err, size_t errlen)
 	if (daemon_open_state(d, err, errlen) != 0)
 		return EXIT_SOFTWARE;
 	daemon_watch_creds(d);
-	if (daemon_events(d) != 0) {
+	if (daemon_events(d) != 0 || daemon_heartbeat(d) != 0) {
 		snprintf(err, errlen, "cannot set up timers and signals");
 		return EXIT_SOFTWARE;
 	}
@@ -763,6 +855,7 @@ daemon_teardown(struct daemon *d)
 	daemon_stop_watching(d);
 	findings_free(d->findings);
 	evstate_free(d->ev);
+	heartbeat_free(d->heartbeat);
 	http_client_free(d->http);
 	if (d->pass_timer != NULL)
 		event_free(d->pass_timer);

@@ -347,6 +347,21 @@ evstate_cursor(const struct evstate *es, const char *region)
 	return c->time;
 }
 
+size_t
+evstate_ncursors(const struct evstate *es)
+{
+	return es->ncursors;
+}
+
+const char *
+evstate_cursor_at(const struct evstate *es, size_t i, time_t *cursor)
+{
+	if (i >= es->ncursors)
+		return NULL;
+	*cursor = es->cursors[i].time;
+	return es->cursors[i].region;
+}
+
 void
 evstate_set_cursor(struct evstate *es, const char *region, time_t t)
 {

@@ -820,6 +820,48 @@ findings_foreach(const struct findings *fs, findings_foreach_cb fn, void *arg)
 	}
 }
 
+void
+findings_foreach_info(const struct findings *fs, findings_info_cb fn,
+    void *arg)
+{
+	const struct finding	*f;
+	struct finding_info	 fi;
+	size_t			 i;
+
+	for (i = 0; i < fs->nf; i++) {
+		f = fs->f[i];
+		fi.key = f->key;
+		fi.check = f->check;
+		fi.resource = f->resource != NULL ? f->resource : "";
+		fi.state = f->state;
+		fi.severity = f->severity;
+		fi.title = f->title;
+		fi.expected = f->expected;
+		fi.actual = f->actual;
+		fi.first_seen = f->first_seen;
+		fi.last_seen = f->last_seen;
+		fn(&fi, arg);
+	}
+}
+
+void
+findings_foreach_check(const struct findings *fs, findings_check_cb fn,
+    void *arg)
+{
+	const struct findings_check	*cs;
+	struct findings_check_info	 ci;
+	size_t				 i;
+
+	for (i = 0; i < fs->nc; i++) {
+		cs = fs->c[i];
+		ci.check = cs->check;
+		ci.streak = cs->streak;
+		ci.blind = cs->blind;
+		ci.error = cs->streak > 0 || cs->blind ? cs->error : NULL;
+		fn(&ci, arg);
+	}
+}
+
 /* --- persistence --------------------------------------------------------- */
 
 static int

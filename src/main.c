@@ -24,7 +24,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: driftwatchd [-v] [-c file] [--json] run|check|validate\n"
+"usage: driftwatchd [-v] [-c file] [--json] run|check|status|validate\n"
 "       driftwatchd [-v] [-c file] capture [-o file]\n"
 "       driftwatchd --help | --version\n"
 "\n"
@@ -34,13 +34,16 @@ usage(FILE *f)
 "  run        the daemon (what systemd starts): poll, compare, alert\n"
 "  check      one pass of the state checks; exit 0 on baseline, 1 drift,\n"
 "             2 could not check, 64 usage, 78 bad config or baseline\n"
+"  status     what the daemon sees, from its state directory alone;\n"
+"             exit 0 all fine, 1 open findings, 2 blind or no pass yet,\n"
+"             66 state directory unreadable, 74 a state file unreadable\n"
 "  validate   check the config and baseline files and exit\n"
 "  capture    read the live account and write a baseline to review;\n"
 "             exit 0 all read, 2 something could not be read\n"
 "\n"
 "options:\n"
 "  -c, --config FILE   config file (default %s)\n"
-"  -j, --json          check: print JSON instead of a table\n"
+"  -j, --json          check, status: print JSON instead of a table\n"
 "  -o, --output FILE   capture: write the baseline to FILE (atomically)\n"
 "  -v, --verbose       more logging; twice for HTTP traces (secrets redacted)\n"
 "  -h, --help          this text\n"
@@ -58,6 +61,8 @@ run_mode(const char *mode, const char *config, int json, const char *out,
 
 	if (strcmp(mode, "validate") == 0)
 		return report_validate(config);
+	if (strcmp(mode, "status") == 0)	/* no AWS, no curl */
+		return report_status(config, json);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		log_warnx("cannot initialise libcurl");
 		return EXIT_SOFTWARE;
@@ -120,7 +125,8 @@ main(int argc, char *argv[])
 	}
 	mode = argv[optind];
 	if (strcmp(mode, "run") != 0 && strcmp(mode, "check") != 0 &&
-	    strcmp(mode, "validate") != 0 && strcmp(mode, "capture") != 0) {
+	    strcmp(mode, "validate") != 0 && strcmp(mode, "capture") != 0 &&
+	    strcmp(mode, "status") != 0) {
 		fprintf(stderr, "driftwatchd: unknown mode '%s'\n", mode);
 		usage(stderr);
 		return EXIT_USAGE;
@@ -133,8 +139,9 @@ main(int argc, char *argv[])
 		fprintf(stderr, "driftwatchd: -o needs a file name\n");
 		return EXIT_USAGE;
 	}
-	if (json && strcmp(mode, "check") != 0) {
-		fprintf(stderr, "driftwatchd: --json is for check only\n");
+	if (json && strcmp(mode, "check") != 0 && strcmp(mode, "status") != 0) {
+		fprintf(stderr, "driftwatchd: --json is for check and status "
+		    "only\n");
 		return EXIT_USAGE;
 	}
 	log_init(strcmp(mode, "run") == 0 ? LOG_BACKEND_AUTO :

@@ -1015,6 +1015,28 @@ outbox_pending(const struct outbox *ob)
 }
 
 size_t
+outbox_nsinks(const struct outbox *ob)
+{
+	return ob->nsq;
+}
+
+const char *
+outbox_sink_backlog(const struct outbox *ob, size_t i, size_t *pending,
+    time_t *oldest)
+{
+	const struct outbox_slot	*s;
+
+	if (i >= ob->nsq)
+		return NULL;
+	*pending = ob->sq[i].nqueued;
+	*oldest = 0;
+	TAILQ_FOREACH(s, &ob->sq[i].queue, q)
+		if (*oldest == 0 || s->item->alert->time < *oldest)
+			*oldest = s->item->alert->time;
+	return ob->sq[i].sink->name;
+}
+
+size_t
 outbox_sending(const struct outbox *ob)
 {
 	size_t	i, n = 0;

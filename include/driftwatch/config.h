@@ -53,6 +53,9 @@ struct config {
 	unsigned	 event_max_pages;	/* per lookup of a window piece */
 	unsigned	 blind_after;
 	int		 log_level;	/* 0 info, 1 debug, 2 trace */
+	char		*metrics_textfile;	/* NULL: none written */
+	char		*heartbeat_url;	/* NULL: none; secret, wiped */
+	unsigned	 heartbeat_interval;	/* seconds */
 
 	/* NULL when unset. */
 	char		*aws_profile;

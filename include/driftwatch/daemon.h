@@ -26,6 +26,8 @@ void	daemon_check_sinks(const struct config *);
 int	daemon_run(const char *config_path, int verbosity);
 int	report_check(const char *config_path, int json);
 int	report_validate(const char *config_path);
+/* `status` (report_status.c): the state directory, no AWS. */
+int	report_status(const char *config_path, int json);
 
 
 

@@ -42,6 +42,11 @@ int		 evstate_save(struct evstate *);
  * read.
  */
 time_t		 evstate_cursor(const struct evstate *, const char *region);
+/* The regions with a cursor, in the order first read: i-th one's name
+ * (borrowed) and cursor, or NULL past the last. */
+size_t		 evstate_ncursors(const struct evstate *);
+const char	*evstate_cursor_at(const struct evstate *, size_t i,
+		    time_t *cursor);
 /* Moves the cursor forward; an older time or a bad region is ignored. */
 void		 evstate_set_cursor(struct evstate *, const char *region,
 		    time_t);

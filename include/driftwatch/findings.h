@@ -80,4 +80,36 @@ void		 findings_foreach(const struct findings *, findings_foreach_cb,
 		    void *);
 const char	*finding_state_name(enum finding_state);
 
+/* A finding as status and the metrics read it; strings borrowed. */
+struct finding_info {
+	const char		*key;
+	const char		*check;
+	const char		*resource;	/* "" for the account */
+	enum finding_state	 state;
+	enum severity		 severity;
+	const char		*title;
+	const char		*expected;
+	const char		*actual;
+	time_t			 first_seen;	/* entered its state */
+	time_t			 last_seen;
+};
+
+/* A check's watch: how many passes in a row it could not see, and why. */
+struct findings_check_info {
+	const char	*check;
+	unsigned	 streak;
+	int		 blind;
+	const char	*error;		/* NULL when it last saw */
+};
+
+typedef void	(*findings_info_cb)(const struct finding_info *, void *);
+typedef void	(*findings_check_cb)(const struct findings_check_info *,
+		    void *);
+
+/* In key order, every finding; in check order, every check watched. */
+void		 findings_foreach_info(const struct findings *,
+		    findings_info_cb, void *);
+void		 findings_foreach_check(const struct findings *,
+		    findings_check_cb, void *);
+
 #endif

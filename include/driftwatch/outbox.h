@@ -25,6 +25,7 @@
 #define DRIFTWATCH_OUTBOX_H
 
 #include <stddef.h>
+#include <time.h>
 
 struct alert;
 struct event_base;
@@ -76,6 +77,12 @@ int		 outbox_flush(struct outbox *);
 void		 outbox_quiesce(struct outbox *);
 /* Alerts held, in any state (including those waiting for a sink). */
 size_t		 outbox_pending(const struct outbox *);
+/* The sinks delivering now, and the i-th one's name (borrowed; NULL
+ * past the last), alerts waiting for it and the oldest one's time (0:
+ * none). */
+size_t		 outbox_nsinks(const struct outbox *);
+const char	*outbox_sink_backlog(const struct outbox *, size_t i,
+		    size_t *pending, time_t *oldest);
 /* Sinks that are down and backing off. */
 size_t		 outbox_backing_off(const struct outbox *);
 /* Deliveries in flight now: at shutdown the daemon waits briefly. */
