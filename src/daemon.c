@@ -418,7 +418,8 @@ daemon_heartbeat(struct daemon *d)
 	o.arg = d;
 	if ((d->heartbeat = heartbeat_new(d->base, d->http, &o)) == NULL)
 		return DW_ENOMEM;
-	log_info("heartbeat every %us while healthy", o.interval);
+	log_info("heartbeat every %us once a pass is complete, while "
+	    "healthy", o.interval);
 	return 0;
 }
 

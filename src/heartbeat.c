@@ -22,6 +22,12 @@
 
 #define HEARTBEAT_TIMEOUT_MS	10000
 
+enum heartbeat_state {
+	HB_WAITING,	/* since start: no healthy tick yet */
+	HB_PINGING,
+	HB_PAUSED,	/* was healthy, is not now */
+};
+
 struct heartbeat {
 	struct http_client	*http;
 	char			*url;		/* secret */
@@ -31,7 +37,7 @@ struct heartbeat {
 	void			*arg;
 	struct event		*timer;
 	struct http_xfer	*xfer;
-	int			 paused;	/* the last tick was unhealthy */
+	enum heartbeat_state	 state;
 	int			 failing;	/* the last ping failed */
 };
 
@@ -91,15 +97,18 @@ heartbeat_tick(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (!hb->healthy(hb->arg)) {
-		if (!hb->paused)
+		if (hb->state == HB_PINGING) {
 			log_warnx("heartbeat: paused: the last pass was not "
-			    "complete or a check is blind");
-		hb->paused = 1;
+			    "complete, is overdue, or a check is blind");
+			hb->state = HB_PAUSED;
+		}
 		return;
 	}
-	if (hb->paused)
+	if (hb->state == HB_PAUSED)
 		log_info("heartbeat: healthy again; pinging");
-	hb->paused = 0;
+	else if (hb->state == HB_WAITING)
+		log_info("heartbeat: healthy; pinging every %us", hb->interval);
+	hb->state = HB_PINGING;
 	if (hb->xfer == NULL)	/* one still in flight: skip this tick */
 		heartbeat_ping(hb);
 }
