@@ -634,14 +634,29 @@ config_no_inline_comment(struct config_ctx *ctx, const char *key,
 	    "the value there; put it in %s instead", key, instead);
 }
 
+/* "url" and "url_file", "heartbeat_url" and "heartbeat_url_file". */
+static const char *
+config_url_partner(const char *key, char *buf, size_t len)
+{
+	size_t	n = strlen(key);
+
+	if (n > 5 && strcmp(key + n - 5, "_file") == 0)
+		snprintf(buf, len, "%.*s", (int)(n - 5), key);
+	else
+		snprintf(buf, len, "%s_file", key);
+	return buf;
+}
+
 static int
 config_set_url(struct config_ctx *ctx, const struct config_key *k,
     const char *v, void *field)
 {
 	const char	*why;
+	char		 other[64];
 
-	if (config_exclusive(ctx, k->name, "url_file") != 0 ||
-	    config_no_inline_comment(ctx, k->name, "url_file") != 0)
+	config_url_partner(k->name, other, sizeof(other));
+	if (config_exclusive(ctx, k->name, other) != 0 ||
+	    config_no_inline_comment(ctx, k->name, other) != 0)
 		return -1;
 	if ((why = urlcheck_problem(v)) != NULL)
 		return config_fail(ctx, "%s: %s", k->name, why);
@@ -656,10 +671,11 @@ config_set_url_file(struct config_ctx *ctx, const struct config_key *k,
     const char *v, void *field)
 {
 	const char	*why;
-	char		*path = NULL, *url = NULL;
+	char		*path = NULL, *url = NULL, other[64];
 	int		 r = -1;
 
-	if (config_exclusive(ctx, k->name, "url") != 0 ||
+	config_url_partner(k->name, other, sizeof(other));
+	if (config_exclusive(ctx, k->name, other) != 0 ||
 	    config_secret_file(ctx, k->name, v, &path, &url) != 0)
 		goto out;
 	if ((why = urlcheck_problem(url)) != NULL) {
@@ -764,6 +780,7 @@ static const struct config_key config_daemon_keys[] = {
 	{ "metrics_textfile", config_set_path, CF(metrics_textfile), 0, 0 },
 	/* a secret like a sink URL: checked, never quoted back */
 	{ "heartbeat_url", config_set_url, CF(heartbeat_url), 0, 0 },
+	{ "heartbeat_url_file", config_set_url_file, CF(heartbeat_url), 0, 0 },
 	{ "heartbeat_interval", config_set_duration, CF(heartbeat_interval),
 	    1, DAY },
 	{ NULL, NULL, 0, 0, 0 }

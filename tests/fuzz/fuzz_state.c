@@ -1,5 +1,6 @@
 /*
- * libFuzzer target: any bytes as findings.json and as events.json.  A
+ * libFuzzer target: any bytes as findings.json, events.json and
+ * passes.json.  A
  * load either succeeds or fails with a message; it never crashes, and a
  * loaded state saves and loads again.
  */
@@ -11,6 +12,7 @@
 
 #include "driftwatch/evstate.h"
 #include "driftwatch/findings.h"
+#include "driftwatch/passrec.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -34,6 +36,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct findings	*fs;
 	struct evstate	*es;
+	struct passrec	 pr;
 	char		 err[512];
 
 	if (*fuzz_dir == '\0') {
@@ -42,7 +45,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	if (fuzz_put("findings.json", data, size) != 0 ||
-	    fuzz_put("events.json", data, size) != 0)
+	    fuzz_put("events.json", data, size) != 0 ||
+	    fuzz_put(PASSREC_FILE, data, size) != 0)
 		abort();
 	fs = findings_new(fuzz_dir, "123456789012", 3);
 	es = evstate_new(fuzz_dir);
@@ -59,6 +63,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (evstate_save(es) != 0 || evstate_load(es, err, sizeof(err)))
 			abort();
 	}
+	if (passrec_load(&pr, fuzz_dir, err, sizeof(err)) == 0 &&
+	    (passrec_save(&pr, fuzz_dir) != 0 ||
+	    passrec_load(&pr, fuzz_dir, err, sizeof(err)) != 0))
+		abort();
 	findings_free(fs);
 	evstate_free(es);
 	return 0;

@@ -8,6 +8,7 @@ import calendar
 import json
 import os
 import re
+import signal
 import stat
 import subprocess
 import sys
@@ -248,6 +249,29 @@ class NoState(unittest.TestCase):
         d.write_config(d.config_text() + "\n[daemon]\nno_such_key = 1\n")
         self.assertEqual(d.run("status").returncode, 78)
 
+    def test_heartbeat_settings(self):
+        d = Daemon(self.fake, os.path.join(self.work, "d5"))
+        url_file = os.path.join(d.dir, "hb.url")
+        with open(url_file, "w") as f:
+            f.write(self.fake.webhook_url("ping/" + PING_TOKEN) + "\n")
+        base = d.config_text()
+        d.write_config(base.replace(
+            "[aws]", "heartbeat_url_file = hb.url\n"
+            "heartbeat_interval = 30s\n\n[aws]"))
+        r = d.run("validate")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for extra, what in (
+                ("heartbeat_url = http://192.0.2.1/" + PING_TOKEN,
+                 "plain http off loopback"),
+                ("heartbeat_url = https://h/" + PING_TOKEN +
+                 "\nheartbeat_url_file = hb.url", "both"),
+                ("heartbeat_interval = 0s", "a zero interval")):
+            d.write_config(base.replace("[aws]", extra + "\n\n[aws]"))
+            r = d.run("validate")
+            self.assertEqual(r.returncode, 78, what)
+            self.assertIn("heartbeat_", r.stderr, what)
+            self.assertNotIn(PING_TOKEN, r.stdout + r.stderr, what)
+
     def test_json_is_for_check_and_status(self):
         r = self.d.run("validate", "--json")
         self.assertEqual(r.returncode, 64)
@@ -472,7 +496,16 @@ class Heartbeat(unittest.TestCase):
         code, doc = status_json(self.d)
         self.assertEqual(doc["summary"]["blind"], 0)
 
-    def test_3_url_never_logged(self):
+    def test_3_reload_keeps_pinging(self):
+        mark = len(self.d.logs())
+        self.d.signal(signal.SIGHUP)
+        self.d.wait_log("reloaded", start=mark)
+        t = time.time()
+        got = self.fake.wait_for(lambda: len([
+            p for p in self.pings() if p["time"] > t]) >= 2, 15)
+        self.assertTrue(got)
+
+    def test_4_url_never_logged(self):
         self.assertNotIn(PING_TOKEN, self.d.logs())
         self.assertIn("heartbeat", self.d.logs())
 
