@@ -734,6 +734,19 @@ config_set_severity(struct config_ctx *ctx, const struct config_key *k,
 }
 
 static int
+config_set_kinds(struct config_ctx *ctx, const struct config_key *k,
+    const char *v, void *field)
+{
+	char	bad[CONFIG_NAME_MAX + 1], words[128];
+
+	if (sink_kinds_parse(v, field, bad, sizeof(bad)) == 0)
+		return 0;
+	sink_kinds_list(words, sizeof(words));
+	return config_fail(ctx, "%s: \"%s\" is not a kind of alert; expected "
+	    "%s (or all)", k->name, config_safe(bad), words);
+}
+
+static int
 config_set_timeout(struct config_ctx *ctx, const struct config_key *k,
     const char *v, void *field)
 {
@@ -804,6 +817,7 @@ static const struct config_key config_sink_keys[] = {
 	{ "secret", config_set_secret, SK(secret), 0, 0 },
 	{ "secret_file", config_set_secret_file, SK(secret), 0, 0 },
 	{ "min_severity", config_set_severity, SK(min_severity), 0, 0 },
+	{ "kinds", config_set_kinds, SK(kinds), 0, 0 },
 	{ "timeout", config_set_timeout, SK(timeout_ms), 1, 5 * MINUTE },
 	{ "enabled", config_set_enabled, 0, 0, 0 },
 	{ NULL, NULL, 0, 0, 0 }
@@ -882,6 +896,7 @@ config_sink_begin(struct config_ctx *ctx, const char *name)
 	s = &cf->sinks[cf->nsinks];
 	memset(s, 0, sizeof *s);
 	s->min_severity = SEV_LOW;
+	s->kinds = SINK_KINDS_ALL;
 	s->timeout_ms = 10 * 1000;
 	s->line = ctx->line;
 	ctx->sink_off[cf->nsinks++] = 0;

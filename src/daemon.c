@@ -474,6 +474,7 @@ daemon_sink_spec(const struct config_sink *s, struct sink_spec *sp)
 	sp->url = s->url;
 	sp->secret = s->secret;
 	sp->min_severity = s->min_severity;
+	sp->kinds = s->kinds;
 	sp->timeout_ms = s->timeout_ms;
 	sp->opts = s->opts;
 	sp->nopts = s->nopts;

@@ -15,10 +15,12 @@
 #include <sys/queue.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <curl/curl.h>
 #include <event2/event.h>
@@ -27,6 +29,7 @@
 #include "driftwatch/error.h"
 #include "driftwatch/http.h"
 #include "driftwatch/log.h"
+#include "driftwatch/urlredact.h"
 
 #ifdef PACKAGE_VERSION
 #define HTTP_USER_AGENT		"driftwatch/" PACKAGE_VERSION
@@ -55,6 +58,10 @@ struct http_xfer {
 	int			 toobig;
 	int			 nomem;
 	int			 calling;
+	const char *const	*trace_headers;	/* borrowed */
+	const struct urlredact	*redact;	/* borrowed */
+	char			*retry_after;	/* the header's value */
+	char			*date;
 	struct http_response	 resp;
 	char			 errbuf[CURL_ERROR_SIZE];
 };
@@ -236,6 +243,8 @@ http_xfer_free(struct http_xfer *x)
 	free(x->resp.body);
 	free(x->resp.request_id);
 	free(x->resp.content_type);
+	free(x->retry_after);
+	free(x->date);
 	http_wanted_clear(&x->resp);
 	free(x);
 }
@@ -322,22 +331,39 @@ http_header_match(const char *line, size_t len, const char *name, char **dst)
 	return 1;
 }
 
-/* Retry-After in delta-seconds; an HTTP date is left for the backoff. */
-static int
-http_retry_after(const char *data, size_t n, long *out)
+/*
+ * Retry-After (RFC 9110 10.2.3), delta-seconds or an HTTP-date, as
+ * seconds from now; -1 when unreadable.  A date counts from the
+ * answer's Date when it has one, so a host clock that is off neither
+ * stretches nor cuts the wait.  Huge values are kept huge (capped to
+ * HTTP_RETRY_AFTER_MAX) for the caller to cap and say so.
+ */
+static long
+http_retry_after_secs(const char *v, const char *date)
 {
-	char	*v = NULL, *end;
-	long	 secs;
+	long long	secs;
+	time_t		t, now;
+	char		*end;
 
-	if (http_header_match(data, n, "retry-after", &v) < 0)
+	if (v == NULL || *v == '\0')
 		return -1;
-	if (v == NULL)
+	if (isdigit((unsigned char)*v)) {
+		errno = 0;
+		secs = strtoll(v, &end, 10);
+		if (*end != '\0')
+			return -1;
+		if (errno == ERANGE || secs > HTTP_RETRY_AFTER_MAX)
+			return HTTP_RETRY_AFTER_MAX;
+		return (long)secs;
+	}
+	if ((t = curl_getdate(v, NULL)) == -1)
+		return -1;
+	if (date == NULL || (now = curl_getdate(date, NULL)) == -1)
+		now = time(NULL);
+	if (t <= now)
 		return 0;
-	secs = strtol(v, &end, 10);
-	if (end != v && *end == '\0' && secs >= 0 && secs <= 86400)
-		*out = secs;
-	free(v);
-	return 0;
+	return t - now > HTTP_RETRY_AFTER_MAX ? HTTP_RETRY_AFTER_MAX :
+	    (long)(t - now);
 }
 
 static int
@@ -364,7 +390,10 @@ http_header_cb(char *data, size_t size, size_t nitems, void *arg)
 		/* A new response (after a 1xx): forget the last one's. */
 		free(r->request_id);
 		free(r->content_type);
+		free(x->retry_after);
+		free(x->date);
 		r->request_id = r->content_type = NULL;
+		x->retry_after = x->date = NULL;
 		r->retry_after = -1;
 		http_wanted_clear(r);
 		return n;
@@ -373,11 +402,9 @@ http_header_cb(char *data, size_t size, size_t nitems, void *arg)
 		x->nomem = 1;
 		return 0;
 	}
-	if (http_retry_after(data, n, &r->retry_after) < 0) {
-		x->nomem = 1;
-		return 0;
-	}
-	if (http_header_match(data, n, "x-amzn-requestid",
+	if (http_header_match(data, n, "retry-after", &x->retry_after) < 0 ||
+	    http_header_match(data, n, "date", &x->date) < 0 ||
+	    http_header_match(data, n, "x-amzn-requestid",
 	    &r->request_id) < 0 ||
 	    http_header_match(data, n, "x-amz-request-id",
 	    &r->request_id) < 0 ||
@@ -388,51 +415,104 @@ http_header_cb(char *data, size_t size, size_t nitems, void *arg)
 	return n;
 }
 
-/* The trace: header lines only, secrets and request targets redacted. */
+/*
+ * The trace: header lines only, credentials and request targets
+ * redacted, and for a transfer with trace_headers the values of every
+ * other header too; then the URL's parts (redact) over the whole line,
+ * before it is cut to HTTP_TRACE_LINE.
+ */
 
-/* True when the line is a header whose value must not be traced. */
 static int
-http_trace_secret(const char *line, size_t len)
+http_name_in(const char *const *names, const char *s, size_t n)
+{
+	size_t	k;
+
+	for (k = 0; names[k] != NULL; k++)
+		if (strlen(names[k]) == n && strncasecmp(s, names[k], n) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 when the line's value must not be traced, 2 when nothing of it. */
+static int
+http_trace_hidden(const struct http_xfer *x, const char *line, size_t len)
 {
 	const char	*colon = memchr(line, ':', len);
 	size_t		 n;
-	int		 k;
 
-	if (colon == NULL)
-		return 0;
+	if (colon == NULL)	/* a status line, or a folded value */
+		return x->trace_headers != NULL && (len < 5 ||
+		    strncmp(line, "HTTP/", 5) != 0) ? 2 : 0;
 	n = (size_t)(colon - line);
-	for (k = 0; http_secret_headers[k] != NULL; k++)
-		if (strlen(http_secret_headers[k]) == n &&
-		    strncasecmp(line, http_secret_headers[k], n) == 0)
-			return 1;
-	return 0;
+	if (http_name_in(http_secret_headers, line, n))
+		return 1;
+	return x->trace_headers != NULL &&
+	    !http_name_in(x->trace_headers, line, n);
+}
+
+/* "METHOD <target redacted> HTTP/1.1" from the request line in buf. */
+static size_t
+http_trace_target(char *buf, size_t len, char *out, size_t outlen)
+{
+	size_t	sp, last;
+
+	for (sp = 0; sp < len && buf[sp] != ' '; sp++)
+		;
+	for (last = len; last > sp && buf[last - 1] != ' '; last--)
+		;
+	if (sp == len)
+		return (size_t)snprintf(out, outlen, "%.*s", (int)len, buf);
+	return (size_t)snprintf(out, outlen, "%.*s <target redacted>%s%.*s",
+	    (int)sp, buf, last > sp + 1 ? " " : "",
+	    last > sp + 1 ? (int)(len - last) : 0, buf + last);
+}
+
+/* What of the line the trace shows, into out (len + 32 bytes). */
+static size_t
+http_trace_text(const struct http_xfer *x, const char *buf, size_t len,
+    int request_line, char *out, size_t outlen)
+{
+	const char	*colon;
+
+	switch (http_trace_hidden(x, buf, len)) {
+	case 2:
+		return (size_t)snprintf(out, outlen, "<line not traced>");
+	case 1:
+		colon = memchr(buf, ':', len);
+		return (size_t)snprintf(out, outlen, "%.*s: <redacted>",
+		    (int)(colon - buf), buf);
+	}
+	if (request_line)
+		return http_trace_target((char *)buf, len, out, outlen);
+	memcpy(out, buf, len);
+	out[len] = '\0';
+	return len;
 }
 
 static void
 http_trace_line(struct http_xfer *x, char dir, const char *line, size_t len,
     int request_line)
 {
-	char		 buf[HTTP_TRACE_LINE];
-	const char	*sp, *last;
-	size_t		 i, n;
+	char	 shown[HTTP_TRACE_LINE], *buf, *text;
+	size_t	 i, n;
 
 	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == '\n'))
 		len--;
 	if (len == 0)
 		return;
-	n = len < sizeof buf - 1 ? len : sizeof buf - 1;
-	for (i = 0; i < n; i++)
-		buf[i] = isprint((unsigned char)line[i]) ? line[i] : '?';
-	buf[n] = '\0';
-	if (http_trace_secret(buf, n))
-		log_trace("http %s: %c %.*s: <redacted>", x->name, dir,
-		    (int)(strchr(buf, ':') - buf), buf);
-	else if (request_line && (sp = strchr(buf, ' ')) != NULL) {
-		last = strrchr(buf, ' ');
-		log_trace("http %s: %c %.*s <target redacted>%s", x->name, dir,
-		    (int)(sp - buf), buf, last != sp ? last : "");
-	} else
-		log_trace("http %s: %c %s", x->name, dir, buf);
+	buf = malloc(len + 1);
+	text = malloc(len + 32);
+	if (buf != NULL && text != NULL) {
+		for (i = 0; i < len; i++)
+			buf[i] = isprint((unsigned char)line[i]) ? line[i] : '?';
+		buf[len] = '\0';
+		n = http_trace_text(x, buf, len, request_line, text, len + 32);
+		urlredact_copy(x->redact, text, n < len + 32 ? n : len + 31,
+		    shown, sizeof(shown));
+		log_trace("http %s: %c %s", x->name, dir, shown);
+	}
+	free(buf);
+	free(text);
 }
 
 static int
@@ -574,6 +654,8 @@ http_xfer_new(struct http_client *c, const struct http_request *req,
 		return NULL;
 	x->resp.retry_after = -1;
 	x->resp.wanted_names = req->want_headers;
+	x->trace_headers = req->trace_headers;
+	x->redact = req->redact;
 	x->client = c;
 	x->cb = cb;
 	x->arg = arg;
@@ -648,7 +730,8 @@ http_set_error(struct http_xfer *x, CURLcode rc)
 	if (strstr(msg, "://") != NULL || (path != NULL && path[1] != '\0' &&
 	    strstr(msg, path) != NULL))
 		msg = curl_easy_strerror(rc);
-	snprintf(x->resp.error, sizeof x->resp.error, "%s", msg);
+	urlredact_copy(x->redact, msg, strlen(msg), x->resp.error,
+	    sizeof x->resp.error);
 	n = strlen(x->resp.error);
 	while (n > 0 && isspace((unsigned char)x->resp.error[n - 1]))
 		x->resp.error[--n] = '\0';
@@ -661,6 +744,7 @@ http_set_result(struct http_xfer *x, CURLcode rc)
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &r->status);
 	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME, &r->elapsed);
+	r->retry_after = http_retry_after_secs(x->retry_after, x->date);
 	if (x->toobig || rc == CURLE_FILESIZE_EXCEEDED) {
 		r->result = DW_ETOOBIG;
 		snprintf(r->error, sizeof r->error,

@@ -1,6 +1,6 @@
 /*
  * Sinks: the backend table, construction from a spec, the severity
- * filter, and dispatch to a backend's render and deliver.
+ * and kind filter, and dispatch to a backend's render and deliver.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -13,6 +13,7 @@
 #include "driftwatch/error.h"
 #include "driftwatch/secret.h"
 #include "driftwatch/sink.h"
+#include "driftwatch/urlredact.h"
 
 static const struct sink_ops *const sink_backends[] = {
 	&sink_webhook_ops,
@@ -182,10 +183,12 @@ sink_new(const struct sink_spec *sp, const struct sink_env *env, char *err,
 		goto nomem;
 	s->ops = ops;
 	s->min_severity = sp->min_severity;
+	s->kinds = sp->kinds != 0 ? sp->kinds : SINK_KINDS_ALL;
 	s->timeout_ms = sp->timeout_ms;
 	s->env = *env;
 	if (sink_dup(&s->name, sp->name) != 0 ||
 	    sink_dup(&s->url, sp->url) != 0 ||
+	    (s->url != NULL && (s->redact = urlredact_new(s->url)) == NULL) ||
 	    sink_dup(&s->secret, sp->secret) != 0 ||
 	    (ops->init != NULL && ops->init(s, sp) != 0))
 		goto nomem;
@@ -204,6 +207,7 @@ sink_free(struct sink *s)
 	if (s->ops != NULL && s->ops->free != NULL)
 		s->ops->free(s);
 	secret_free(s->url);
+	urlredact_free(s->redact);
 	secret_free(s->secret);
 	free(s->name);
 	free(s);
@@ -212,7 +216,12 @@ sink_free(struct sink *s)
 int
 sink_wants(const struct sink *s, const struct alert *a)
 {
-	return a->severity >= s->min_severity;
+	unsigned	k = sink_kind_of(a);
+	unsigned	takes = s->kinds != 0 ? s->kinds : SINK_KINDS_ALL;
+
+	if (a->severity < s->min_severity)
+		return 0;
+	return k != 0 ? (takes & k) != 0 : takes == SINK_KINDS_ALL;
 }
 
 int

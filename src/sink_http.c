@@ -1,8 +1,10 @@
 /*
  * The shared HTTP delivery: POST what a sink rendered to its URL and
  * turn the answer into a verdict.  Only a status and a cleaned snippet
- * of the answer ever reach a log line: the URL, and an error page that
- * may echo the request path and its token, do not.
+ * of the answer ever reach a log line, with every part of the URL an
+ * error page may echo (the token in its path or query) redacted; the
+ * trace shows the values of a short list of harmless headers only, so
+ * a Location naming the path never shows.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -14,8 +16,15 @@
 
 #include "driftwatch/error.h"
 #include "driftwatch/sink.h"
+#include "driftwatch/urlredact.h"
 
 #define SINK_HTTP_SNIPPET	80
+
+const char *const sink_http_trace_headers[] = {
+	"content-type", "content-length", "date", "retry-after",
+	"user-agent", "idempotency-key", "x-driftwatch-alert-id",
+	"x-driftwatch-timestamp", "connection", "transfer-encoding", NULL
+};
 
 struct sink_call {
 	struct sink		*s;
@@ -47,39 +56,48 @@ sink_transport_http(struct http_client *client)
 	return tr;
 }
 
-/* Printable ASCII only, at most SINK_HTTP_SNIPPET characters. */
+/*
+ * Printable ASCII, at most SINK_HTTP_SNIPPET characters, the URL's
+ * parts redacted.  Everything is cleaned and redacted before the cut,
+ * so no part of a token survives at its edge; other bytes become '?'
+ * rather than vanish, so dropping them cannot join a token's pieces.
+ */
 static void
-sink_http_snippet(const char *s, size_t len, char *out, size_t outlen)
+sink_http_snippet(const struct urlredact *r, const char *s, size_t len,
+    char *out, size_t outlen)
 {
-	size_t	i, o = 0;
+	char	*clean;
+	size_t	 i;
 
-	for (i = 0; s != NULL && i < len && o + 1 < outlen &&
-	    o < SINK_HTTP_SNIPPET; i++) {
-		if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t')
-			out[o++] = ' ';
-		else if (s[i] >= 0x20 && s[i] < 0x7f)
-			out[o++] = s[i];
-	}
-	out[o] = '\0';
-	/* an error page or curl's reason may quote the URL and its token */
-	if (strchr(out, '/') != NULL)
+	*out = '\0';
+	if (s == NULL || len == 0 || (clean = malloc(len)) == NULL)
+		return;
+	for (i = 0; i < len; i++)
+		clean[i] = s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' :
+		    s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	urlredact_copy(r, clean, len, out, outlen < SINK_HTTP_SNIPPET + 1 ?
+	    outlen : SINK_HTTP_SNIPPET + 1);
+	free(clean);
+	/* without the URL's parts, a path-like snippet may be one */
+	if (r == NULL && strchr(out, '/') != NULL)
 		*out = '\0';
 }
 
 static void
-sink_http_describe(const struct http_response *resp, char *buf, size_t len)
+sink_http_describe(const struct http_response *resp,
+    const struct urlredact *r, char *buf, size_t len)
 {
 	char	snip[SINK_HTTP_SNIPPET + 1];
 
 	if (resp == NULL) {
 		snprintf(buf, len, "could not start the request");
 	} else if (resp->status != 0) {
-		sink_http_snippet(resp->body, resp->body_len, snip,
+		sink_http_snippet(r, resp->body, resp->body_len, snip,
 		    sizeof(snip));
 		snprintf(buf, len, "HTTP %ld%s%s", resp->status,
 		    *snip != '\0' ? ": " : "", snip);
 	} else {
-		sink_http_snippet(resp->error, strlen(resp->error), snip,
+		sink_http_snippet(r, resp->error, strlen(resp->error), snip,
 		    sizeof(snip));
 		snprintf(buf, len, "%s%s%s", resp->timed_out ? "timed out" :
 		    dw_strerror(resp->result), *snip != '\0' ? ": " : "",
@@ -88,13 +106,14 @@ sink_http_describe(const struct http_response *resp, char *buf, size_t len)
 }
 
 void
-sink_http_verdict(const struct http_response *resp, struct sink_result *res)
+sink_http_verdict(const struct http_response *resp, const struct urlredact *r,
+    struct sink_result *res)
 {
 	long	st = resp != NULL ? resp->status : 0;
 
 	memset(res, 0, sizeof(*res));
 	res->retry_after = resp != NULL ? resp->retry_after : -1;
-	sink_http_describe(resp, res->detail, sizeof(res->detail));
+	sink_http_describe(resp, r, res->detail, sizeof(res->detail));
 	if (resp == NULL)
 		res->verdict = SINK_RETRY;
 	else if (st >= 200 && st < 300 &&
@@ -125,7 +144,7 @@ sink_http_done(const struct http_response *resp, void *arg)
 	void			*cbarg = c->arg;
 
 	c->xfer = NULL;
-	sink_http_verdict(resp, &res);
+	sink_http_verdict(resp, c->s->redact, &res);
 	sink_http_call_free(c);
 	cb(&res, cbarg);
 }
@@ -174,6 +193,8 @@ sink_http_deliver(struct sink *s, const struct alert *a, sink_done_cb cb,
 	req.timeout_ms = s->timeout_ms;
 	req.max_response = SINK_MAX_RESPONSE;
 	req.log_name = c->label;
+	req.trace_headers = sink_http_trace_headers;
+	req.redact = s->redact;
 	if ((c->xfer = s->env.http.send(s->env.http.ctx, &req, sink_http_done,
 	    c)) == NULL)
 		goto fail;

@@ -35,6 +35,7 @@ struct config_sink {
 	char		*url;		/* secret: wiped on free */
 	char		*secret;	/* HMAC key or NULL; wiped on free */
 	enum severity	 min_severity;
+	unsigned	 kinds;		/* SINK_KIND_* bits; default all */
 	long		 timeout_ms;
 	unsigned	 line;		/* of the [sink NAME] header */
 	/* The type's own keys (topic_arn, ...), checked by its backend. */

@@ -20,11 +20,13 @@
 struct event_base;
 struct http_client;
 struct http_xfer;
+struct urlredact;
 
 #define HTTP_DEFAULT_TIMEOUT_MS		30000
 #define HTTP_DEFAULT_CONNECT_MS		10000
 #define HTTP_DEFAULT_MAX_RESPONSE	(8u * 1024 * 1024)
 #define HTTP_WANT_MAX			8	/* response headers asked for */
+#define HTTP_RETRY_AFTER_MAX		(366L * 86400)	/* what a long holds */
 
 struct http_request {
 	const char		*method;	/* "GET", "POST", ... */
@@ -44,6 +46,15 @@ struct http_request {
 	 * http_response.wanted[], in the same order.
 	 */
 	const char *const	*want_headers;
+	/*
+	 * For URLs that hold a token (sinks); both borrowed, outliving
+	 * the transfer.  trace_headers: the only headers (any case,
+	 * NULL-terminated) whose values the trace shows; NULL shows all
+	 * but credentials.  redact: applied to every trace line and to
+	 * curl's reason in http_response.error.
+	 */
+	const char *const	*trace_headers;
+	const struct urlredact	*redact;
 };
 
 struct http_response {
@@ -54,7 +65,10 @@ struct http_response {
 	char		*request_id;	/* x-amzn-RequestId or x-amz-request-id */
 	char		*content_type;
 	int		 timed_out;
-	long		 retry_after;	/* Retry-After seconds; -1 when absent */
+	/* Retry-After in seconds from now (an HTTP-date is counted from
+	 * the answer's Date, else the host clock); -1 when absent or
+	 * unreadable; at most HTTP_RETRY_AFTER_MAX. */
+	long		 retry_after;
 	char		 error[256];	/* curl's reason when result != 0 */
 	double		 elapsed;	/* seconds */
 	const char *const *wanted_names;	/* the request's want_headers */

@@ -20,6 +20,7 @@
 #include "driftwatch/http.h"
 
 struct aws_client;
+struct urlredact;
 struct sink;
 struct sink_call;
 
@@ -28,6 +29,14 @@ struct sink_call;
 #define SINK_HMAC_HEX_LEN	64
 #define SINK_MAX_RESPONSE	(64 * 1024)	/* a sink's answer */
 #define SINK_DETAIL_MAX		320
+
+/* The kinds of alert a sink may choose (its "kinds" key). */
+#define SINK_KIND_EVENTS	0x01u	/* ALERT_EVENT */
+#define SINK_KIND_DRIFT		0x02u	/* ALERT_OPEN */
+#define SINK_KIND_RESOLVE	0x04u	/* ALERT_RESOLVE */
+#define SINK_KIND_BLIND		0x08u	/* ALERT_BLIND, ALERT_SIGHTED */
+#define SINK_KIND_REMINDERS	0x10u	/* reminder digests */
+#define SINK_KINDS_ALL		0x1fu
 
 /* One rendered request.  Everything is owned; sink_msg_clear() frees. */
 struct sink_msg {
@@ -89,6 +98,7 @@ struct sink_spec {
 	const char		*url;
 	const char		*secret;
 	enum severity		 min_severity;
+	unsigned		 kinds;		/* SINK_KIND_*; 0: all */
 	long			 timeout_ms;
 	const struct sink_opt	*opts;
 	size_t			 nopts;
@@ -120,8 +130,10 @@ struct sink {
 	char			*name;		/* [A-Za-z0-9_-], unique */
 	const struct sink_ops	*ops;
 	char			*url;		/* secret, may be NULL */
+	struct urlredact	*redact;	/* url's parts; NULL without */
 	char			*secret;	/* HMAC key, may be NULL */
 	enum severity		 min_severity;
+	unsigned		 kinds;		/* SINK_KIND_* it takes; 0: all */
 	long			 timeout_ms;
 	struct sink_env		 env;
 	void			*priv;		/* ops->init's, ops->free frees */
@@ -152,9 +164,21 @@ struct sink	*sink_new(const struct sink_spec *, const struct sink_env *,
 void		 sink_free(struct sink *);
 /* The value of a type key from the spec, or NULL. */
 const char	*sink_spec_opt(const struct sink_spec *, const char *key);
-/* 1 when the alert's severity is at least the sink's minimum.  Resolve
- * and sighted alerts carry the severity of what they close. */
+/* 1 when the alert's severity is at least the sink's minimum and its
+ * kind is one the sink takes.  Resolve and sighted alerts carry the
+ * severity of what they close. */
 int		 sink_wants(const struct sink *, const struct alert *);
+/*
+ * sink_kinds.c: a "kinds" value, words (events, drift, resolve, blind,
+ * reminders, or all) separated by commas or blanks, into *out (none:
+ * all).  0, or -1 with the first bad word (cut to badlen) in bad.
+ */
+int		 sink_kinds_parse(const char *list, unsigned *out, char *bad,
+		    size_t badlen);
+/* "events, drift, ... or reminders" into buf, for error messages. */
+void		 sink_kinds_list(char *buf, size_t len);
+/* The SINK_KIND_ bit of an alert; 0 for a kind without a word yet. */
+unsigned	 sink_kind_of(const struct alert *);
 /* 0 and msg filled, or a negative DW_ code. */
 int		 sink_render(const struct sink *, const struct alert *,
 		    struct sink_msg *);
@@ -168,14 +192,20 @@ void		 sink_cancel(struct sink *, struct sink_call *);
  * The shared HTTP delivery (sink_http.c) for types that POST what
  * render() made to s->url: 2xx delivered (a 2xx whose body overflowed
  * is still delivered); network errors, 408, 429 and 5xx retried with
- * the answer's Retry-After; any other status permanent.
+ * the answer's Retry-After; any other status permanent.  Whatever of
+ * the answer reaches the verdict's detail or the trace has the URL's
+ * parts redacted (urlredact.h), and the trace shows the values of
+ * sink_http_trace_headers only.
  */
 struct sink_call *sink_http_deliver(struct sink *, const struct alert *,
 		    sink_done_cb, void *);
 void		 sink_http_cancel(struct sink_call *);
-/* The verdict for one HTTP answer (NULL: it never started). */
+/* The verdict for one HTTP answer (NULL: it never started); r (may be
+ * NULL) redacts the detail. */
 void		 sink_http_verdict(const struct http_response *,
-		    struct sink_result *);
+		    const struct urlredact *r, struct sink_result *);
+/* The headers whose values a sink's trace shows, NULL-terminated. */
+extern const char *const sink_http_trace_headers[];
 
 /*
  * type "webhook": the body is alert_to_json()'s form plus

@@ -156,6 +156,7 @@ static const char full[] =
     "type = slack\n"
     "url_file = slack-url\n"
     "min_severity = high\n"
+    "kinds = resolve, blind\n"
     "\n"
     "[sink siem-1]\n"
     "type = webhook\n"
@@ -215,6 +216,8 @@ test_full(void)
 		ok(cf->sinks[0].secret == NULL, "slack has no secret");
 		is_int(cf->sinks[0].min_severity, SEV_HIGH, "min_severity");
 		is_int(cf->sinks[0].timeout_ms, 10000, "default timeout");
+		is_int(cf->sinks[0].kinds, SINK_KIND_RESOLVE | SINK_KIND_BLIND,
+		    "kinds = resolve, blind");
 		is_int(cf->sinks[0].line, 21, "sink 0 line");
 		IS_STR(cf->sinks[1].name, "siem-1", "sink 1 name");
 		IS_STR(cf->sinks[1].url, "http://localhost:8080/hook",
@@ -222,6 +225,8 @@ test_full(void)
 		IS_STR(cf->sinks[1].secret, "s3cr3t-hmac", "secret");
 		is_int(cf->sinks[1].min_severity, SEV_LOW, "default severity");
 		is_int(cf->sinks[1].timeout_ms, 60000, "timeout 1m");
+		is_int(cf->sinks[1].kinds, SINK_KINDS_ALL,
+		    "default kinds: all");
 	}
 	config_free(cf);
 }
@@ -296,6 +301,12 @@ test_errors(void)
 	    "would cut the secret short");
 	bad("[sink a]\ntype = slack\nurl = https://a/\nenabled = maybe\n", 4,
 	    "enabled: expected yes or no", NULL, "bad bool");
+	bad("[sink a]\ntype = slack\nurl = https://a/\n"
+	    "kinds = events, resolved\n", 4, "kinds: \"resolved\" is not a "
+	    "kind of alert; expected events, drift, resolve, blind or "
+	    "reminders", NULL, "bad kinds word");
+	bad("[sink a]\ntype = slack\nurl = https://a/\nkinds = drift\n"
+	    "kinds = blind\n", 5, "kinds set twice", NULL, "kinds twice");
 	bad("[sink a]\ntype = slack\nmin_severity = severe\n"
 	    "url = https://a/\n", 3, "min_severity: expected info, low",
 	    NULL, "bad severity");

@@ -17,6 +17,7 @@
 #include "driftwatch/config.h"
 #include "driftwatch/error.h"
 #include "driftwatch/sink.h"
+#include "driftwatch/urlredact.h"
 #include "tap.h"
 
 #define URL	"https://127.0.0.1:1/services/T000/B000/TOKENxyz"
@@ -414,7 +415,7 @@ test_http_verdict(void)
 		resp.result = cases[i].result;
 		resp.retry_after = -1;
 		resp.body = (char *)"";
-		sink_http_verdict(&resp, &res);
+		sink_http_verdict(&resp, NULL, &res);
 		if (res.verdict != cases[i].want) {
 			diag("HTTP %ld/%d: verdict %d, want %d", cases[i].status,
 			    cases[i].result, res.verdict, cases[i].want);
@@ -428,15 +429,76 @@ test_http_verdict(void)
 	resp.retry_after = 7;
 	resp.body = (char *)"slow down, see /services/T000/TOKENxyz";
 	resp.body_len = strlen(resp.body);
-	sink_http_verdict(&resp, &res);
+	sink_http_verdict(&resp, NULL, &res);
 	ok(res.retry_after == 7, "Retry-After reaches the verdict");
 	ok(strstr(res.detail, "429") != NULL &&
 	    strstr(res.detail, "TOKENxyz") == NULL,
 	    "the detail names the status, not a body quoting the URL: %s",
 	    res.detail);
-	sink_http_verdict(NULL, &res);
+	sink_http_verdict(NULL, NULL, &res);
 	ok(res.verdict == SINK_RETRY, "a request that never started is "
 	    "retried");
+}
+
+/* One answer body through a sink's verdict, with its URL's redactor. */
+static void
+verdict_of(const char *url, long status, const char *body,
+    struct sink_result *res)
+{
+	struct urlredact	*r = urlredact_new(url);
+	struct http_response	 resp;
+
+	memset(&resp, 0, sizeof(resp));
+	resp.status = status;
+	resp.retry_after = -1;
+	resp.body = (char *)body;
+	resp.body_len = strlen(body);
+	sink_http_verdict(&resp, r, res);
+	urlredact_free(r);
+}
+
+/* Every form an answer may quote the URL's token in is redacted. */
+static void
+test_verdict_redacts(void)
+{
+	static const char	 url[] =
+	    "https://127.0.0.1:8443/services/T000/B111/TOKENxyz42?sig=SIGabc123&v=1";
+	struct sink_result	 res;
+	char			 body[512], pad[100];
+
+	verdict_of(url, 500, "no route to /services/T000/B111/TOKENxyz42",
+	    &res);
+	ok(strstr(res.detail, "TOKENxyz42") == NULL &&
+	    strstr(res.detail, "HTTP 500: no route to") != NULL &&
+	    strstr(res.detail, URLREDACT_MARK) != NULL,
+	    "the path is redacted, the rest kept: %s", res.detail);
+	verdict_of(url, 403, "{\"error\":\"invalid_token\",\"token\":"
+	    "\"TOKENxyz42\"}", &res);
+	ok(strstr(res.detail, "TOKENxyz42") == NULL &&
+	    strstr(res.detail, "invalid_token") != NULL,
+	    "a token quoted alone is redacted: %s", res.detail);
+	verdict_of(url, 400, "bad signature sig=SIGabc123 (tokenXYZ42)", &res);
+	ok(strstr(res.detail, "SIGabc123") == NULL &&
+	    strstr(res.detail, "tokenXYZ42") == NULL,
+	    "a query value, and the token in another case: %s", res.detail);
+	verdict_of(url, 502, url, &res);
+	ok(strstr(res.detail, "127.0.0.1") == NULL &&
+	    strstr(res.detail, "TOKEN") == NULL,
+	    "the whole URL is redacted: %s", res.detail);
+	memset(pad, 'x', 76);
+	pad[76] = '\0';
+	snprintf(body, sizeof(body), "%sTOKENxyz42 tail", pad);
+	verdict_of(url, 500, body, &res);
+	ok(strstr(res.detail, "TOKE") == NULL,
+	    "a token across the snippet's cut leaves no piece: %s",
+	    res.detail);
+	verdict_of(url, 500, "TOKEN\x01xyz42 and TOKEN\nxyz42", &res);
+	ok(strstr(res.detail, "TOKENxyz42") == NULL,
+	    "dropped bytes do not join a token's pieces: %s", res.detail);
+	verdict_of("https://127.0.0.1/hook/a%2Fb%20TOKENxyz42", 500,
+	    "path a/b TOKENxyz42 not found", &res);
+	ok(strstr(res.detail, "TOKENxyz42") == NULL,
+	    "the decoded form is redacted too: %s", res.detail);
 }
 
 /* The table, not config.c, says which keys a type takes. */
@@ -547,6 +609,69 @@ test_sns_subject(void)
 	alert_free(a);
 }
 
+/* kinds: the words, the default, the map from alert kinds. */
+static void
+test_kinds(void)
+{
+	static const enum alert_kind	 all[] = { ALERT_EVENT, ALERT_OPEN,
+	    ALERT_RESOLVE, ALERT_BLIND, ALERT_SIGHTED };
+	struct sink_spec		 sp;
+	struct sink_env			 env;
+	struct sink			*s;
+	struct alert			*a;
+	unsigned			 k = 0;
+	char				 bad[16] = "", err[128];
+	size_t				 i;
+	int				 got[5];
+
+	ok(sink_kinds_parse("events, drift resolve,blind\treminders", &k,
+	    bad, sizeof(bad)) == 0 && k == SINK_KINDS_ALL,
+	    "every word, commas or blanks between");
+	ok(sink_kinds_parse("resolve", &k, bad, sizeof(bad)) == 0 &&
+	    k == SINK_KIND_RESOLVE, "one word");
+	ok(sink_kinds_parse(" , ", &k, bad, sizeof(bad)) == 0 &&
+	    k == SINK_KINDS_ALL, "no word is the default, all");
+	ok(sink_kinds_parse("all", &k, bad, sizeof(bad)) == 0 &&
+	    k == SINK_KINDS_ALL, "all");
+	ok(sink_kinds_parse("drift, resolves, blind", &k, bad,
+	    sizeof(bad)) == -1, "a bad word is refused");
+	IS_STR(bad, "resolves", "and named");
+	ok(sink_kinds_parse("Drift", &k, bad, sizeof(bad)) == -1,
+	    "words are lowercase");
+	is_int(sink_kind_of(&(struct alert){ .kind = ALERT_SIGHTED }),
+	    SINK_KIND_BLIND, "can see again goes with blind");
+
+	memset(&sp, 0, sizeof(sp));
+	memset(&env, 0, sizeof(env));
+	sp.name = "r";
+	sp.type = "slack";
+	sp.url = URL;
+	sp.min_severity = SEV_LOW;
+	sp.kinds = SINK_KIND_RESOLVE | SINK_KIND_EVENTS;
+	s = sink_new(&sp, &env, err, sizeof(err));
+	for (i = 0; i < 5; i++) {
+		a = alert_new(all[i], SEV_HIGH);
+		got[i] = s != NULL && sink_wants(s, a);
+		alert_free(a);
+	}
+	ok(got[0] && !got[1] && got[2] && !got[3] && !got[4],
+	    "kinds = events resolve takes events and resolves only");
+	a = alert_new(ALERT_RESOLVE, SEV_INFO);
+	ok(s != NULL && !sink_wants(s, a),
+	    "min_severity still applies to a kind it takes");
+	alert_free(a);
+	sink_free(s);
+	sp.kinds = 0;
+	s = sink_new(&sp, &env, err, sizeof(err));
+	for (i = 0, k = 0; i < 5; i++) {
+		a = alert_new(all[i], SEV_HIGH);
+		k += s != NULL && sink_wants(s, a);
+		alert_free(a);
+	}
+	is_int(k, 5, "no kinds set: every kind");
+	sink_free(s);
+}
+
 int
 main(void)
 {
@@ -557,6 +682,8 @@ main(void)
 	test_slack_event();
 	test_slack_drift();
 	test_http_verdict();
+	test_verdict_redacts();
+	test_kinds();
 	test_table();
 	test_sns_config();
 	test_sns_subject();
