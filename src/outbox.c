@@ -295,8 +295,6 @@ outbox_backoff(const struct outbox *ob, unsigned failures, long retry_after)
 	if (d > ob->cap_s)
 		d = ob->cap_s;
 	d *= 0.5 + 0.5 * ((double)random() / (double)RAND_MAX);
-	if (retry_after > OUTBOX_RETRY_AFTER_MAX)
-		retry_after = OUTBOX_RETRY_AFTER_MAX;
 	if (retry_after >= 0 && (double)retry_after > d)
 		d = (double)retry_after;
 	return d;
@@ -312,21 +310,40 @@ outbox_timer_add(struct event *ev, double secs)
 	evtimer_add(ev, &tv);
 }
 
+/* The wait a sink's answer asked for, capped; -1 when none. */
+static long
+outbox_retry_after(const struct outbox_sinkq *sq, long retry_after)
+{
+	if (retry_after <= OUTBOX_RETRY_AFTER_MAX)
+		return retry_after;
+	log_warnx("outbox: sink %s asks to wait %ld s (Retry-After); "
+	    "waiting %d s, the longest driftwatch waits", sq->sink->name,
+	    retry_after, OUTBOX_RETRY_AFTER_MAX);
+	return OUTBOX_RETRY_AFTER_MAX;
+}
+
 /* The sink is down: it, not the alert, waits; its head is the probe. */
 static void
 outbox_sinkq_backoff(struct outbox_sinkq *sq, struct outbox_slot *s,
     const char *why, long retry_after)
 {
-	char	extra[128];
+	char	extra[160];
 	double	delay;
 
 	sq->failures++;
 	s->r.attempts++;
+	retry_after = outbox_retry_after(sq, retry_after);
 	delay = outbox_backoff(sq->ob, sq->failures, retry_after);
 	s->r.next = time(NULL) + (time_t)delay + 1;
-	snprintf(extra, sizeof(extra), "attempt %u; sink down (%u in a row), "
-	    "%zu alert(s) wait; probing again in %.1f s", s->r.attempts,
-	    sq->failures, sq->nqueued, delay);
+	if (retry_after >= 0)
+		snprintf(extra, sizeof(extra), "attempt %u; the sink asks to "
+		    "wait %ld s (Retry-After), %zu alert(s) wait; trying "
+		    "again in %.1f s", s->r.attempts, retry_after,
+		    sq->nqueued, delay);
+	else
+		snprintf(extra, sizeof(extra), "attempt %u; sink down (%u in "
+		    "a row), %zu alert(s) wait; probing again in %.1f s",
+		    s->r.attempts, sq->failures, sq->nqueued, delay);
 	outbox_slot_log(s, LOG_WARNING, MSGID_DELIVERY_FAILED, why, extra);
 	outbox_item_touch(s->item);
 	outbox_timer_add(sq->timer, delay);

@@ -15,7 +15,10 @@
  * Delivery: each sink gets its alerts one at a time, in the order they
  * were made.  A "retry" verdict means the sink is down: the sink (not
  * the alert) backs off, and its oldest alert is the probe that finds it
- * up again; then the queue drains at once.  A "permanent" verdict moves
+ * up again; then the queue drains at once.  A Retry-After (HTTP 429 or
+ * 503) pauses that sink, and only that one, at least as long as asked,
+ * at most OUTBOX_RETRY_AFTER_MAX (a longer ask is logged and capped);
+ * the pause survives a reload and a restart.  A "permanent" verdict moves
  * that alert's copy to outbox/dead/ for a person.  At-least-once:
  * receivers drop repeats by alert id.
  *
@@ -35,7 +38,7 @@ struct sink;
 #define OUTBOX_COMMIT_BATCH	16	/* files written per loop turn */
 #define OUTBOX_BACKOFF_BASE	1.0	/* seconds, a sink's first retry */
 #define OUTBOX_BACKOFF_CAP	5.0	/* the probe interval of a down sink */
-#define OUTBOX_RETRY_AFTER_MAX	300	/* a sink's Retry-After, capped */
+#define OUTBOX_RETRY_AFTER_MAX	3600	/* a sink's Retry-After, capped */
 #define OUTBOX_REWRITE_S	5	/* a failed write is tried again */
 #define OUTBOX_DONE_RING	1024	/* ids remembered once delivered */
 

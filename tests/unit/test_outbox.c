@@ -32,6 +32,7 @@
 #define RETRY1	3	/* retry, Retry-After: 1 */
 #define DEAD	4
 #define HANG	5	/* never answer */
+#define RETRYDAYS 6	/* retry, Retry-After: two days */
 #define MAXREQ	256
 
 struct sink_call {
@@ -53,6 +54,7 @@ static struct {
 	int			 missing;	/* deliveries whose file was absent */
 	char			 ids[MAXREQ][ALERT_ID_LEN];
 	char			 sinks[MAXREQ][SINK_NAME_MAX + 1];
+	struct timeval		 when[MAXREQ];	/* each delivery's start */
 	size_t			 backing_off[MAXREQ];	/* after each answer */
 	struct outbox		*ob;
 } F;
@@ -69,7 +71,8 @@ fake_answer(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	memset(&res, 0, sizeof(res));
-	res.retry_after = c->what == RETRY1 ? 1 : -1;
+	res.retry_after = c->what == RETRY1 ? 1 : c->what == RETRYDAYS ?
+	    2 * 86400 : -1;
 	res.verdict = c->what == OK ? SINK_DELIVERED : c->what == DEAD ?
 	    SINK_PERMANENT : SINK_RETRY;
 	snprintf(res.detail, sizeof(res.detail), "fake verdict %d", c->what);
@@ -94,6 +97,7 @@ fake_deliver(struct sink *s, const struct alert *a, sink_done_cb cb,
 	if (F.nsent < MAXREQ) {
 		snprintf(F.ids[F.nsent], ALERT_ID_LEN, "%s", a->id);
 		snprintf(F.sinks[F.nsent], SINK_NAME_MAX + 1, "%s", s->name);
+		gettimeofday(&F.when[F.nsent], NULL);
 	}
 	c = calloc(1, sizeof(*c));
 	c->cb = cb;
@@ -465,6 +469,131 @@ test_retry_after(void)
 	alert_free(a);
 }
 
+/* The "next" a file holds for a sink, or -1. */
+static long long
+file_next(const struct alert *a, const char *sink)
+{
+	struct json_object	*o, *v, *e, *n;
+	char			*buf = read_alert_file(F.dir, a);
+	long long		 next = -1;
+	size_t			 i;
+
+	o = buf != NULL ? json_tokener_parse(buf) : NULL;
+	free(buf);
+	if (o != NULL && json_object_object_get_ex(o, "sinks", &v))
+		for (i = 0; i < json_object_array_length(v); i++) {
+			e = json_object_array_get_idx(v, i);
+			if (json_object_object_get_ex(e, "name", &n) &&
+			    strcmp(json_object_get_string(n), sink) == 0 &&
+			    json_object_object_get_ex(e, "next", &n))
+				next = json_object_get_int64(n);
+		}
+	json_object_put(o);
+	return next;
+}
+
+static double
+tv_diff(const struct timeval *a, const struct timeval *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) +
+	    (double)(b->tv_usec - a->tv_usec) / 1e6;
+}
+
+/*
+ * A Retry-After pauses its sink only: the other sink delivers at once,
+ * and the paused one sends its alerts afterwards, in order.
+ */
+static void
+test_retry_after_one_sink(void)
+{
+	struct outbox	*ob = setup(1, (const int[]){ RETRY1, OK, OK, OK, OK },
+			    5);
+	struct alert	*a = mkalert(SEV_CRITICAL, 1001);
+	struct alert	*b = mkalert(SEV_CRITICAL, 1002);
+	struct timeval	 t0;
+
+	gettimeofday(&t0, NULL);
+	outbox_post(ob, a, NULL, NULL);
+	outbox_post(ob, b, NULL, NULL);
+	event_base_dispatch(F.base);
+	is_int(F.nsent, 5, "one retry, four deliveries");
+	ok(strcmp(F.sinks[0], "hook") == 0 && strcmp(F.sinks[1], "other") ==
+	    0 && strcmp(F.sinks[2], "other") == 0, "the other sink goes on");
+	ok(tv_diff(&t0, &F.when[2]) < 0.5, "without waiting (%.3f s)",
+	    tv_diff(&t0, &F.when[2]));
+	ok(strcmp(F.sinks[3], "hook") == 0 && strcmp(F.ids[3], a->id) == 0 &&
+	    strcmp(F.sinks[4], "hook") == 0 && strcmp(F.ids[4], b->id) == 0,
+	    "the paused sink then sends both, oldest first");
+	ok(tv_diff(&t0, &F.when[3]) >= 0.95, "not before its Retry-After "
+	    "(%.3f s)", tv_diff(&t0, &F.when[3]));
+	teardown();
+	alert_free(a);
+	alert_free(b);
+}
+
+/* Two days asked: an hour waited, in memory and in the file. */
+static void
+test_retry_after_cap(void)
+{
+	static const struct timeval	 brief = { 0, 300000 };
+	struct outbox	*ob = setup(1, (const int[]){ RETRYDAYS, OK, OK }, 3);
+	struct alert	*a = mkalert(SEV_CRITICAL, 1001);
+	struct alert	*b = mkalert(SEV_CRITICAL, 1002);
+	long long	 next;
+	time_t		 now = time(NULL);
+
+	outbox_post(ob, a, NULL, NULL);
+	outbox_post(ob, b, NULL, NULL);
+	event_base_loopexit(F.base, &brief);
+	event_base_dispatch(F.base);
+	is_int(F.nsent, 3, "the paused sink tried once, the other sent both");
+	is_int(outbox_backing_off(ob), 1, "one sink backs off");
+	next = file_next(a, "hook");
+	ok(next >= now + OUTBOX_RETRY_AFTER_MAX &&
+	    next <= time(NULL) + OUTBOX_RETRY_AFTER_MAX + 2,
+	    "the pause is capped at %d s (next in %lld s)",
+	    OUTBOX_RETRY_AFTER_MAX, next - now);
+	teardown();
+	clean_dir(F.dir);
+	alert_free(a);
+	alert_free(b);
+}
+
+/* A sink's kinds keep what it does not take out of its queue. */
+static void
+test_kinds(void)
+{
+	struct outbox	*ob = setup(0, NULL, 0);
+	struct alert	*a = mkalert(SEV_CRITICAL, 1001);
+	struct alert	*r = alert_new(ALERT_RESOLVE, SEV_CRITICAL);
+	struct sink	**s;
+	char		*buf;
+
+	alert_set(&r->check, "root.mfa");
+	s = calloc(2, sizeof(*s));
+	s[0] = mksink("hook", SEV_LOW);
+	s[1] = mksink("resolves", SEV_LOW);
+	s[1]->kinds = SINK_KIND_RESOLVE;
+	outbox_set_sinks(ob, s, 2);
+	F.script[0] = F.script[1] = F.script[2] = HANG;
+	F.nscript = 3;
+	outbox_post(ob, a, NULL, NULL);
+	outbox_post(ob, r, NULL, NULL);
+	event_base_loop(F.base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+	buf = read_alert_file(F.dir, a);
+	ok(buf != NULL && strstr(buf, "\"resolves\"") == NULL,
+	    "an open alert holds no slot for a resolve-only sink");
+	free(buf);
+	buf = read_alert_file(F.dir, r);
+	ok(buf != NULL && strstr(buf, "\"resolves\"") != NULL &&
+	    strstr(buf, "\"hook\"") != NULL, "a resolve holds both");
+	free(buf);
+	teardown();
+	clean_dir(F.dir);
+	alert_free(a);
+	alert_free(r);
+}
+
 /* A permanent refusal is one alert's, not the sink's. */
 static void
 test_dead(void)
@@ -785,6 +914,9 @@ main(void)
 	test_group_commit();
 	test_sink_backoff();
 	test_retry_after();
+	test_retry_after_one_sink();
+	test_retry_after_cap();
+	test_kinds();
 	test_dead();
 	test_restart();
 	test_upgrade();
