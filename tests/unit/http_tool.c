@@ -4,8 +4,11 @@
  *
  * usage: http_tool [--ca FILE] [--max N] [--timeout-ms N] [--data BODY]
  *	      [--header "Name: value"] [--cancel-after-start] [--trace]
- *	      [--sequential] [--free-in-callback] URL...
+ *	      [--sink-trace] [--sequential] [--free-in-callback] URL...
  *
+ * --sink-trace sets the transfer up as a sink's (sink_http.c): only
+ * sink_http_trace_headers' values traced, the first URL's parts
+ * redacted.
  * --data POSTs BODY; --cancel-after-start cancels the first URL's
  * transfer 200 ms after it started, which must then never call back.
  * --sequential starts each URL from the previous one's callback;
@@ -21,6 +24,8 @@
 
 #include "driftwatch/http.h"
 #include "driftwatch/log.h"
+#include "driftwatch/sink.h"
+#include "driftwatch/urlredact.h"
 
 #define TOOL_MAX_HEADERS	16
 
@@ -83,6 +88,8 @@ tool_cb(const struct http_response *r, void *arg)
 	json_object_object_add(o, "timed_out",
 	    json_object_new_boolean(r->timed_out));
 	json_object_object_add(o, "error", json_object_new_string(r->error));
+	json_object_object_add(o, "retry_after",
+	    json_object_new_int64(r->retry_after));
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	fflush(stdout);
 	json_object_put(o);
@@ -125,7 +132,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: http_tool [--ca FILE] [--max N] "
 	    "[--timeout-ms N] [--data BODY] [--header H] "
-	    "[--cancel-after-start] [--trace] [--sequential] "
+	    "[--cancel-after-start] [--trace] [--sink-trace] [--sequential] "
 	    "[--free-in-callback] URL...\n");
 	exit(64);
 }
@@ -138,7 +145,9 @@ main(int argc, char **argv)
 	struct event		*cancel = NULL, *watchdog;
 	struct timeval		 tv_cancel = { 0, 200000 }, tv_dog = { 30, 0 };
 	const char		*headers[TOOL_MAX_HEADERS + 1];
+	struct urlredact	*redact = NULL;
 	int			 i, nheaders = 0, cancel_after = 0, trace = 0;
+	int			 sink_trace = 0;
 
 	memset(&req, 0, sizeof req);
 	memset(&t, 0, sizeof t);
@@ -150,6 +159,8 @@ main(int argc, char **argv)
 			cancel_after = 1;
 		else if (strcmp(argv[i], "--trace") == 0)
 			trace = 1;
+		else if (strcmp(argv[i], "--sink-trace") == 0)
+			sink_trace = 1;
 		else if (strcmp(argv[i], "--sequential") == 0)
 			t.sequential = 1;
 		else if (strcmp(argv[i], "--free-in-callback") == 0)
@@ -180,6 +191,11 @@ main(int argc, char **argv)
 	t.client = http_client_new(t.base);
 	if (t.base == NULL || t.client == NULL)
 		return 1;
+	if (sink_trace) {
+		/* as sink_http.c sets it up for a sink's URL */
+		req.trace_headers = sink_http_trace_headers;
+		req.redact = redact = urlredact_new(argv[i]);
+	}
 	t.req = &req;
 	t.urls = argv + i;
 	t.remaining = t.njobs = argc - i;
@@ -197,6 +213,7 @@ main(int argc, char **argv)
 	fprintf(stderr, "active after loop: %zu\n",
 	    http_client_active(t.client));
 	http_client_free(t.client);
+	urlredact_free(redact);
 	if (cancel != NULL)
 		event_free(cancel);
 	event_free(watchdog);

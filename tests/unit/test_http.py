@@ -79,8 +79,9 @@ class Handler(BaseHTTPRequestHandler):
         CONNECTIONS.append(1)
         super().setup()
 
-    def reply(self, body, ctype="text/plain", extra=(), length=True):
-        self.send_response(200)
+    def reply(self, body, ctype="text/plain", extra=(), length=True,
+              status=200):
+        self.send_response(status)
         self.send_header("Content-Type", ctype)
         for k, v in extra:
             self.send_header(k, v)
@@ -113,6 +114,19 @@ class Handler(BaseHTTPRequestHandler):
         elif u.path == "/slow":
             time.sleep(int(q["ms"]) / 1000.0)
             self.reply(b"slow")
+        elif u.path == "/ra":
+            # Retry-After as the test asks; Date as the test fakes it
+            hdrs = [("Retry-After", q["v"])]
+            if "date" in q:
+                hdrs.append(("Date", q["date"]))
+            self.reply(b"slow down", status=429, extra=hdrs)
+        elif u.path.startswith("/moved/"):
+            # an answer that names the path back, as a proxy might
+            self.reply(("moved: see %s (token %s)" % (
+                self.path, u.path.rsplit("/", 1)[1])).encode(),
+                status=int(q.get("status", "302")),
+                extra=[("Location", "https://127.0.0.1" + self.path),
+                       ("X-Echo", u.path), ("Retry-After", "3")])
         else:
             self.send_error(404)
 
@@ -261,6 +275,49 @@ def run_tests(tool, base, d):
         and "< x-amzn-RequestId: req-abc-123" in tool.stderr,
         "trace shows headers, redacts secrets, target and query %s" % leaked,
         tool.detail())
+
+    # Retry-After: delta-seconds, an HTTP-date counted from the answer's
+    # Date (the last Date sent wins, as in http.c), huge, unreadable
+    from email.utils import formatdate
+    from urllib.parse import quote
+    then = 1000000000
+    cases = [("7", None, 7),
+             (formatdate(then + 42, usegmt=True),
+              formatdate(then, usegmt=True), 42),
+             (formatdate(then - 5, usegmt=True),
+              formatdate(then, usegmt=True), 0),
+             ("99999999999999", None, 366 * 86400),
+             ("soon", None, -1)]
+    for v, date, want in cases:
+        url = base + "/ra?v=" + quote(v)
+        if date:
+            url += "&date=" + quote(date)
+        r = tool.one(url)
+        tap(r.get("status") == 429 and r.get("retry_after") == want,
+            "Retry-After %r (Date %r) is %d s" % (v, date, want),
+            tool.detail())
+    future = formatdate(time.time() + 100, usegmt=True)
+    r = tool.one(base + "/ra?v=" + quote(future))
+    tap(95 <= (r.get("retry_after") or 0) <= 101,
+        "an HTTP-date without Date counts from the host clock (%s)"
+        % r.get("retry_after"), tool.detail())
+
+    # a sink's transfer: the answer names the path back in a Location,
+    # another header and its status line's body; none of it is traced
+    for status in ("302", "404"):
+        url = (base + "/moved/services/T0TEAM/B0HOOK/SINKTOKEN99?status="
+               + status + "&sig=QSIGSECRET")
+        r = tool.one(url, "--trace", "--sink-trace")
+        leaked = [t for t in ("SINKTOKEN99", "QSIGSECRET", "T0TEAM",
+                              "B0HOOK", "/moved/") if t in tool.stderr]
+        tap(tool.rc == 0 and r.get("status") == int(status) and not leaked
+            and "< Location: <redacted>" in tool.stderr
+            and "< X-Echo: <redacted>" in tool.stderr
+            and "< Retry-After: 3" in tool.stderr
+            and "< Content-Type: text/plain" in tool.stderr,
+            "a sink's %s: Location and other headers not traced, the "
+            "allow-list is; no piece of the URL %s" % (status, leaked),
+            tool.detail())
 
 
 def main():
