@@ -2242,6 +2242,8 @@ class WebhookHandler(BaseHandler):
         with fake.lock:
             fault = None
             for f in fake.webhook_faults:
+                if f.get("path") and not self.path.startswith(f["path"]):
+                    continue
                 if f["count"] != 0:
                     if f["count"] > 0:
                         f["count"] -= 1
@@ -2256,11 +2258,14 @@ class WebhookHandler(BaseHandler):
                 "time": time.time(), "status": status})
         if fault and fault.get("delay"):
             time.sleep(float(fault["delay"]))
-        if fault:
+        if fault and fault.get("body") is not None:
+            out = fault["body"]
+        elif fault:
             out = json.dumps({"ok": False, "error": "injected fault"})
         else:
             out = json.dumps({"ok": True})
-        self.send_bytes(status, "application/json", out.encode())
+        self.send_bytes(status, "application/json", out.encode(),
+                        (fault or {}).get("headers"))
 
     def do_GET(self):
         self.send_bytes(405, "application/json",
