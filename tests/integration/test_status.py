@@ -7,6 +7,7 @@ exposition format; the heartbeat pings only while the daemon can see."""
 import calendar
 import json
 import os
+import pty
 import re
 import signal
 import stat
@@ -317,6 +318,8 @@ class WhileRunning(unittest.TestCase):
             f["key"] == "iam.user_mfa/alice" for f in d["findings"])
             else None)(*status_json(self.d)), 20)
         self.assertEqual(code, 1, "open findings: exit 1")
+        self.assertNotIn("\\/", status(self.d, "--json").stdout,
+                         "slashes are not escaped")
         self.assertTrue(self.d.alive(), "status never disturbs the daemon")
         opened = {a["finding"]: a for a in self.open_alerts()}
         resolved = {a["finding"] for a in alerts(self.fake)
@@ -378,6 +381,42 @@ class WhileRunning(unittest.TestCase):
         self.assertRegex(t.stdout, r"\n  hook +0 +-\n")
         self.assertIn("iam.user_mfa/alice", t.stdout)
         self.assertIn("OPEN FINDINGS", t.stdout)
+
+    def on_tty(self, env):
+        """status's table as a terminal shows it."""
+        master, slave = pty.openpty()
+        try:
+            p = subprocess.Popen(command() + ["-c", self.d.conf, "status"],
+                                 stdin=subprocess.DEVNULL, stdout=slave,
+                                 stderr=subprocess.DEVNULL, env=env)
+            os.close(slave)
+            slave = None
+            out = b""
+            while True:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+            p.wait(timeout=30)
+        finally:
+            os.close(master)
+            if slave is not None:
+                os.close(slave)
+        return p.returncode, out.decode(errors="replace")
+
+    def test_2b_colour_on_a_terminal_only(self):
+        env = self.d.env()
+        env.pop("NO_COLOR", None)
+        code, out = self.on_tty(env)
+        self.assertEqual(code, 1)
+        self.assertIn("\033[31mhigh", out, "a high finding in red")
+        env["NO_COLOR"] = "1"
+        code, out = self.on_tty(env)
+        self.assertIn("iam.user_mfa/alice", out)
+        self.assertNotIn("\033[", out, "NO_COLOR: none")
 
     def test_3_textfile(self):
         self.fake.wait_for(lambda: os.path.exists(self.prom), 15)
