@@ -531,7 +531,8 @@ test_retry_after_one_sink(void)
 	alert_free(b);
 }
 
-/* Two days asked: an hour waited, in memory and in the file. */
+/* Two days asked: an hour waited, in memory, in the file, across a
+ * reload and a restart. */
 static void
 test_retry_after_cap(void)
 {
@@ -539,8 +540,10 @@ test_retry_after_cap(void)
 	struct outbox	*ob = setup(1, (const int[]){ RETRYDAYS, OK, OK }, 3);
 	struct alert	*a = mkalert(SEV_CRITICAL, 1001);
 	struct alert	*b = mkalert(SEV_CRITICAL, 1002);
+	struct sink	**s;
 	long long	 next;
 	time_t		 now = time(NULL);
+	char		 err[256];
 
 	outbox_post(ob, a, NULL, NULL);
 	outbox_post(ob, b, NULL, NULL);
@@ -553,6 +556,24 @@ test_retry_after_cap(void)
 	    next <= time(NULL) + OUTBOX_RETRY_AFTER_MAX + 2,
 	    "the pause is capped at %d s (next in %lld s)",
 	    OUTBOX_RETRY_AFTER_MAX, next - now);
+	/* a reload keeps the pause: the new sinks do not try at once */
+	s = calloc(2, sizeof(*s));
+	s[0] = mksink("hook", SEV_LOW);
+	s[1] = mksink("other", SEV_CRITICAL);
+	outbox_set_sinks(ob, s, 2);
+	event_base_loopexit(F.base, &brief);
+	event_base_dispatch(F.base);
+	is_int(F.nsent, 3, "a reload does not cut the pause short");
+	/* nor does a restart */
+	outbox_free(ob);
+	F.ob = ob = outbox_new(F.base, state_dir);
+	s = calloc(1, sizeof(*s));
+	s[0] = mksink("hook", SEV_LOW);
+	outbox_set_sinks(ob, s, 1);
+	ok(outbox_load(ob, err, sizeof(err)) == 2, "both alerts wait for it");
+	event_base_loopexit(F.base, &brief);
+	event_base_dispatch(F.base);
+	is_int(F.nsent, 3, "a restart does not cut the pause short");
 	teardown();
 	clean_dir(F.dir);
 	alert_free(a);
