@@ -16,12 +16,18 @@
 #include <unistd.h>
 
 #ifdef HAVE_LIBSYSTEMD
+/* the location is the caller's, passed in, never this file's */
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 #endif
 
 #include "driftwatch/log.h"
 
-#define LOG_MAXFIELDS	16
+#define LOG_MAXFIELDS	24
+/* fatal() and fatalx(): LOG_CRIT in the journal, "fatal: " on stderr,
+ * where a critical alert says "critical: " */
+#define LOG_FATAL	(LOG_CRIT | 0x100)
+#define LOG_PRIO(p)	((p) & LOG_PRIMASK)
 
 static enum log_backend	 log_backend = LOG_BACKEND_STDERR;
 static int		 log_verbose;
@@ -76,9 +82,10 @@ static const char *
 log_prio_word(int prio)
 {
 	switch (prio) {
+	case LOG_FATAL:
 	case LOG_EMERG:
-	case LOG_ALERT:
-	case LOG_CRIT:		return "fatal: ";
+	case LOG_ALERT:		return "fatal: ";
+	case LOG_CRIT:		return "critical: ";
 	case LOG_ERR:		return "error: ";
 	case LOG_WARNING:	return "warning: ";
 	case LOG_DEBUG:		return "debug: ";
@@ -105,10 +112,42 @@ log_stderr(int prio, const struct log_field *f, const char *msg)
 }
 
 #ifdef HAVE_LIBSYSTEMD
+/*
+ * The source path as the reader of the tree knows it ("src/daemon.c"),
+ * not as an out-of-tree build spelled it ("../../src/daemon.c").
+ */
+static const char *
+log_src_path(const char *file)
+{
+	const char	*p;
+
+	if (file == NULL)
+		return "?";
+	while (strncmp(file, "./", 2) == 0 || strncmp(file, "../", 3) == 0)
+		file += file[1] == '/' ? 2 : 3;
+	if (*file == '/' && (p = strstr(file, "/src/")) != NULL) {
+		while ((file = strstr(p + 1, "/src/")) != NULL)
+			p = file;
+		return p + 1;
+	}
+	return file;
+}
+
+static int
+log_journal_send(const struct log_src *src, struct iovec *iov, int n)
+{
+	char	 file[256], line[32];
+
+	snprintf(file, sizeof(file), "CODE_FILE=%s", log_src_path(src->file));
+	snprintf(line, sizeof(line), "CODE_LINE=%d", src->line);
+	return sd_journal_sendv_with_location(file, line,
+	    src->func != NULL ? src->func : "?", iov, n);
+}
+
 /* 0 when journald took the entry. */
 static int
-log_journal(int prio, const char *msgid, const struct log_field *f,
-    const char *msg)
+log_journal(const struct log_src *src, int prio, const char *msgid,
+    const struct log_field *f, const char *msg)
 {
 	struct iovec	 iov[LOG_MAXFIELDS + 4];
 	char		*buf[LOG_MAXFIELDS + 4];
@@ -117,7 +156,7 @@ log_journal(int prio, const char *msgid, const struct log_field *f,
 	if (asprintf(&buf[n], "MESSAGE=%s", msg) == -1)
 		return -1;
 	n++;
-	if (asprintf(&buf[n], "PRIORITY=%d", prio) == -1)
+	if (asprintf(&buf[n], "PRIORITY=%d", LOG_PRIO(prio)) == -1)
 		goto out;
 	n++;
 	if (asprintf(&buf[n], "SYSLOG_IDENTIFIER=%s", log_name) == -1)
@@ -139,7 +178,7 @@ log_journal(int prio, const char *msgid, const struct log_field *f,
 		iov[i].iov_base = buf[i];
 		iov[i].iov_len = strlen(buf[i]);
 	}
-	r = sd_journal_sendv(iov, n);
+	r = log_journal_send(src, iov, n);
 out:
 	for (i = 0; i < n; i++)
 		free(buf[i]);
@@ -147,9 +186,9 @@ out:
 }
 #endif
 
-static void __attribute__((format(printf, 4, 0)))
-log_vemit(int prio, const char *msgid, const struct log_field *f,
-    const char *fmt, va_list ap)
+static void __attribute__((format(printf, 5, 0)))
+log_vemit(const struct log_src *src, int prio, const char *msgid,
+    const struct log_field *f, const char *fmt, va_list ap)
 {
 	char	*msg = NULL;
 	int	 saved = errno;
@@ -163,10 +202,11 @@ log_vemit(int prio, const char *msgid, const struct log_field *f,
 #ifdef HAVE_LIBSYSTEMD
 	/* an entry journald refused goes to stderr, not nowhere */
 	if (log_backend != LOG_BACKEND_JOURNAL ||
-	    log_journal(prio, msgid, f, msg) != 0)
+	    log_journal(src, prio, msgid, f, msg) != 0)
 		log_stderr(prio, f, msg);
 #else
 	log_stderr(prio, f, msg);
+	(void)src;
 #endif
 	(void)msgid;
 	free(msg);
@@ -174,101 +214,102 @@ log_vemit(int prio, const char *msgid, const struct log_field *f,
 }
 
 void
-log_struct(int prio, const char *msgid, const struct log_field *f,
-    const char *fmt, ...)
+log_struct_at(const struct log_src *src, int prio, const char *msgid,
+    const struct log_field *f, const char *fmt, ...)
 {
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vemit(prio, msgid, f, fmt, ap);
+	log_vemit(src, prio, msgid, f, fmt, ap);
 	va_end(ap);
 }
 
-static void __attribute__((format(printf, 2, 0)))
-log_with_errno(int prio, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 3, 0)))
+log_with_errno(const struct log_src *src, int prio, const char *fmt,
+    va_list ap)
 {
 	char	*msg = NULL;
 	int	 saved = errno;
 
 	if (vasprintf(&msg, fmt, ap) == -1)
 		return;
-	log_struct(prio, NULL, NULL, "%s: %s", msg, strerror(saved));
+	log_struct_at(src, prio, NULL, NULL, "%s: %s", msg, strerror(saved));
 	free(msg);
 	errno = saved;
 }
 
 void
-log_warn(const char *fmt, ...)
+log_warn_at(const struct log_src *src, const char *fmt, ...)
 {
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_with_errno(LOG_ERR, fmt, ap);
+	log_with_errno(src, LOG_ERR, fmt, ap);
 	va_end(ap);
 }
 
 void
-log_warnx(const char *fmt, ...)
+log_warnx_at(const struct log_src *src, const char *fmt, ...)
 {
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vemit(LOG_WARNING, NULL, NULL, fmt, ap);
+	log_vemit(src, LOG_WARNING, NULL, NULL, fmt, ap);
 	va_end(ap);
 }
 
 void
-log_info(const char *fmt, ...)
+log_info_at(const struct log_src *src, const char *fmt, ...)
 {
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vemit(LOG_INFO, NULL, NULL, fmt, ap);
+	log_vemit(src, LOG_INFO, NULL, NULL, fmt, ap);
 	va_end(ap);
 }
 
 void
-log_debug(const char *fmt, ...)
+log_debug_at(const struct log_src *src, const char *fmt, ...)
 {
 	va_list	ap;
 
 	if (log_verbose < 1)
 		return;
 	va_start(ap, fmt);
-	log_vemit(LOG_DEBUG, NULL, NULL, fmt, ap);
+	log_vemit(src, LOG_DEBUG, NULL, NULL, fmt, ap);
 	va_end(ap);
 }
 
 void
-log_trace(const char *fmt, ...)
+log_trace_at(const struct log_src *src, const char *fmt, ...)
 {
 	va_list	ap;
 
 	if (log_verbose < 2)
 		return;
 	va_start(ap, fmt);
-	log_vemit(LOG_DEBUG, NULL, NULL, fmt, ap);
+	log_vemit(src, LOG_DEBUG, NULL, NULL, fmt, ap);
 	va_end(ap);
 }
 
 void
-fatal(const char *fmt, ...)
+fatal_at(const struct log_src *src, const char *fmt, ...)
 {
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_with_errno(LOG_CRIT, fmt, ap);
+	log_with_errno(src, LOG_FATAL, fmt, ap);
 	va_end(ap);
 	exit(1);
 }
 
 void
-fatalx(const char *fmt, ...)
+fatalx_at(const struct log_src *src, const char *fmt, ...)
 {
 	va_list	ap;
 
 	va_start(ap, fmt);
-	log_vemit(LOG_CRIT, NULL, NULL, fmt, ap);
+	log_vemit(src, LOG_FATAL, NULL, NULL, fmt, ap);
 	va_end(ap);
 	exit(1);
 }
