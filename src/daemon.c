@@ -264,37 +264,6 @@ daemon_watch_creds(struct daemon *d)
 	    daemon_creds_watch, d);
 }
 
-static void
-daemon_log_alert(struct daemon *d, const struct alert *a)
-{
-	struct log_field	f[] = {
-		{ "DRIFTWATCH_ALERT_ID", a->id },
-		{ "DRIFTWATCH_CHECK", a->check },
-		{ "DRIFTWATCH_FINDING", a->finding },
-		{ "DRIFTWATCH_SEVERITY", severity_name(a->severity) },
-		{ "DRIFTWATCH_KIND", alert_kind_name(a->kind) },
-		{ "AWS_ACCOUNT_ID", a->account },
-		{ "CLOUDTRAIL_EVENT_ID", a->ev.event_id },
-		{ NULL, NULL }
-	};
-	const char		*id;
-	int			 prio;
-
-	switch (a->kind) {
-	case ALERT_EVENT:	id = MSGID_EVENT_ALERT; break;
-	case ALERT_OPEN:	id = MSGID_FINDING_OPEN; break;
-	case ALERT_RESOLVE:	id = MSGID_FINDING_RESOLVED; break;
-	case ALERT_BLIND:	id = MSGID_CHECK_BLIND; break;
-	default:		id = MSGID_CHECK_SIGHTED; break;
-	}
-	prio = a->severity >= SEV_HIGH && (a->kind == ALERT_EVENT ||
-	    a->kind == ALERT_OPEN || a->kind == ALERT_BLIND) ? LOG_WARNING :
-	    LOG_NOTICE;
-	log_struct(prio, id, f, "%s alert [%s] %s", alert_kind_name(a->kind),
-	    severity_name(a->severity), a->title ? a->title : a->check);
-	(void)d;
-}
-
 /*
  * Every alert: logged, then handed to the outbox, which tells its maker
  * (through the alert's durable callback) once it is on disk.
@@ -305,7 +274,7 @@ daemon_alert(struct alert *a, void *arg)
 	struct daemon	*d = arg;
 
 	d->alerts++;
-	daemon_log_alert(d, a);
+	alert_log(a);	/* its one journal entry */
 	if (outbox_post(d->outbox, a, a->durable_cb, a->durable_arg) == 0)
 		a->durable_cb = NULL;	/* the outbox calls it now */
 	else

@@ -455,7 +455,7 @@ out:
 }
 
 /* Without a callback (`check`, which sends nothing) the alert is
- * dropped, and its id, which no sink will ever see, is not logged. */
+ * dropped; with one, the callback logs it, once (alert_log()). */
 static void
 findings_deliver(struct alert *a, findings_alert_cb cb, void *arg)
 {
@@ -463,8 +463,6 @@ findings_deliver(struct alert *a, findings_alert_cb cb, void *arg)
 		alert_free(a);
 		return;
 	}
-	log_info("%s: %s alert %s: %s", a->finding, alert_kind_name(a->kind),
-	    a->id, a->title);
 	cb(a, arg);
 }
 

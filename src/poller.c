@@ -387,7 +387,9 @@ poll_region_malformed(struct poll_region *pr, const struct ct_event *e,
 {
 	struct log_field	 f[] = {
 		{ "DRIFTWATCH_CHECK", pr->check },
-		{ "CLOUDTRAIL_EVENT_ID", e->event_id },
+		{ "AWS_EVENT_ID", e->event_id },
+		{ "AWS_EVENT_NAME", e->event_name },
+		{ "AWS_REGION", pr->name },
 		{ NULL, NULL }
 	};
 	struct alert		*a;

@@ -89,4 +89,16 @@ struct json_object	*alert_to_json(const struct alert *);
 /* Reads alert_to_json()'s form back; DW_EPARSE names nothing secret. */
 int			 alert_from_json(struct json_object *, struct alert **);
 
+/*
+ * The alert's one journal entry (alert_log.c): PRIORITY from the
+ * severity (resolve and "can see again" are notices), a MESSAGE_ID per
+ * kind, DRIFTWATCH_* and AWS_* fields.  alert_log() names its caller
+ * in CODE_FILE and CODE_LINE.
+ */
+struct log_src;
+int		 alert_log_priority(const struct alert *);
+const char	*alert_log_msgid(enum alert_kind);
+void		 alert_log_at(const struct log_src *, const struct alert *);
+#define alert_log(a)	alert_log_at(LOG_HERE, (a))
+
 #endif

@@ -1,6 +1,6 @@
 /*
  * Alerts: names, random and deterministic ids, the JSON form and its
- * strict reader.
+ * strict reader, and the journal PRIORITY and MESSAGE_ID of each.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +9,8 @@
 
 #include "driftwatch/alert.h"
 #include "driftwatch/error.h"
+#include "driftwatch/log.h"
+#include "driftwatch/msgid.h"
 #include "tap.h"
 
 static int
@@ -272,6 +274,48 @@ test_malformed(void)
 	json_object_put(o);
 }
 
+/* journalctl -p err must show critical and high alerts, not good news */
+static void
+test_log_priority(void)
+{
+	static const struct {
+		enum alert_kind	kind;
+		enum severity	sev;
+		int		prio;
+	} t[] = {
+		{ ALERT_EVENT, SEV_CRITICAL, LOG_CRIT },
+		{ ALERT_EVENT, SEV_HIGH, LOG_ERR },
+		{ ALERT_EVENT, SEV_MEDIUM, LOG_WARNING },
+		{ ALERT_OPEN, SEV_CRITICAL, LOG_CRIT },
+		{ ALERT_OPEN, SEV_HIGH, LOG_ERR },
+		{ ALERT_OPEN, SEV_MEDIUM, LOG_WARNING },
+		{ ALERT_OPEN, SEV_LOW, LOG_NOTICE },
+		{ ALERT_OPEN, SEV_INFO, LOG_INFO },
+		{ ALERT_BLIND, SEV_HIGH, LOG_ERR },
+		{ ALERT_RESOLVE, SEV_CRITICAL, LOG_NOTICE },
+		{ ALERT_RESOLVE, SEV_INFO, LOG_NOTICE },
+		{ ALERT_SIGHTED, SEV_HIGH, LOG_NOTICE },
+	};
+	struct alert	a;
+	size_t		i;
+
+	memset(&a, 0, sizeof(a));
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		a.kind = t[i].kind;
+		a.severity = t[i].sev;
+		is_int(alert_log_priority(&a), t[i].prio, "%s %s: priority %d",
+		    alert_kind_name(t[i].kind), severity_name(t[i].sev),
+		    t[i].prio);
+	}
+	IS_STR(alert_log_msgid(ALERT_EVENT), MSGID_EVENT_ALERT, "event id");
+	IS_STR(alert_log_msgid(ALERT_OPEN), MSGID_FINDING_OPEN, "open id");
+	IS_STR(alert_log_msgid(ALERT_RESOLVE), MSGID_FINDING_RESOLVED,
+	    "resolve id");
+	IS_STR(alert_log_msgid(ALERT_BLIND), MSGID_CHECK_BLIND, "blind id");
+	IS_STR(alert_log_msgid(ALERT_SIGHTED), MSGID_CHECK_SIGHTED,
+	    "sighted id");
+}
+
 int
 main(void)
 {
@@ -280,5 +324,6 @@ main(void)
 	test_fixed_ids();
 	test_json();
 	test_malformed();
+	test_log_priority();
 	return done_testing();
 }
