@@ -340,6 +340,7 @@ aws_call_finish(struct aws_call *c)
 	c->res.code = c->code;
 	c->res.message = c->message;
 	c->res.request_id = c->request_id;
+	aws_result_log(&c->res, c->svc->signing_name, c->region, c->op);
 	cb(&c->res, arg);
 	if (c->res.xml != NULL)
 		xmlFreeDoc(c->res.xml);

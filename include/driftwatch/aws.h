@@ -164,6 +164,20 @@ void		 aws_call_cancel(struct aws_call *);
 const char	*aws_result_describe(const struct aws_result *);
 /* 1 when the error means we are not allowed: never retried. */
 int		 aws_result_denied(const struct aws_result *);
+/*
+ * The AWS error entry (MSGID_AWS_ERROR, with AWS_REQUEST_ID) of a call
+ * that failed after its retries (aws_result_log.c): a warning, or debug
+ * for an answer that says there is nothing there (NoSuchEntity, a
+ * ...NotFound... code), which some checks read as data.  Nothing for a
+ * success or a cancelled call.
+ */
+struct log_src;
+int		 aws_result_log_priority(const struct aws_result *);
+void		 aws_result_log_at(const struct log_src *,
+		    const struct aws_result *, const char *service,
+		    const char *region, const char *op);
+#define aws_result_log(r, svc, region, op) \
+	aws_result_log_at(LOG_HERE, (r), (svc), (region), (op))
 
 /* Endpoints (aws_endpoint.c). */
 enum aws_partition aws_partition_of(const char *region);

@@ -14,6 +14,7 @@
 #include "driftwatch/aws_retry.h"
 #include "driftwatch/http.h"
 #include "driftwatch/error.h"
+#include "driftwatch/log.h"
 #include "tap.h"
 
 static void
@@ -421,10 +422,51 @@ test_xml(void)
 	xmlFreeDoc(doc);
 }
 
+/* A failed call is a warning; "there is nothing there" is data. */
+static void
+test_result_log(void)
+{
+	static const struct {
+		int		 result;
+		long		 status;
+		const char	*code;
+		int		 prio;
+	} t[] = {
+		{ 0, 200, NULL, LOG_DEBUG },
+		{ DW_ECANCELED, 0, NULL, LOG_DEBUG },
+		{ DW_EAWS, 403, "AccessDenied", LOG_WARNING },
+		{ DW_EAWS, 400, "AccessDeniedException", LOG_WARNING },
+		{ DW_EAWS, 400, "ThrottlingException", LOG_WARNING },
+		{ DW_EAWS, 500, "InternalFailure", LOG_WARNING },
+		{ DW_EAWS, 400, "ValidationException", LOG_WARNING },
+		{ DW_EAWS, 404, "NoSuchEntity", LOG_DEBUG },
+		{ DW_EAWS, 404, "ResourceNotFoundException", LOG_DEBUG },
+		{ DW_EAWS, 400, "TrailNotFoundException", LOG_DEBUG },
+		{ DW_EAWS, 500, "NoSuchEntity", LOG_WARNING },
+		{ DW_EAWS, 403, "NoSuchEntity", LOG_WARNING },
+		{ DW_EAWS, 502, NULL, LOG_WARNING },
+		{ DW_ENET, 0, NULL, LOG_WARNING },
+		{ DW_EPARSE, 200, NULL, LOG_WARNING },
+	};
+	struct aws_result	r;
+	size_t			i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memset(&r, 0, sizeof(r));
+		r.result = t[i].result;
+		r.status = t[i].status;
+		r.code = t[i].code;
+		is_int(aws_result_log_priority(&r), t[i].prio,
+		    "aws error entry: %s HTTP %ld", t[i].code ? t[i].code : "-",
+		    t[i].status);
+	}
+}
+
 int
 main(void)
 {
 	xmlInitParser();
+	test_result_log();
 	test_classify();
 	test_bucket();
 	test_backoff();
