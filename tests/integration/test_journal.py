@@ -5,11 +5,19 @@ journald's native protocol is a datagram socket at a fixed path, so when
 no journald runs here (CI, containers) the test plays journald on that
 path and reads what sd_journal_sendv() sends: MESSAGE_ID, PRIORITY and
 the DRIFTWATCH_* and AWS_* fields that make `journalctl -u driftwatchd
-DRIFTWATCH_SEVERITY=critical` work.  It also checks the daemon falls
-back to stderr, not silence, when journald is gone."""
+DRIFTWATCH_SEVERITY=critical` work, a PRIORITY that follows the alert's
+severity (so `journalctl -p err` shows a root sign-in), one entry per
+alert, the caller's CODE_FILE, and AWS_REQUEST_ID on an AWS error.  It
+also checks the daemon falls back to stderr, not silence, when journald
+is gone, and writes plain lines to a terminal."""
+import copy
 import os
+import pty
 import re
+import select
+import signal
 import socket
+import subprocess
 import struct
 import sys
 import threading
@@ -19,9 +27,16 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 import dwtest  # noqa: E402
+import dwdaemon  # noqa: E402
 from dwdaemon import Daemon  # noqa: E402
 
 SOCK = "/run/systemd/journal/socket"
+ACCOUNT = "111122223333"
+# iam.alias (medium) watched too, so a drift of each severity can be made
+BASELINE = copy.deepcopy(dwdaemon.BASELINE)
+BASELINE["iam"]["alias"] = "example-management"
+# syslog(3) priorities, as journald stores them
+CRIT, ERR, WARNING, NOTICE, INFO = "2", "3", "4", "5", "6"
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 
@@ -80,7 +95,8 @@ class Journal(unittest.TestCase):
         cls.reader.start()
         cls.work = dwtest.workdir("journal")
         cls.fake = dwtest.FakeAWS(os.path.join(cls.work, "fake"))
-        cls.d = Daemon(cls.fake, os.path.join(cls.work, "d"))
+        cls.d = Daemon(cls.fake, os.path.join(cls.work, "d"),
+                       baseline=BASELINE)
         env = cls.d.env()
         env["JOURNAL_STREAM"] = "8:12345"   # what systemd sets for a unit
         cls.d.start(env=env)
@@ -106,33 +122,174 @@ class Journal(unittest.TestCase):
             os.rmdir(p)
 
     def find(self, **want):
-        return [e for e in self.entries
+        return [e for e in list(self.entries)
                 if all(e.get(k) == v for k, v in want.items())]
+
+    def wait_entry(self, timeout=30, **want):
+        return self.fake.wait_for(lambda: self.find(**want), timeout)[0]
+
+    def about(self, alert_id):
+        """Every entry above debug naming the alert, in a field or in
+        its message, other than the outbox's word that a sink took it
+        (the test runs at log_level debug, which traces each send)."""
+        return [e for e in list(self.entries)
+                if (alert_id in e.get("MESSAGE", "") or
+                    alert_id in e.values()) and e.get("PRIORITY") != "7" and
+                "delivered to sink" not in e.get("MESSAGE", "")]
+
+    def assert_caller(self, e, file):
+        """CODE_FILE names the code that logged, relative to the tree,
+        not the logging module."""
+        self.assertEqual(e.get("CODE_FILE"), file, e)
+        self.assertRegex(e.get("CODE_LINE", ""), r"^[1-9][0-9]*$")
+        self.assertTrue(e.get("CODE_FUNC"), e)
+
+    def assert_one_entry(self, alert_id):
+        # the outbox stores and sends it; a late duplicate would come
+        # with that, so wait for the delivery before counting
+        self.fake.wait_for(lambda: [
+            a for a in dwdaemon.alerts(self.fake) if a["id"] == alert_id],
+            30)
+        time.sleep(0.5)
+        got = self.about(alert_id)
+        self.assertEqual(len(got), 1, [e.get("MESSAGE") for e in got])
 
     def test_1_started_entry(self):
         ids = msgids()
         got = self.fake.wait_for(lambda: self.find(MESSAGE_ID=ids["STARTED"]),
                                  20)
         self.assertEqual(got[0]["SYSLOG_IDENTIFIER"], "driftwatchd")
-        self.assertEqual(got[0]["PRIORITY"], "6")
+        self.assertEqual(got[0]["PRIORITY"], INFO)
+        self.assert_caller(got[0], "src/daemon.c")
 
-    def test_2_alert_entry_fields(self):
+    def test_2_root_sign_in_entry(self):
+        """One entry at crit, with who, from where, in which region."""
         ids = msgids()
-        self.fake.action("root_login", source_ip="203.0.113.50")
-        got = self.fake.wait_for(lambda: self.find(
-            MESSAGE_ID=ids["EVENT_ALERT"], DRIFTWATCH_SEVERITY="critical"),
-            20)
-        e = got[0]
+        eid = self.fake.action("root_login", source_ip="203.0.113.50")
+        e = self.wait_entry(MESSAGE_ID=ids["EVENT_ALERT"], AWS_EVENT_ID=eid)
+        self.assertEqual(e["PRIORITY"], CRIT)
+        self.assertEqual(e["DRIFTWATCH_SEVERITY"], "critical")
+        self.assertEqual(e["DRIFTWATCH_KIND"], "event")
         self.assertEqual(e["DRIFTWATCH_CHECK"], "event.root_activity")
-        self.assertEqual(e["AWS_ACCOUNT_ID"], "111122223333")
-        self.assertEqual(e["PRIORITY"], "4")
+        self.assertEqual(e["AWS_ACCOUNT_ID"], ACCOUNT)
+        self.assertEqual(e["AWS_ACTOR_TYPE"], "Root")
+        self.assertEqual(e["AWS_ACTOR_ARN"], "arn:aws:iam::%s:root" % ACCOUNT)
+        self.assertEqual(e["AWS_SOURCE_IP"], "203.0.113.50")
+        self.assertEqual(e["AWS_REGION"], "us-east-1")
+        self.assertEqual(e["AWS_EVENT_NAME"], "ConsoleLogin")
+        self.assertEqual(e["AWS_EVENT_SOURCE"], "signin.amazonaws.com")
         self.assertTrue(e["DRIFTWATCH_ALERT_ID"].startswith("evt-"))
         self.assertIn("Root user", e["MESSAGE"])
+        self.assertNotEqual(e["CODE_FILE"], "src/log.c")
+        self.assert_caller(e, "src/daemon.c")
+        self.assert_one_entry(e["DRIFTWATCH_ALERT_ID"])
 
     def test_3_no_plain_log_while_journald_listens(self):
         self.assertNotIn("alert [critical]", self.d.logs())
 
-    def test_4_stderr_when_journald_is_absent(self):
+    def test_4_drift_high_is_err(self):
+        """MFA taken from alice: the event and the drift it causes, both
+        high, both at err, one entry each."""
+        ids = msgids()
+        eid = self.fake.action("deactivate_mfa", user="alice")
+        ev = self.wait_entry(MESSAGE_ID=ids["EVENT_ALERT"], AWS_EVENT_ID=eid)
+        self.assertEqual(ev["DRIFTWATCH_CHECK"], "event.mfa_removed")
+        self.assertEqual(ev["DRIFTWATCH_SEVERITY"], "high")
+        self.assertEqual(ev["PRIORITY"], ERR)
+        self.assertEqual(ev["AWS_EVENT_NAME"], "DeactivateMFADevice")
+        e = self.wait_entry(MESSAGE_ID=ids["FINDING_OPEN"],
+                            DRIFTWATCH_CHECK="iam.user_mfa")
+        self.assertEqual(e["DRIFTWATCH_SEVERITY"], "high")
+        self.assertEqual(e["PRIORITY"], ERR)
+        self.assertEqual(e["DRIFTWATCH_KIND"], "open")
+        self.assertIn("alice", e["DRIFTWATCH_FINDING"])
+        self.assertEqual(e["AWS_ACCOUNT_ID"], ACCOUNT)
+        self.assertNotIn("AWS_EVENT_ID", e)
+        self.assert_caller(e, "src/daemon.c")
+        self.assert_one_entry(e["DRIFTWATCH_ALERT_ID"])
+        self.assert_one_entry(ev["DRIFTWATCH_ALERT_ID"])
+
+    def test_5_drift_medium_is_warning_resolve_is_notice(self):
+        ids = msgids()
+        self.fake.action("create_account_alias", alias="someone-else")
+        e = self.wait_entry(MESSAGE_ID=ids["FINDING_OPEN"],
+                            DRIFTWATCH_CHECK="iam.alias")
+        self.assertEqual(e["DRIFTWATCH_SEVERITY"], "medium")
+        self.assertEqual(e["PRIORITY"], WARNING)
+        self.assertEqual(e["DRIFTWATCH_EXPECTED"], "example-management")
+        self.assertIn("someone-else", e["DRIFTWATCH_ACTUAL"])
+        self.assert_one_entry(e["DRIFTWATCH_ALERT_ID"])
+        self.fake.action("create_account_alias", alias="example-management")
+        r = self.wait_entry(MESSAGE_ID=ids["FINDING_RESOLVED"],
+                            DRIFTWATCH_FINDING=e["DRIFTWATCH_FINDING"])
+        self.assertEqual(r["PRIORITY"], NOTICE)
+        self.assertEqual(r["DRIFTWATCH_KIND"], "resolve")
+        self.assertEqual(r["DRIFTWATCH_CHECK"], "iam.alias")
+        self.assert_one_entry(r["DRIFTWATCH_ALERT_ID"])
+
+    def test_6_aws_error_carries_request_id(self):
+        """AccessDenied is never retried: one call, one answer, whose
+        x-amzn-RequestId is the entry's AWS_REQUEST_ID."""
+        ids = msgids()
+        self.fake.fault(service="iam", action="ListAccountAliases",
+                        kind="accessdenied", count=1)
+        rec = self.fake.wait_for(lambda: [
+            r for r in self.fake.requests()
+            if r.get("fault") == "accessdenied"], 30)[0]
+        e = self.wait_entry(MESSAGE_ID=ids["AWS_ERROR"],
+                            AWS_OPERATION="ListAccountAliases")
+        self.assertEqual(e["AWS_REQUEST_ID"], rec["id"])
+        self.assertEqual(e["AWS_ERROR_CODE"], "AccessDenied")
+        self.assertEqual(e["AWS_HTTP_STATUS"], "403")
+        self.assertEqual(e["AWS_SERVICE"], "iam")
+        self.assertEqual(e["AWS_ATTEMPTS"], "1")
+        self.assertEqual(e["PRIORITY"], WARNING)
+        self.assertIn(rec["id"], e["MESSAGE"])
+        self.assert_caller(e, "src/aws.c")
+
+    def test_7_stderr_in_a_terminal(self):
+        """A terminal gets plain lines even when journald listens and
+        JOURNAL_STREAM is set: severity words, fields appended, no
+        CODE_FILE, and nothing sent to the journal."""
+        other = Daemon(self.fake, os.path.join(self.work, "tty"),
+                       baseline=BASELINE)
+        env = other.env()
+        env["JOURNAL_STREAM"] = "8:12345"
+        started = len(self.find(MESSAGE_ID=msgids()["STARTED"]))
+        master, slave = pty.openpty()
+        p = subprocess.Popen(dwdaemon.command() + ["-c", other.conf, "run"],
+                             env=env, stdin=subprocess.DEVNULL,
+                             stdout=slave, stderr=slave)
+        os.close(slave)
+        out = b""
+        try:
+            deadline = time.monotonic() + 30
+            # the root sign-in of test 2 is in this daemon's lookback
+            while not re.search(rb"alert \[critical\][^\n]*\n", out) and \
+                    time.monotonic() < deadline:
+                r, _, _ = select.select([master], [], [], 0.5)
+                if r:
+                    try:
+                        out += os.read(master, 65536)
+                    except OSError:
+                        break
+        finally:
+            p.send_signal(signal.SIGTERM)
+            p.wait(timeout=20)
+            os.close(master)
+        text = out.decode("utf-8", "replace")
+        self.assertIn("watching account", text)
+        line = [ln for ln in text.splitlines() if "alert [critical]" in ln][0]
+        self.assertRegex(line, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ "
+                         r"driftwatchd: critical: event alert \[critical\] ")
+        self.assertIn(" DRIFTWATCH_SEVERITY=critical", line)
+        self.assertIn(" AWS_SOURCE_IP=203.0.113.50", line)
+        self.assertNotIn("CODE_FILE", text)
+        self.assertNotIn("MESSAGE_ID", text)
+        self.assertEqual(len(self.find(MESSAGE_ID=msgids()["STARTED"])),
+                         started, "a daemon on a terminal wrote to journald")
+
+    def test_8_stderr_when_journald_is_absent(self):
         """sd_journal_sendv() drops entries silently when journald's
         socket is missing, so the daemon checks for it and uses stderr."""
         os.rename(SOCK, SOCK + ".away")
@@ -145,6 +302,7 @@ class Journal(unittest.TestCase):
         finally:
             os.rename(SOCK + ".away", SOCK)
             self.assertEqual(other.stop(), 0)
+
 
 if __name__ == "__main__":
     dwtest.tap_main()
