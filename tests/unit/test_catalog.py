@@ -4,8 +4,9 @@
 Every MSGID_* defined in include/driftwatch/msgid.h is used by the
 sources and has an entry in systemd/driftwatch.catalog (shown by
 `journalctl -x`), and every catalog entry is for an id the header
-defines, so no entry explains a message nothing sends.  Read from the
-files themselves, not from a list kept here."""
+defines, so no entry explains a message nothing sends; driftwatchd(8)
+lists every id for `journalctl MESSAGE_ID=...` and no other.  Read from
+the files themselves, not from a list kept here."""
 import glob
 import os
 import re
@@ -20,6 +21,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 HEADER = os.path.join(TOP, "include", "driftwatch", "msgid.h")
 CATALOG = os.path.join(TOP, "systemd", "driftwatch.catalog")
+MANPAGE = os.path.join(TOP, "man", "driftwatchd.8")
 DEFINE = re.compile(r'^#define\s+(MSGID_\w+)\s+"([^"]*)"\s*$', re.M)
 # an entry starts "-- ID" or "-- ID LANG" (systemd's catalog format)
 ENTRY = re.compile(r"^-- (\S+)(?: (\S+))?\s*$")
@@ -136,6 +138,16 @@ class Catalog(unittest.TestCase):
             for f in re.findall(r"@([A-Za-z0-9_]+)@", h["Subject"] + body):
                 self.assertTrue(f in sent, "entry %s: @%s@ is sent by no "
                                 "log call" % (i, f))
+
+    def test_man_page_lists_every_id(self):
+        """REVIEWING THE LOG gives the id of each kind of message."""
+        man = read(MANPAGE)
+        sect = man[man.index(".Sh REVIEWING THE LOG"):]
+        sect = sect[:sect.index("\n.Sh ", 1)]
+        listed = re.findall(r"^\.It Li ([0-9a-f]{32})$", sect, re.M)
+        self.assertEqual(sorted(listed), sorted(i for _, i in header_ids()))
+        for i in re.findall(r"\b[0-9a-f]{32}\b", man):
+            self.assertIn(i, listed, "driftwatchd(8) names an unknown id")
 
 
 if __name__ == "__main__":
