@@ -13,7 +13,7 @@
  *	  "event": { "event_id", "event_name", "event_source",
  *	             "event_time", "region", "actor_type", "actor_arn",
  *	             "access_key_id", "source_ip", "user_agent", "target",
- *	             "error_code" } }
+ *	             "error_code", "mfa_used" } }
  *
  * "event" appears only when one of its fields is set.
  */
@@ -65,6 +65,7 @@ static const struct alert_field alert_event_fields[] = {
 	{ "user_agent",		offsetof(struct alert_event, user_agent) },
 	{ "target",		offsetof(struct alert_event, target) },
 	{ "error_code",		offsetof(struct alert_event, error_code) },
+	{ "mfa_used",		offsetof(struct alert_event, mfa_used) },
 	{ NULL,			0 }
 };
 

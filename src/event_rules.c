@@ -130,6 +130,7 @@ struct event_facts {
 	char			*target;
 	const char		*target_key;	/* requestParameters key */
 	char			*error;
+	char			*mfa;		/* MFAUsed of a sign-in */
 	char			*account;
 	char			*bg_user;	/* the break-glass user's name */
 	int			 root;
@@ -158,6 +159,7 @@ event_rules_facts_free(struct event_facts *f)
 	free(f->agent);
 	free(f->target);
 	free(f->error);
+	free(f->mfa);
 	free(f->account);
 	free(f->bg_user);
 }
@@ -405,6 +407,8 @@ event_rules_facts(struct event_facts *f, struct json_object *ev,
 	    event_rules_clean(&f->target, event_rules_target(ev, class,
 	    &f->target_key)) ||
 	    event_rules_clean(&f->error, event_rules_error(ev)) ||
+	    event_rules_clean(&f->mfa, event_rules_path(ev,
+	    "additionalEventData.MFAUsed")) ||
 	    event_rules_clean(&f->account, account) ||
 	    event_rules_clean(&f->bg_user, bg) ||
 	    event_rules_identity(f, ev))
@@ -541,8 +545,10 @@ event_rules_move(struct event_facts *f, struct alert_event *ev)
 	ev->user_agent = f->agent;
 	ev->target = f->target;
 	ev->error_code = f->error;
+	ev->mfa_used = f->mfa;
 	f->name = f->source = f->time = f->region = f->actor_type = NULL;
 	f->arn = f->key_id = f->ip = f->agent = f->target = f->error = NULL;
+	f->mfa = NULL;
 }
 
 static int

@@ -40,6 +40,7 @@ struct alert_event {
 	char	*user_agent;
 	char	*target;	/* what was acted on: user, trail, device */
 	char	*error_code;	/* set when the call failed */
+	char	*mfa_used;	/* additionalEventData.MFAUsed of a sign-in */
 };
 
 #define ALERT_ID_LEN	48

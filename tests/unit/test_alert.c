@@ -132,6 +132,7 @@ full_alert(void)
 	alert_set(&a->ev.user_agent, "Mozilla/5.0");
 	alert_set(&a->ev.target, "trail/main");
 	alert_set(&a->ev.error_code, "Failed authentication");
+	alert_set(&a->ev.mfa_used, "No");
 	a->time = 1714564800;	/* 2024-05-01T12:00:00Z */
 	return a;
 }
@@ -164,7 +165,8 @@ same_alert(const struct alert *a, const struct alert *b)
 	    same_str(a->ev.source_ip, b->ev.source_ip) &&
 	    same_str(a->ev.user_agent, b->ev.user_agent) &&
 	    same_str(a->ev.target, b->ev.target) &&
-	    same_str(a->ev.error_code, b->ev.error_code);
+	    same_str(a->ev.error_code, b->ev.error_code) &&
+	    same_str(a->ev.mfa_used, b->ev.mfa_used);
 }
 
 /* Serialise to text and back, as the outbox does. */
@@ -199,7 +201,7 @@ test_json(void)
 	ok(!json_object_object_get_ex(o, "expected", NULL),
 	    "unset fields are left out");
 	ok(json_object_object_get_ex(o, "event", &v) &&
-	    json_object_object_length(v) == 12, "event carries its 12 fields");
+	    json_object_object_length(v) == 13, "event carries its 13 fields");
 	json_object_put(o);
 	is_int(round_trip(a, &b), 0, "full alert reads back");
 	ok(b != NULL && same_alert(a, b), "round trip keeps every field");

@@ -139,7 +139,8 @@ test_root(void)
 
 	a = expect(mkev("Root", ROOT_ARN, "ConsoleLogin",
 	    "signin.amazonaws.com", NULL, ",\"responseElements\":"
-	    "{\"ConsoleLogin\":\"Success\"}"), SEV_CRITICAL,
+	    "{\"ConsoleLogin\":\"Success\"},\"additionalEventData\":"
+	    "{\"MobileVersion\":\"No\",\"MFAUsed\":\"No\"}"), SEV_CRITICAL,
 	    "event.root_activity", "root console sign-in");
 	if (a != NULL) {
 		IS_STR(a->title, "Root user signed in to the console", "title");
@@ -155,6 +156,7 @@ test_root(void)
 		IS_STR(a->ev.event_id, last_id, "event id");
 		IS_STR(a->account, ACCOUNT, "account");
 		ok(a->ev.error_code == NULL, "success: no error code");
+		IS_STR(a->ev.mfa_used, "No", "MFAUsed from additionalEventData");
 		ok(a->summary != NULL && strstr(a->summary, ROOT_ARN) &&
 		    strstr(a->summary, "203.0.113.5") &&
 		    strstr(a->summary, "us-east-1") &&
@@ -170,6 +172,7 @@ test_root(void)
 	    "\"Failed authentication\""), SEV_CRITICAL,
 	    "event.root_activity", "failed root console sign-in");
 	if (a != NULL) {
+		ok(a->ev.mfa_used == NULL, "no additionalEventData: no MFAUsed");
 		IS_STR(a->ev.error_code, "Failure", "error code Failure");
 		IS_STR(a->title, "Root user console sign-in failed",
 		    "failed sign-in title");
