@@ -18,6 +18,7 @@
 static const struct sink_ops *const sink_backends[] = {
 	&sink_webhook_ops,
 	&sink_slack_ops,
+	&sink_teams_ops,
 	&sink_sns_ops,
 };
 

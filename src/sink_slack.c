@@ -17,12 +17,15 @@
 
 #include "driftwatch/error.h"
 #include "driftwatch/sink.h"
+#include "driftwatch/sink_text.h"
 #include "driftwatch/textclean.h"
 
 #define SLACK_HEADER_MAX	150	/* plain_text in a header block */
 #define SLACK_TEXT_MAX		3000	/* section text */
 #define SLACK_FIELD_MAX		2000	/* section field, context element */
 #define SLACK_VALUE_MAX		400	/* one value, before escaping */
+#define SLACK_FIELDS_MAX	10	/* fields in one section */
+#define SLACK_BLOCKS_MAX	50	/* blocks in one message */
 
 struct sink_slack_sev {
 	const char	*mark;
@@ -47,19 +50,6 @@ sink_slack_sev(enum severity s)
 	if ((size_t)s >= sizeof(sink_slack_sevs) / sizeof(sink_slack_sevs[0]))
 		return &unknown;
 	return &sink_slack_sevs[s];
-}
-
-static const char *
-sink_slack_kind(enum alert_kind k)
-{
-	switch (k) {
-	case ALERT_EVENT:	return "CloudTrail event";
-	case ALERT_OPEN:	return "Drift detected";
-	case ALERT_RESOLVE:	return ":white_check_mark: Resolved";
-	case ALERT_BLIND:	return ":warning: driftwatch is blind";
-	case ALERT_SIGHTED:	return "driftwatch can see again";
-	}
-	return "Alert";
 }
 
 static const char *
@@ -154,55 +144,6 @@ sink_slack_field(struct json_object *arr, const char *label,
 	return r;
 }
 
-/* "a (b)", "a" or "b" from two optional parts; NULL when both are. */
-static int
-sink_slack_pair(char **out, const char *a, const char *b)
-{
-	int	n;
-
-	*out = NULL;
-	if (a != NULL && b != NULL)
-		n = asprintf(out, "%s (%s)", a, b);
-	else if (a != NULL || b != NULL)
-		n = asprintf(out, "%s", a != NULL ? a : b);
-	else
-		return 0;
-	if (n == -1) {
-		*out = NULL;
-		return DW_ENOMEM;
-	}
-	return 0;
-}
-
-static int
-sink_slack_event_fields(struct json_object *f, const struct alert_event *ev)
-{
-	char	*who = NULL, *what = NULL;
-	int	 r;
-
-	if ((r = sink_slack_pair(&who, ev->actor_arn, ev->actor_type)) != 0 ||
-	    (r = sink_slack_pair(&what, ev->event_name,
-	    ev->event_source)) != 0)
-		goto out;
-	if ((r = sink_slack_field(f, "Who", who, "\n")) != 0 ||
-	    (r = sink_slack_field(f, "Access key", ev->access_key_id,
-	    "\n")) != 0 ||
-	    (r = sink_slack_field(f, "What", what, "\n")) != 0 ||
-	    (r = sink_slack_field(f, "When", ev->event_time, "\n")) != 0 ||
-	    (r = sink_slack_field(f, "From", ev->source_ip, "\n")) != 0 ||
-	    (r = sink_slack_field(f, "User agent", ev->user_agent,
-	    "\n")) != 0 ||
-	    (r = sink_slack_field(f, "Region", ev->region, "\n")) != 0 ||
-	    (r = sink_slack_field(f, "Event id", ev->event_id, "\n")) != 0 ||
-	    (r = sink_slack_field(f, "Target", ev->target, "\n")) != 0)
-		goto out;
-	r = sink_slack_field(f, "Error", ev->error_code, "\n");
-out:
-	free(who);
-	free(what);
-	return r;
-}
-
 /* A block holding an array under key, or nothing when it is empty. */
 static int
 sink_slack_add_array(struct json_object *blocks, const char *type,
@@ -210,7 +151,8 @@ sink_slack_add_array(struct json_object *blocks, const char *type,
 {
 	struct json_object	*b;
 
-	if (json_object_array_length(arr) == 0) {
+	if (json_object_array_length(arr) == 0 ||
+	    json_object_array_length(blocks) >= SLACK_BLOCKS_MAX) {
 		json_object_put(arr);
 		return 0;
 	}
@@ -223,25 +165,33 @@ sink_slack_add_array(struct json_object *blocks, const char *type,
 	return json_object_array_add(blocks, b) == 0 ? 0 : DW_ENOMEM;
 }
 
+/* The facts as sections of at most SLACK_FIELDS_MAX fields each. */
 static int
 sink_slack_details(struct json_object *blocks, const struct alert *a)
 {
-	struct json_object	*f;
-	int			 r;
+	struct sink_facts	 facts;
+	struct json_object	*f = NULL;
+	size_t			 i;
+	int			 r = 0;
 
-	if ((f = json_object_new_array()) == NULL)
+	if (sink_facts_make(a, &facts) != 0)
 		return DW_ENOMEM;
-	if (a->kind == ALERT_EVENT && (r = sink_slack_event_fields(f,
-	    &a->ev)) != 0) {
-		json_object_put(f);
-		return r;
+	for (i = 0; i < facts.n && r == 0; i++) {
+		if (f == NULL && (f = json_object_new_array()) == NULL) {
+			r = DW_ENOMEM;
+			break;
+		}
+		r = sink_slack_field(f, facts.f[i].label, facts.f[i].value,
+		    "\n");
+		if (r == 0 && (json_object_array_length(f) ==
+		    SLACK_FIELDS_MAX || i + 1 == facts.n)) {
+			r = sink_slack_add_array(blocks, "section", "fields", f);
+			f = NULL;
+		}
 	}
-	if ((r = sink_slack_field(f, "Expected", a->expected, "\n")) != 0 ||
-	    (r = sink_slack_field(f, "Actual", a->actual, "\n")) != 0) {
-		json_object_put(f);
-		return r;
-	}
-	return sink_slack_add_array(blocks, "section", "fields", f);
+	json_object_put(f);
+	sink_facts_free(&facts);
+	return r;
 }
 
 static int
@@ -251,7 +201,9 @@ sink_slack_context(struct json_object *blocks, const struct alert *a)
 
 	if ((e = json_object_new_array()) == NULL)
 		return DW_ENOMEM;
-	if (sink_slack_field(e, "check", a->check, " ") != 0 ||
+	if ((sink_text_good(a) && sink_slack_field(e, "was",
+	    severity_name(a->severity), " ") != 0) ||
+	    sink_slack_field(e, "check", a->check, " ") != 0 ||
 	    sink_slack_field(e, "finding", a->finding, " ") != 0 ||
 	    sink_slack_field(e, "account", a->account, " ") != 0 ||
 	    sink_slack_field(e, "alert", a->id, " ") != 0) {
@@ -261,16 +213,27 @@ sink_slack_context(struct json_object *blocks, const struct alert *a)
 	return sink_slack_add_array(blocks, "context", "elements", e);
 }
 
-/* One escaped line: "<mark> <SEVERITY>: <title>", cut to max. */
+/*
+ * One escaped line cut to max: "<mark> <SEVERITY>: <title>", or for
+ * good news a check mark and the title, which says "Resolved".
+ */
 static char *
 sink_slack_headline(const struct alert *a, size_t max)
 {
-	char	*raw = NULL, *clean, *esc;
-	int	 n;
+	const char	*t;
+	char		*raw = NULL, *clean, *esc;
+	int		 n;
 
-	n = asprintf(&raw, "%s %s: %s", sink_slack_sev(a->severity)->mark,
-	    sink_slack_sev(a->severity)->label, a->title != NULL ? a->title :
-	    a->check != NULL ? a->check : "driftwatch alert");
+	t = a->title != NULL ? a->title : a->check != NULL ? a->check :
+	    "driftwatch alert";
+	if (sink_text_good(a))
+		n = asprintf(&raw, ":white_check_mark: %s%s",
+		    a->kind == ALERT_RESOLVE && strncmp(t, "Resolved", 8) != 0 ?
+		    "Resolved: " : "", t);
+	else
+		n = asprintf(&raw, "%s %s: %s",
+		    sink_slack_sev(a->severity)->mark,
+		    sink_slack_sev(a->severity)->label, t);
 	if (n == -1)
 		return NULL;
 	clean = textclean_dup(raw, max);
@@ -302,16 +265,19 @@ sink_slack_header(struct json_object *blocks, const struct alert *a)
 	return json_object_array_add(blocks, b) == 0 ? 0 : DW_ENOMEM;
 }
 
-/* The kind, then the alert's own summary (its line breaks kept). */
+/* The kind, then what the summary says beyond the fields. */
 static int
 sink_slack_summary(struct json_object *blocks, const struct alert *a)
 {
 	struct json_object	*b;
-	char			*raw = NULL, *esc;
+	char			*raw = NULL, *rest, *esc;
 	int			 n;
 
-	n = asprintf(&raw, "*%s*\n%s", sink_slack_kind(a->kind),
-	    a->summary != NULL ? a->summary : "");
+	if ((rest = sink_text_summary(a)) == NULL)
+		return DW_ENOMEM;
+	n = asprintf(&raw, "*%s*%s%s", sink_text_kind(a), *rest != '\0' ?
+	    "\n" : "", rest);
+	free(rest);
 	if (n == -1)
 		return DW_ENOMEM;
 	esc = sink_slack_escape(raw, SLACK_TEXT_MAX);

@@ -230,6 +230,13 @@ int	sink_webhook_sign(const void *key, size_t keylen, const void *data,
 extern const struct sink_ops sink_slack_ops;
 
 /*
+ * type "teams": a Microsoft Teams workflow webhook ("When a Teams
+ * webhook request is received"): a message whose one attachment is an
+ * Adaptive Card 1.4 with the alert's title, facts and a console link.
+ */
+extern const struct sink_ops sink_teams_ops;
+
+/*
  * type "sns", key topic_arn = arn:aws:sns:REGION:ACCOUNT:TOPIC: SNS
  * Publish in REGION with the daemon's AWS client.  Subject is
  * "[severity] title", one line of printable ASCII under 100 characters;

@@ -1,6 +1,6 @@
 /*
  * Sinks: construction, the severity filter, the webhook body, headers
- * and signature, and Slack's formatting and escaping.
+ * and signature, Slack's and Teams' formatting, escaping and limits.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -387,6 +387,441 @@ test_slack_drift(void)
 	alert_free(a);
 }
 
+/* How many times needle occurs in hay. */
+static int
+count(const char *hay, const char *needle)
+{
+	int	n = 0;
+
+	for (; (hay = strstr(hay, needle)) != NULL; hay += strlen(needle))
+		n++;
+	return n;
+}
+
+/* An event alert with every field set and the event poller's summary. */
+static struct alert *
+full_event_alert(void)
+{
+	struct alert	*a = event_alert();
+
+	alert_set(&a->ev.user_agent, "Mozilla/5.0 (X11) [x](http://evil) *b*");
+	alert_set(&a->ev.mfa_used, "No");
+	alert_set(&a->ev.target, "alice");
+	alert_set(&a->ev.error_code, "Failed authentication");
+	alert_set(&a->expected, "nobody signs in as root");
+	alert_set(&a->actual, "root signed in");
+	alert_set(&a->summary, "Who: Root arn:aws:iam::123456789012:root\n"
+	    "What: ConsoleLogin (signin.amazonaws.com)\nResult: succeeded\n"
+	    "When: 2024-05-01T11:59:00Z\nFrom: 192.0.2.44, user agent curl\n"
+	    "Region: us-east-1, account 123456789012\n"
+	    "Event: 0b1c2d3e-event; also Root session used");
+	return a;
+}
+
+/* The blocks of one type, and the fields of every section. */
+static void
+slack_shape(struct json_object *o, int *sections, int *fields, int *maxf)
+{
+	struct json_object	*blocks, *b, *f;
+	size_t			 i, n;
+
+	*sections = *fields = *maxf = 0;
+	if (!json_object_object_get_ex(o, "blocks", &blocks))
+		return;
+	for (i = 0; i < json_object_array_length(blocks); i++) {
+		b = json_object_array_get_idx(blocks, i);
+		if (!json_object_object_get_ex(b, "fields", &f))
+			continue;
+		n = json_object_array_length(f);
+		(*sections)++;
+		*fields += (int)n;
+		if ((int)n > *maxf)
+			*maxf = (int)n;
+	}
+}
+
+static void
+test_slack_no_repeats(void)
+{
+	struct sink		*s;
+	struct alert		*a = full_event_alert();
+	struct sink_msg		 m;
+	struct json_object	*o;
+	char			 err[128], *all;
+	int			 sec, nf, maxf;
+
+	s = mksink("chat", "slack", URL, NULL, SEV_INFO, 0, NULL, err,
+	    sizeof(err));
+	all = slack_text(s, a, &m, &o);
+	ok(o != NULL, "full event renders");
+	is_int(count(all, "192.0.2.44"), 1, "the source IP is said once");
+	is_int(count(all, "2024-05-01T11:59:00Z"), 1, "the time is said once");
+	ok(strstr(all, "Who:") == NULL && strstr(all, "Region:") == NULL &&
+	    strstr(all, "Result:") == NULL, "summary lines the fields say "
+	    "are left out");
+	ok(strstr(all, "Also: Root session used") != NULL,
+	    "what only the summary says stays");
+	ok(strstr(all, "*MFA used*\nNo") != NULL, "MFAUsed is shown");
+	ok(strstr(all, "*User agent*\nMozilla/5.0 (X11)") != NULL,
+	    "the sign-in's user agent is shown");
+	slack_shape(o, &sec, &nf, &maxf);
+	is_int(nf, 13, "13 fields in all");
+	ok(sec == 2 && maxf <= 10, "at most 10 fields a section (%d in %d)",
+	    maxf, sec);
+	free(all);
+	json_object_put(o);
+	sink_msg_clear(&m);
+	sink_free(s);
+	alert_free(a);
+}
+
+static void
+test_slack_good_news(void)
+{
+	struct sink		*s;
+	struct alert		*a = alert_new(ALERT_RESOLVE, SEV_CRITICAL);
+	struct sink_msg		 m;
+	struct json_object	*o, *v;
+	char			 err[128], *all;
+
+	s = mksink("chat", "slack", URL, NULL, SEV_INFO, 0, NULL, err,
+	    sizeof(err));
+	alert_set(&a->check, "root.mfa");
+	alert_set(&a->finding, "root.mfa");
+	alert_set(&a->title, "Resolved: root MFA");
+	all = slack_text(s, a, &m, &o);
+	ok(strstr(all, ":red_circle:") == NULL && strstr(all, "CRITICAL") ==
+	    NULL, "a resolve is not a red CRITICAL");
+	v = json_object_object_get(o, "text");
+	ok(v != NULL && strcmp(json_object_get_string(v),
+	    ":white_check_mark: Resolved: root MFA") == 0,
+	    "fallback text: check mark, Resolved: %s",
+	    v ? json_object_get_string(v) : "(none)");
+	ok(strstr(all, "*was* critical") != NULL,
+	    "the old severity is context only");
+	free(all);
+	json_object_put(o);
+	sink_msg_clear(&m);
+
+	a->kind = ALERT_SIGHTED;
+	alert_set(&a->title, "driftwatch can see root.mfa again");
+	all = slack_text(s, a, &m, &o);
+	ok(strstr(all, ":white_check_mark: driftwatch can see") != NULL &&
+	    strstr(all, "CRITICAL") == NULL && strstr(all, "HIGH") == NULL,
+	    "can see again is good news too");
+	free(all);
+	json_object_put(o);
+	sink_msg_clear(&m);
+
+	a->kind = ALERT_RESOLVE;
+	alert_set(&a->title, NULL);
+	all = slack_text(s, a, &m, &o);
+	ok(strstr(all, ":white_check_mark: Resolved: root.mfa") != NULL,
+	    "an untitled resolve still says Resolved");
+	free(all);
+	json_object_put(o);
+	sink_msg_clear(&m);
+	sink_free(s);
+	alert_free(a);
+}
+
+/* 1 when s is valid UTF-8 (json-c keeps what it is given). */
+static int
+utf8_ok(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	int			 n;
+
+	while (*p != '\0') {
+		n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) ==
+		    0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
+		if (n < 0)
+			return 0;
+		for (p++; n > 0; n--, p++)
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+static void
+test_slack_edges(void)
+{
+	struct sink		*s;
+	struct alert		*a = alert_new(ALERT_OPEN, SEV_MEDIUM);
+	struct sink_msg		 m;
+	struct json_object	*o, *blocks, *h;
+	char			 err[128], *all, *big;
+	size_t			 i;
+	int			 sec, nf, maxf;
+
+	s = mksink("chat", "slack", URL, NULL, SEV_INFO, 0, NULL, err,
+	    sizeof(err));
+	all = slack_text(s, a, &m, &o);
+	ok(o != NULL && json_object_object_get_ex(o, "blocks", &blocks),
+	    "an alert with no fields renders");
+	slack_shape(o, &sec, &nf, &maxf);
+	is_int(sec, 0, "no empty fields section");
+	ok(strstr(all, "driftwatch alert") != NULL, "a title stands in");
+	free(all);
+	json_object_put(o);
+	sink_msg_clear(&m);
+
+	big = malloc(3 * 4000 + 1);
+	for (i = 0; i < 4000; i++)
+		memcpy(big + 3 * i, "\xe2\x82\xac", 3);	/* U+20AC */
+	big[3 * 4000] = '\0';
+	alert_set(&a->title, big);
+	alert_set(&a->summary, big);
+	alert_set(&a->expected, big);
+	all = slack_text(s, a, &m, &o);
+	json_object_object_get_ex(o, "blocks", &blocks);
+	h = json_object_object_get(json_object_array_get_idx(blocks, 0),
+	    "text");
+	ok(h != NULL && json_object_get_string_len(h) <= 150,
+	    "header plain_text within 150 (%d bytes)",
+	    h ? json_object_get_string_len(h) : -1);
+	ok(longest(o) <= 3000, "no text over 3000 (%zu)", longest(o));
+	ok(utf8_ok(m.body), "cuts never split a character");
+	ok(json_object_array_length(blocks) <= 50, "at most 50 blocks");
+	free(big);
+	free(all);
+	json_object_put(o);
+	sink_msg_clear(&m);
+	sink_free(s);
+	alert_free(a);
+}
+
+/* The card of a Teams message, checked for the wrapper's shape. */
+static struct json_object *
+teams_card(struct json_object *o)
+{
+	struct json_object	*v, *att;
+
+	if (o == NULL || !json_object_object_get_ex(o, "type", &v) ||
+	    strcmp(json_object_get_string(v), "message") != 0 ||
+	    !json_object_object_get_ex(o, "attachments", &v) ||
+	    json_object_array_length(v) != 1)
+		return NULL;
+	att = json_object_array_get_idx(v, 0);
+	if (!json_object_object_get_ex(att, "contentType", &v) ||
+	    strcmp(json_object_get_string(v),
+	    "application/vnd.microsoft.card.adaptive") != 0 ||
+	    !json_object_object_get_ex(att, "contentUrl", &v) || v != NULL ||
+	    !json_object_object_get_ex(att, "content", &v))
+		return NULL;
+	return v;
+}
+
+/* The value of the fact titled label, or NULL. */
+static const char *
+teams_fact(struct json_object *card, const char *label)
+{
+	struct json_object	*body, *b, *facts, *f;
+	size_t			 i, j;
+
+	if (!json_object_object_get_ex(card, "body", &body))
+		return NULL;
+	for (i = 0; i < json_object_array_length(body); i++) {
+		b = json_object_array_get_idx(body, i);
+		if (!json_object_object_get_ex(b, "facts", &facts))
+			continue;
+		for (j = 0; j < json_object_array_length(facts); j++) {
+			f = json_object_array_get_idx(facts, j);
+			if (strcmp(json_object_get_string(json_object_object_get(
+			    f, "title")), label) == 0)
+				return json_object_get_string(
+				    json_object_object_get(f, "value"));
+		}
+	}
+	return NULL;
+}
+
+static const char *
+teams_str(struct json_object *o, const char *key)
+{
+	struct json_object	*v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static struct json_object *
+teams_block(struct json_object *card, size_t i)
+{
+	struct json_object	*body;
+
+	if (!json_object_object_get_ex(card, "body", &body))
+		return NULL;
+	return json_object_array_get_idx(body, i);
+}
+
+static const char *
+teams_action_url(struct json_object *card)
+{
+	struct json_object	*acts, *a;
+
+	if (!json_object_object_get_ex(card, "actions", &acts) ||
+	    json_object_array_length(acts) != 1)
+		return NULL;
+	a = json_object_array_get_idx(acts, 0);
+	if (strcmp(teams_str(a, "type"), "Action.OpenUrl") != 0)
+		return NULL;
+	return teams_str(a, "url");
+}
+
+static void
+test_teams_event(void)
+{
+	struct sink		*s;
+	struct alert		*a = full_event_alert();
+	struct sink_msg		 m;
+	struct json_object	*o, *card;
+	const char		*v;
+	char			 err[128], *all;
+
+	s = mksink("t", "teams", URL, NULL, SEV_INFO, 0, NULL, err,
+	    sizeof(err));
+	ok(s != NULL, "teams sink made: %s", s ? "" : err);
+	all = slack_text(s, a, &m, &o);
+	ok((card = teams_card(o)) != NULL, "a message with one Adaptive Card "
+	    "attachment, contentUrl null");
+	IS_STR(teams_str(card, "type"), "AdaptiveCard", "card type");
+	IS_STR(teams_str(card, "version"), "1.4", "card version 1.4");
+	IS_STR(teams_str(teams_block(card, 0), "type"), "TextBlock",
+	    "the title is a TextBlock");
+	IS_STR(teams_str(teams_block(card, 0), "color"), "attention",
+	    "critical is attention");
+	v = teams_str(teams_block(card, 0), "text");
+	ok(v != NULL && strncmp(v, "CRITICAL: Root", 14) == 0,
+	    "the title names the severity: %s", v ? v : "(null)");
+	IS_STR(teams_fact(card, "MFA used"), "No", "MFAUsed fact");
+	IS_STR(teams_fact(card, "Source IP"), "192.0.2.44", "source IP fact");
+	IS_STR(teams_fact(card, "Check"), "event.root_activity", "check fact");
+	IS_STR(teams_fact(card, "Account"), "123456789012", "account fact");
+	v = teams_fact(card, "User agent");
+	ok(v != NULL && strstr(v, "\\[x\\](http://evil) \\*b\\*") != NULL,
+	    "Markdown in a value is escaped: %s", v ? v : "(null)");
+	ok(strchr(all, '\x1b') == NULL, "control characters are dropped");
+	is_int(count(all, "192.0.2.44"), 1, "the source IP is said once");
+	ok(strstr(all, "Also: Root session used") != NULL,
+	    "what only the summary says stays");
+	IS_STR(teams_action_url(card), "https://console.aws.amazon.com/iam/"
+	    "home#/security_credentials", "root: the security credentials page");
+	ok(strstr(all, a->id) != NULL, "the alert id");
+	ok(!leaks(&m), "no url or token in the card");
+	IS_STR(m.content_type, "application/json", "content type");
+	free(all);
+	json_object_put(o);
+	sink_msg_clear(&m);
+	sink_free(s);
+	alert_free(a);
+}
+
+static void
+test_teams_kinds(void)
+{
+	struct sink		*s;
+	struct alert		*a = alert_new(ALERT_RESOLVE, SEV_CRITICAL);
+	struct sink_msg		 m;
+	struct json_object	*o, *card;
+	char			 err[128], *all;
+
+	s = mksink("t", "teams", URL, NULL, SEV_INFO, 0, NULL, err,
+	    sizeof(err));
+	alert_set(&a->check, "iam.user_mfa");
+	alert_set(&a->finding, "iam.user_mfa/ali+ce");
+	alert_set(&a->title, "Resolved: MFA for ali+ce");
+	all = slack_text(s, a, &m, &o);
+	card = teams_card(o);
+	IS_STR(teams_str(teams_block(card, 0), "color"), "good",
+	    "a resolve is green");
+	ok(strstr(all, "CRITICAL") == NULL, "and never CRITICAL");
+	ok(strstr(all, "was critical") != NULL, "the old severity as context");
+	IS_STR(teams_fact(card, "Finding"), "iam.user_mfa/ali+ce",
+	    "finding fact");
+	IS_STR(teams_action_url(card), "https://console.aws.amazon.com/iam/"
+	    "home#/users/details/ali%2Bce?section=security_credentials",
+	    "the user's page, its name encoded");
+	free(all);
+	json_object_put(o);
+	sink_msg_clear(&m);
+
+	a->kind = ALERT_OPEN;
+	a->severity = SEV_MEDIUM;
+	all = slack_text(s, a, &m, &o);
+	IS_STR(teams_str(teams_block(teams_card(o), 0), "color"), "warning",
+	    "medium is warning");
+	free(all);
+	json_object_put(o);
+	sink_msg_clear(&m);
+
+	a->kind = ALERT_BLIND;
+	a->severity = SEV_HIGH;
+	all = slack_text(s, a, &m, &o);
+	card = teams_card(o);
+	IS_STR(teams_str(teams_block(card, 0), "color"), "warning",
+	    "blind is warning");
+	ok(teams_action_url(card) == NULL && !json_object_object_get_ex(card,
+	    "actions", NULL), "blind: no console button");
+	free(all);
+	json_object_put(o);
+	sink_msg_clear(&m);
+	sink_free(s);
+	alert_free(a);
+}
+
+static void
+test_teams_edges(void)
+{
+	struct sink		*s;
+	struct alert		*a = alert_new(ALERT_EVENT, SEV_LOW);
+	struct sink_msg		 m;
+	struct json_object	*o, *card, *body;
+	const char		*t;
+	char			 err[128], *all, *big;
+	size_t			 i;
+
+	s = mksink("t", "teams", URL, NULL, SEV_INFO, 0, NULL, err,
+	    sizeof(err));
+	all = slack_text(s, a, &m, &o);
+	card = teams_card(o);
+	ok(card != NULL && json_object_object_get_ex(card, "body", &body),
+	    "an alert with no fields renders a card");
+	ok(teams_fact(card, "Check") == NULL && strstr(m.body, "FactSet") ==
+	    NULL, "no empty FactSet");
+	IS_STR(teams_str(teams_block(card, 0), "color"), "accent",
+	    "low is accent");
+	free(all);
+	json_object_put(o);
+	sink_msg_clear(&m);
+
+	big = malloc(2 * 20000 + 1);
+	for (i = 0; i < 20000; i++)
+		memcpy(big + 2 * i, "\xc3\xa9", 2);	/* U+00E9 */
+	big[2 * 20000] = '\0';
+	alert_set(&a->title, big);
+	alert_set(&a->summary, big);
+	alert_set(&a->check, big);
+	alert_set(&a->ev.user_agent, big);
+	alert_set(&a->ev.actor_arn, big);
+	all = slack_text(s, a, &m, &o);
+	card = teams_card(o);
+	t = teams_str(teams_block(card, 0), "text");
+	ok(t != NULL && strlen(t) <= 200 && utf8_ok(t), "a long title is cut "
+	    "on a character (%zu bytes)", t ? strlen(t) : 0);
+	ok(m.body_len < 28 * 1024, "the message stays under Teams' 28 KB "
+	    "(%zu)", m.body_len);
+	ok(utf8_ok(m.body), "the body is valid UTF-8");
+	free(big);
+	free(all);
+	json_object_put(o);
+	sink_msg_clear(&m);
+	sink_free(s);
+	alert_free(a);
+}
+
 /* The HTTP answer -> verdict table the webhook and Slack sinks share. */
 static void
 test_http_verdict(void)
@@ -519,8 +954,12 @@ test_table(void)
 	IS_STR(buf, "webhook", "the types taking secret");
 	sink_type_list(buf, sizeof(buf));
 	ok(strstr(buf, "webhook") != NULL && strstr(buf, "slack") != NULL &&
-	    strstr(buf, "sns") != NULL, "the type list names them all: %s",
-	    buf);
+	    strstr(buf, "teams") != NULL && strstr(buf, "sns") != NULL,
+	    "the type list names them all: %s", buf);
+	ok(sink_ops_find("teams") == &sink_teams_ops &&
+	    sink_ops_takes(&sink_teams_ops, "url") &&
+	    !sink_ops_takes(&sink_teams_ops, "secret"),
+	    "teams takes a url and no secret");
 }
 
 /* 0 and the config, or the error text in err. */
@@ -567,8 +1006,8 @@ test_sns_config(void)
 	cf = load_conf("[sink topic]\ntype = sns\nurl = https://x.example/\n"
 	    "topic_arn = arn:aws:sns:us-east-1:111122223333:t\n", err,
 	    sizeof(err));
-	ok(cf == NULL && strstr(err, ":3: url: only webhook or slack sinks "
-	    "take a url (sink topic is type sns)") != NULL,
+	ok(cf == NULL && strstr(err, ":3: url: only webhook, slack or teams "
+	    "sinks take a url (sink topic is type sns)") != NULL,
 	    "a url on an sns sink: %s", err);
 	cf = load_conf("[sink hook]\ntype = webhook\nurl = https://x.example/"
 	    "\ntopic_arn = arn:aws:sns:us-east-1:111122223333:t\n", err,
@@ -681,6 +1120,12 @@ main(void)
 	test_webhook();
 	test_slack_event();
 	test_slack_drift();
+	test_slack_no_repeats();
+	test_slack_good_news();
+	test_slack_edges();
+	test_teams_event();
+	test_teams_kinds();
+	test_teams_edges();
 	test_http_verdict();
 	test_verdict_redacts();
 	test_kinds();
