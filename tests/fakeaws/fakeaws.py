@@ -2251,7 +2251,9 @@ class WebhookHandler(BaseHandler):
                     break
             fake.webhook_faults = [f for f in fake.webhook_faults
                                    if f["count"] != 0]
-            status = int(fault.get("status", 500)) if fault else 200
+            teams = self.path.startswith("/teams/")
+            status = int(fault.get("status", 500)) if fault else \
+                202 if teams else 200
             fake.webhook_posts.append({
                 "path": self.path, "headers": dict(self.headers.items()),
                 "body": body.decode("utf-8", "replace"),
@@ -2262,6 +2264,12 @@ class WebhookHandler(BaseHandler):
             out = fault["body"]
         elif fault:
             out = json.dumps({"ok": False, "error": "injected fault"})
+        elif teams:
+            # a Power Automate "When a Teams webhook request is received"
+            # trigger answers 202 Accepted with no body; the flow posts the
+            # card later
+            self.send_bytes(202, "text/plain", b"")
+            return
         else:
             out = json.dumps({"ok": True})
         self.send_bytes(status, "application/json", out.encode(),

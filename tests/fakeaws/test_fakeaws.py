@@ -1701,6 +1701,14 @@ class TestWebhook(Base):
         FAKE.clear_webhook()
         self.assertEqual(FAKE.webhook_posts(), [])
 
+    def test_teams_workflow_answers_202(self):
+        st, body = self.post("teams/workflows/x", b'{"type":"message"}')
+        self.assertEqual((st, body), (202, b""))
+        self.assertEqual(FAKE.webhook_posts()[-1]["status"], 202)
+        FAKE.control("POST", "/_webhook/fault", {"status": 429, "count": 1})
+        self.assertEqual(self.post("teams/workflows/x", b"{}")[0], 429)
+        FAKE.clear_webhook()
+
     def test_fault(self):
         FAKE.control("POST", "/_webhook/fault", {"status": 500, "count": 2})
         self.assertEqual(self.post("h", b"{}")[0], 500)
