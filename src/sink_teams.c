@@ -116,14 +116,16 @@ sink_teams_upper(const char *s, char *buf, size_t len)
 	buf[i] = '\0';
 }
 
-/* "CRITICAL: <title>", or the title (saying "Resolved") for good news. */
-static int
-sink_teams_title(struct json_object *body, const struct alert *a)
+/*
+ * "CRITICAL: <title>", or the title (saying "Resolved") for good news,
+ * escaped; NULL when out of memory.
+ */
+static char *
+sink_teams_headline(const struct alert *a)
 {
-	struct json_object	*b;
-	const char		*t;
-	char			*raw = NULL, *esc, sev[16];
-	int			 n;
+	const char	*t;
+	char		*raw = NULL, *esc, sev[16];
+	int		 n;
 
 	t = a->title != NULL ? a->title : a->check != NULL ? a->check :
 	    "driftwatch alert";
@@ -134,12 +136,21 @@ sink_teams_title(struct json_object *body, const struct alert *a)
 	else
 		n = asprintf(&raw, "%s: %s", sev, t);
 	if (n == -1)
-		return DW_ENOMEM;
+		return NULL;
 	esc = sink_teams_escape(raw, TEAMS_TITLE_MAX);
 	free(raw);
-	b = esc != NULL ? sink_teams_text(body, esc) : NULL;
-	free(esc);
-	if (b == NULL || sink_teams_add_str(b, "size", "Large") != 0 ||
+	return esc;
+}
+
+/* The headline, large, in the severity's colour. */
+static int
+sink_teams_title(struct json_object *body, const struct alert *a,
+    const char *headline)
+{
+	struct json_object	*b;
+
+	if ((b = sink_teams_text(body, headline)) == NULL ||
+	    sink_teams_add_str(b, "size", "Large") != 0 ||
 	    sink_teams_add_str(b, "weight", "Bolder") != 0 ||
 	    sink_teams_add_str(b, "color", sink_teams_color(a)) != 0)
 		return DW_ENOMEM;
@@ -332,14 +343,16 @@ sink_teams_actions(struct json_object *card, const struct alert *a)
 }
 
 static int
-sink_teams_body(struct json_object *card, const struct alert *a)
+sink_teams_body(struct json_object *card, const struct alert *a,
+    const char *headline)
 {
 	struct json_object	*body;
 
 	if ((body = json_object_new_array()) == NULL)
 		return DW_ENOMEM;
 	json_object_object_add(card, "body", body);
-	if (sink_teams_title(body, a) != 0 || sink_teams_kind(body, a) != 0 ||
+	if (sink_teams_title(body, a, headline) != 0 ||
+	    sink_teams_kind(body, a) != 0 ||
 	    sink_teams_summary(body, a) != 0 ||
 	    sink_teams_factset(body, a) != 0 ||
 	    sink_teams_footer(body, a) != 0)
@@ -347,7 +360,7 @@ sink_teams_body(struct json_object *card, const struct alert *a)
 	return 0;
 }
 
-/* The AdaptiveCard itself; fallbackText for clients that cannot show it. */
+/* The AdaptiveCard; the headline is also its fallbackText. */
 static struct json_object *
 sink_teams_card(const struct alert *a)
 {
@@ -356,8 +369,7 @@ sink_teams_card(const struct alert *a)
 
 	if ((card = json_object_new_object()) == NULL)
 		return NULL;
-	if ((fb = sink_teams_escape(a->title != NULL ? a->title : "driftwatch "
-	    "alert", TEAMS_TITLE_MAX)) == NULL ||
+	if ((fb = sink_teams_headline(a)) == NULL ||
 	    sink_teams_add_str(card, "$schema",
 	    "http://adaptivecards.io/schemas/adaptive-card.json") != 0 ||
 	    sink_teams_add_str(card, "type", "AdaptiveCard") != 0 ||
@@ -367,7 +379,8 @@ sink_teams_card(const struct alert *a)
 		goto fail;
 	json_object_object_add(card, "msteams", ms);
 	if (sink_teams_add_str(ms, "width", "Full") != 0 ||
-	    sink_teams_body(card, a) != 0 || sink_teams_actions(card, a) != 0)
+	    sink_teams_body(card, a, fb) != 0 ||
+	    sink_teams_actions(card, a) != 0)
 		goto fail;
 	free(fb);
 	return card;

@@ -336,8 +336,8 @@ test_errors(void)
 	bad("[sink a]\ntype = webhook\nurl = https://a/\nsecret = H0TSECRET\n"
 	    "secret = H0TSECRET2\n", 5, "secret set twice (first on line 4)",
 	    "H0TSECRET", "repeated secret");
-	bad("[sink a]\ntype = irc\n", 2, "type: expected webhook, slack or "
-	    "sns", NULL, "bad sink type");
+	bad("[sink a]\ntype = irc\n", 2, "type: expected webhook, slack, "
+	    "teams or sns", NULL, "bad sink type");
 	bad("[sink bad/name]\n", 1, "expected [sink NAME]", NULL,
 	    "bad sink name");
 	bad("[sink]\n", 1, "expected [sink NAME]", NULL, "sink without name");
@@ -401,7 +401,7 @@ test_all_errors(void)
 	    "two (its keys are not read)\n"
 	    "%s:10: expected [sink NAME], NAME being 1 to 64 of A-Z a-z 0-9 "
 	    "_ - (its keys are not read)\n"
-	    "%s:13: type: expected webhook, slack or sns\n"
+	    "%s:13: type: expected webhook, slack, teams or sns\n"
 	    "%s:14: unknown key \"colour\" in [sink]",
 	    conf, conf, conf, conf, conf, conf, conf, conf);
 	IS_STR(err, want, "every error, each on its line, in order");

@@ -831,7 +831,8 @@ test_http_verdict(void)
 		int			result;
 		enum sink_verdict	want;
 	} cases[] = {
-		{ 200, 0, SINK_DELIVERED }, { 204, 0, SINK_DELIVERED },
+		{ 200, 0, SINK_DELIVERED }, { 202, 0, SINK_DELIVERED },
+		{ 204, 0, SINK_DELIVERED },
 		{ 200, DW_ETOOBIG, SINK_DELIVERED },
 		{ 0, DW_ENET, SINK_RETRY }, { 408, 0, SINK_RETRY },
 		{ 429, 0, SINK_RETRY }, { 500, 0, SINK_RETRY },
