@@ -580,11 +580,28 @@ aws_call_read_error(struct aws_call *c, const struct http_response *r)
 	c->message = msg;
 }
 
+/* The header's request id, else the one an error body carries. */
+static char *
+aws_call_request_id(const struct aws_call *c, const struct http_response *r)
+{
+	char	*id, *s;
+
+	if (r->request_id != NULL)
+		return aws_sanitise(r->request_id);
+	if (r->result != 0 || (r->status >= 200 && r->status <= 299) ||
+	    c->svc->protocol->read_request_id == NULL ||
+	    (id = c->svc->protocol->read_request_id(r)) == NULL)
+		return NULL;
+	s = *id != '\0' ? aws_sanitise(id) : NULL;
+	free(id);
+	return s;
+}
+
 static void
 aws_call_read(struct aws_call *c, const struct http_response *r)
 {
 	free(c->request_id);
-	c->request_id = r->request_id ? aws_sanitise(r->request_id) : NULL;
+	c->request_id = aws_call_request_id(c, r);
 	c->res.status = r->status;
 	/* nothing of an earlier attempt's answer may outlive it */
 	free(c->code);

@@ -1,7 +1,7 @@
 /*
  * The Query protocol (IAM, STS, SNS): a form-encoded POST to "/" with
  * Action and Version, answered in XML; errors are <ErrorResponse>
- * documents with <Error><Code> and <Message>.
+ * documents with <Error><Code> and <Message>, and a <RequestId>.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,12 +91,36 @@ aws_query_error(const struct http_response *r, char **code, char **message)
 	xmlFreeDoc(doc);
 }
 
+/*
+ * <ErrorResponse>'s <RequestId> (IAM, STS, SNS), <Response>'s
+ * <RequestID> (the EC2 shape) or <Error>'s own (the S3 shape).
+ */
+static char *
+aws_query_request_id(const struct http_response *r)
+{
+	static const char *const paths[] = { "RequestId", "RequestID",
+	    "ResponseMetadata/RequestId" };
+	xmlDoc	*doc;
+	xmlNode	*root;
+	char	*id = NULL;
+	size_t	 i;
+
+	if (aws_xml_parse(r->body, r->body_len, &doc) != 0)
+		return NULL;
+	root = xmlDocGetRootElement(doc);
+	for (i = 0; id == NULL && i < sizeof(paths) / sizeof(paths[0]); i++)
+		id = aws_query_dup(aws_xml_text(root, paths[i]));
+	xmlFreeDoc(doc);
+	return id;
+}
+
 const struct aws_protocol aws_proto_query = {
 	.name = "query",
 	.json_input = 0,
 	.build = aws_query_build,
 	.read_success = aws_query_success,
 	.read_error = aws_query_error,
+	.read_request_id = aws_query_request_id,
 	.headers = { NULL },
 	.input_token = "Marker",
 };

@@ -50,6 +50,13 @@ struct aws_protocol {
 	 */
 	void		(*read_error)(const struct http_response *,
 			    char **code, char **message);
+	/*
+	 * The request id an error body carries, malloc'd and not yet
+	 * sanitised, or NULL; asked only when no x-amzn-RequestId or
+	 * x-amz-request-id header came.  NULL where the protocol's
+	 * bodies carry none.
+	 */
+	char		*(*read_request_id)(const struct http_response *);
 	/* Response headers read_error looks at, NULL-terminated. */
 	const char	*headers[AWS_PROTO_MAX_HEADERS + 1];
 	/* What pagers call the next page's token by default. */

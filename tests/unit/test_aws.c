@@ -255,6 +255,51 @@ resp_init(struct http_response *r, long status, const char *body,
 	r->wanted[1] = (char *)errtype;
 }
 
+/* When no header names the request, the error body may. */
+static void
+test_proto_request_id(const char *const *names)
+{
+	static const struct {
+		const char	*body;
+		const char	*want;
+		const char	*what;
+	} t[] = {
+		{ "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/"
+		    "2010-05-08/\"><Error><Type>Sender</Type><Code>"
+		    "AccessDenied</Code><Message>m</Message></Error><RequestId>"
+		    "4b1bbc3b-1c2c-4f3e-9b5e-5a1c8e1e2f3d</RequestId>"
+		    "</ErrorResponse>", "4b1bbc3b-1c2c-4f3e-9b5e-5a1c8e1e2f3d",
+		    "Query: ErrorResponse's RequestId" },
+		{ "<Response><Errors><Error><Code>AuthFailure</Code>"
+		    "<Message>m</Message></Error></Errors><RequestID>"
+		    "ea966190-f9aa-478e-9ede-example</RequestID></Response>",
+		    "ea966190-f9aa-478e-9ede-example",
+		    "Query: the EC2 shape's RequestID" },
+		{ "<Error><Code>AccessDenied</Code><Message>m</Message>"
+		    "<RequestId>4442587FB7D0A2F9</RequestId></Error>",
+		    "4442587FB7D0A2F9", "an Error document's own RequestId" },
+		{ "<ErrorResponse><Error><Code>A</Code></Error></ErrorResponse>",
+		    NULL, "Query: none in the body" },
+		{ "<html>bad gateway</html", NULL, "not XML: none" },
+	};
+	struct http_response	 r;
+	char			*id;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		resp_init(&r, 403, t[i].body, names, NULL);
+		id = aws_proto_query.read_request_id(&r);
+		if (t[i].want != NULL)
+			IS_STR(id, t[i].want, "%s", t[i].what);
+		else
+			ok(id == NULL, "%s", t[i].what);
+		free(id);
+	}
+	ok(aws_proto_json11.read_request_id == NULL &&
+	    aws_proto_restjson.read_request_id == NULL,
+	    "JSON answers carry their request id in a header only");
+}
+
 static void
 test_proto_errors(void)
 {
@@ -301,6 +346,7 @@ test_proto_errors(void)
 	IS_STR(code, "Throttling", "Query: code");
 	IS_STR(msg, "Rate exceeded", "Query: message");
 	free(code); free(msg);
+	test_proto_request_id(names);
 }
 
 static void
