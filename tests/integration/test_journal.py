@@ -154,6 +154,16 @@ class Journal(unittest.TestCase):
         got = self.about(alert_id)
         self.assertEqual(len(got), 1, [e.get("MESSAGE") for e in got])
 
+    def wait_answered(self, action):
+        """Until the daemon's next call of action after a fault is
+        answered: one failed pass, never two in a row (blind_after 2)."""
+        def ok_after_fault():
+            rs = [r for r in self.fake.requests() if r["action"] == action]
+            last = max((i for i, r in enumerate(rs) if r.get("fault")),
+                       default=-1)
+            return [r for r in rs[last + 1:] if r["status"] == 200]
+        self.fake.wait_for(ok_after_fault, 30)
+
     def test_1_started_entry(self):
         ids = msgids()
         got = self.fake.wait_for(lambda: self.find(MESSAGE_ID=ids["STARTED"]),
@@ -246,6 +256,44 @@ class Journal(unittest.TestCase):
         self.assertEqual(e["PRIORITY"], WARNING)
         self.assertIn(rec["id"], e["MESSAGE"])
         self.assert_caller(e, "src/aws.c")
+        self.wait_answered("ListAccountAliases")
+
+    def test_6b_retried_error_is_one_entry(self):
+        """Throttled on every attempt: one entry for the call, not one
+        per attempt, naming the last answer's request id."""
+        ids = msgids()
+        self.fake.fault(service="iam", action="ListAccountAliases",
+                        kind="throttle", count=3)
+        e = self.wait_entry(MESSAGE_ID=ids["AWS_ERROR"],
+                            AWS_OPERATION="ListAccountAliases",
+                            AWS_ERROR_CODE="Throttling")
+        hit = [r for r in self.fake.requests()
+               if r.get("fault") == "throttle" and
+               r["action"] == "ListAccountAliases"]
+        self.assertEqual(len(hit), 3)
+        self.assertEqual(e["AWS_ATTEMPTS"], "3")
+        self.assertEqual(e["AWS_REQUEST_ID"], hit[-1]["id"])
+        self.wait_answered("ListAccountAliases")
+        self.assertEqual(len(self.find(MESSAGE_ID=ids["AWS_ERROR"],
+                                       AWS_ERROR_CODE="Throttling")), 1)
+
+    def test_6c_blind_is_err_sighted_is_notice(self):
+        ids = msgids()
+        self.fake.fault(service="iam", action="ListAccountAliases",
+                        kind="accessdenied", count=-1)
+        try:
+            b = self.wait_entry(MESSAGE_ID=ids["CHECK_BLIND"])
+        finally:
+            self.fake.clear_faults()
+        self.assertEqual(b["PRIORITY"], ERR)
+        self.assertEqual(b["DRIFTWATCH_KIND"], "blind")
+        self.assertIn("AccessDenied", b["MESSAGE"])
+        self.assert_caller(b, "src/daemon.c")
+        g = self.wait_entry(MESSAGE_ID=ids["CHECK_SIGHTED"])
+        self.assertEqual(g["PRIORITY"], NOTICE)
+        self.assertEqual(g["DRIFTWATCH_KIND"], "sighted")
+        self.assert_one_entry(b["DRIFTWATCH_ALERT_ID"])
+        self.assert_one_entry(g["DRIFTWATCH_ALERT_ID"])
 
     def test_7_stderr_in_a_terminal(self):
         """A terminal gets plain lines even when journald listens and
