@@ -12,9 +12,10 @@ command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install cl
 mkdir -p "$build"
 cd "$build"
 [ -f Makefile ] || "$top/configure" CC=clang --enable-fuzzing >configure.log
-make -j"$(nproc 2>/dev/null || echo 2)" fuzz_baseline fuzz_config fuzz_event_rules fuzz_state fuzz_credreport >make.log
+make -j"$(nproc 2>/dev/null || echo 2)" fuzz_baseline fuzz_config fuzz_event_rules fuzz_state fuzz_credreport fuzz_sink_answer >make.log
 status=0
-for t in fuzz_baseline fuzz_config fuzz_event_rules fuzz_state fuzz_credreport; do
+for t in fuzz_baseline fuzz_config fuzz_event_rules fuzz_state fuzz_credreport \
+    fuzz_sink_answer; do
 	mkdir -p "corpus-$t"
 	echo "==> $t for ${secs}s"
 	# seeds: valid inputs to start from, since the JSON and INI parsers
