@@ -70,6 +70,7 @@ struct daemon {
 	time_t			 pass_started;
 	struct timespec		 pass_mono;
 	struct heartbeat	*heartbeat;
+	int			 passed;	/* a pass ended in this run */
 };
 
 /* How long after the last complete pass the heartbeat still goes:
@@ -344,6 +345,7 @@ daemon_record_pass(struct daemon *d, struct check_pass *p)
 	pp.unknown = check_pass_count_status(p, CHECK_UNKNOWN) +
 	    check_pass_count_status(p, CHECK_PENDING);
 	passrec_add(&d->passes, &pp);
+	d->passed = 1;
 	if (passrec_save(&d->passes, d->cfg->state_dir) != 0)
 		log_warn("%s/%s", d->cfg->state_dir, PASSREC_FILE);
 	if (d->cfg->metrics_textfile == NULL)
@@ -356,15 +358,15 @@ daemon_record_pass(struct daemon *d, struct check_pass *p)
 		log_warn("metrics textfile %s", d->cfg->metrics_textfile);
 }
 
-/* Loop alive (this runs from it), the last pass complete and recent,
- * no check blind. */
+/* Loop alive (this runs from it), the last pass of this run (not one
+ * read from passes.json) complete and recent, no check blind. */
 static int
 daemon_healthy(void *arg)
 {
 	struct daemon			*d = arg;
 	const struct passrec_pass	*p = &d->passes.last;
 
-	return d->drain == NULL && p->set && p->unknown == 0 &&
+	return d->drain == NULL && d->passed && p->unknown == 0 &&
 	    time(NULL) - p->finished <= DAEMON_PASS_STALE(d->cfg) &&
 	    findings_blind_count(d->findings) == 0;
 }
