@@ -544,7 +544,28 @@ class Heartbeat(unittest.TestCase):
             p for p in self.pings() if p["time"] > t]) >= 2, 15)
         self.assertTrue(got)
 
-    def test_4_url_never_logged(self):
+    def test_5_restart_needs_a_pass_of_its_own(self):
+        """passes.json says the last pass was complete; after a restart
+        whose passes cannot see, that old record pings nothing."""
+        self.d.stop()
+        # the first pass is held up for 3 intervals, then cannot see
+        self.fake.fault(service="iam", kind="slow", delay=3, count=1)
+        self.fake.fault(service="iam", kind="accessdenied", count=-1)
+        mark = len(self.d.logs())
+        t = time.time()
+        self.d.start()
+        time.sleep(2.5 * self.INTERVAL)
+        self.assertEqual([p for p in self.pings() if p["time"] > t], [],
+                         "no ping while the first pass runs")
+        self.d.wait_log("check pass done", timeout=30, start=mark)
+        time.sleep(2 * self.INTERVAL)
+        self.assertEqual([p for p in self.pings() if p["time"] > t], [],
+                         "no ping before a complete pass of this run")
+        self.fake.clear_faults()
+        self.fake.wait_for(lambda: [p for p in self.pings()
+                                    if p["time"] > t], 20)
+
+    def test_6_url_never_logged(self):
         self.assertNotIn(PING_TOKEN, self.d.logs())
         self.assertIn("heartbeat", self.d.logs())
 
