@@ -352,13 +352,20 @@ outbox_sinkq_backoff(struct outbox_sinkq *sq, struct outbox_slot *s,
 static void
 outbox_sinkq_delivered(struct outbox_sinkq *sq, struct outbox_slot *s)
 {
+	/* journalctl DRIFTWATCH_ALERT_ID=... shows where an alert went */
+	const struct log_field	f[] = {
+		{ "DRIFTWATCH_ALERT_ID", s->item->alert->id },
+		{ "DRIFTWATCH_SINK", s->r.sink },
+		{ NULL, NULL }
+	};
+
 	if (sq->failures > 0)
 		log_info("outbox: sink %s answers again after %u failed "
 		    "attempt(s); %zu alert(s) to deliver", sq->sink->name,
 		    sq->failures, sq->nqueued);
 	sq->failures = 0;
-	log_info("outbox: alert %s delivered to sink %s", s->item->alert->id,
-	    s->r.sink);
+	log_struct(LOG_INFO, NULL, f, "outbox: alert %s delivered to sink %s",
+	    s->item->alert->id, s->r.sink);
 	outbox_slot_unqueue(s);
 	s->r.state = OUTBOX_SLOT_DELIVERED;
 	outbox_item_changed(s->item);

@@ -193,6 +193,13 @@ class Journal(unittest.TestCase):
         self.assertNotEqual(e["CODE_FILE"], "src/log.c")
         self.assert_caller(e, "src/daemon.c")
         self.assert_one_entry(e["DRIFTWATCH_ALERT_ID"])
+        # and where it went, found by the same id
+        def sinks_that_took_it():
+            return {d.get("DRIFTWATCH_SINK") for d in self.find(
+                DRIFTWATCH_ALERT_ID=e["DRIFTWATCH_ALERT_ID"])
+                if "delivered to sink" in d["MESSAGE"]}
+        self.fake.wait_for(lambda: sinks_that_took_it() == {"hook", "chat"},
+                           30)
 
     def test_3_no_plain_log_while_journald_listens(self):
         self.assertNotIn("alert [critical]", self.d.logs())
