@@ -26,6 +26,7 @@
 #define SLACK_VALUE_MAX		400	/* one value, before escaping */
 #define SLACK_FIELDS_MAX	10	/* fields in one section */
 #define SLACK_BLOCKS_MAX	50	/* blocks in one message */
+#define SLACK_URL_MAX		512	/* a console page */
 
 struct sink_slack_sev {
 	const char	*mark;
@@ -265,12 +266,30 @@ sink_slack_header(struct json_object *blocks, const struct alert *a)
 	return json_object_array_add(blocks, b) == 0 ? 0 : DW_ENOMEM;
 }
 
-/* The kind, then what the summary says beyond the fields. */
+/*
+ * The console page as Slack's own link markup, made here from a URL of
+ * ours (no '|' or '>' in it), never from a value from outside.
+ */
+static char *
+sink_slack_link(const struct alert *a)
+{
+	char		 buf[SLACK_URL_MAX], *link = NULL;
+	const char	*url;
+
+	if ((url = sink_text_console_url(a, buf, sizeof(buf))) == NULL ||
+	    strpbrk(url, "|<>& ") != NULL)
+		return strdup("");
+	if (asprintf(&link, "\n<%s|Open in the AWS console>", url) == -1)
+		return NULL;
+	return link;
+}
+
+/* The kind, what the summary says beyond the fields, the console link. */
 static int
 sink_slack_summary(struct json_object *blocks, const struct alert *a)
 {
 	struct json_object	*b;
-	char			*raw = NULL, *rest, *esc;
+	char			*raw = NULL, *rest, *esc = NULL, *link, *text;
 	int			 n;
 
 	if ((rest = sink_text_summary(a)) == NULL)
@@ -278,17 +297,24 @@ sink_slack_summary(struct json_object *blocks, const struct alert *a)
 	n = asprintf(&raw, "*%s*%s%s", sink_text_kind(a), *rest != '\0' ?
 	    "\n" : "", rest);
 	free(rest);
-	if (n == -1)
+	if (n == -1 || (link = sink_slack_link(a)) == NULL) {
+		free(n == -1 ? NULL : raw);
 		return DW_ENOMEM;
-	esc = sink_slack_escape(raw, SLACK_TEXT_MAX);
+	}
+	esc = sink_slack_escape(raw, SLACK_TEXT_MAX - strlen(link));
 	free(raw);
-	if (esc == NULL || (b = json_object_new_object()) == NULL) {
-		free(esc);
+	text = NULL;
+	if (esc == NULL || asprintf(&text, "%s%s", esc, link) == -1)
+		text = NULL;
+	free(esc);
+	free(link);
+	if (text == NULL || (b = json_object_new_object()) == NULL) {
+		free(text);
 		return DW_ENOMEM;
 	}
 	json_object_object_add(b, "type", json_object_new_string("section"));
-	json_object_object_add(b, "text", sink_slack_textobj("mrkdwn", esc));
-	free(esc);
+	json_object_object_add(b, "text", sink_slack_textobj("mrkdwn", text));
+	free(text);
 	return json_object_array_add(blocks, b) == 0 ? 0 : DW_ENOMEM;
 }
 

@@ -16,6 +16,7 @@ blocks, header plain_text <= 150 characters, section text <= 3000, at most
 10 fields of <= 2000 each, context at most 10 elements, a fallback text."""
 import json
 import os
+import re
 import sys
 import time
 import unittest
@@ -197,6 +198,11 @@ def validate_teams(raw):
 # --------------------------------------------------------------------------
 # Slack Block Kit: the blocks this daemon may send and their limits.
 
+# the one piece of Slack markup the daemon makes itself, from its own URL
+CONSOLE_LINK = re.compile(r"<https://console\.aws\.amazon\.com/[^|<>\s]*"
+                          r"\|Open in the AWS console>")
+
+
 def check_text_obj(t, where, errs, maxlen, plain_only=False):
     if not isinstance(t, dict) or t.get("type") not in ("plain_text",
                                                          "mrkdwn"):
@@ -213,7 +219,8 @@ def check_text_obj(t, where, errs, maxlen, plain_only=False):
         errs.append("%s: text must be a non-empty string" % where)
     elif len(s) > maxlen:
         errs.append("%s: %d characters, over %d" % (where, len(s), maxlen))
-    elif t["type"] == "mrkdwn" and ("<" in s or ">" in s):
+    elif t["type"] == "mrkdwn" and ("<" in CONSOLE_LINK.sub("", s) or
+                                    ">" in CONSOLE_LINK.sub("", s)):
         errs.append("%s: raw < or > would be Slack markup: %r" % (where, s))
 
 
@@ -380,7 +387,8 @@ class ChatCards(unittest.TestCase):
         msg["blocks"][0]["text"]["text"] = "x" * 151
         msg["blocks"].append({"type": "section", "fields": [
             {"type": "mrkdwn", "text": "f"}] * 11})
-        self.assertEqual(len(validate_slack(json.dumps(msg))), 2)
+        msg["blocks"][2]["fields"][0]["text"] = "<http://evil|click>"
+        self.assertEqual(len(validate_slack(json.dumps(msg))), 3)
 
     def test_01_event(self):
         a, card, raw = self.teams("event")
@@ -409,6 +417,9 @@ class ChatCards(unittest.TestCase):
                          "the fallback text does not repeat the fields")
         self.assertNotIn("Who:", "\n".join(texts))
         self.assertIn(":red_circle:", msg["text"])
+        self.assertIn("<https://console.aws.amazon.com/iam/home#/"
+                      "security_credentials|Open in the AWS console>",
+                      msg["blocks"][1]["text"]["text"])
 
     def test_02_open(self):
         a, card, raw = self.teams("open")
@@ -426,6 +437,7 @@ class ChatCards(unittest.TestCase):
         texts = slack_strings(msg)
         self.assertIn("*Actual*\n" + a["actual"], texts)
         self.assertEqual(sum(t.count("Actual") for t in texts), 1)
+        self.assertEqual(len(CONSOLE_LINK.findall(json.dumps(msg))), 1)
 
     def test_03_resolve_is_good_news(self):
         a, card, raw = self.teams("resolve")
@@ -447,6 +459,7 @@ class ChatCards(unittest.TestCase):
         self.assertIn("AccessDenied", raw)
         _, msg = self.slack("blind")
         self.assertIn("driftwatch is blind", json.dumps(msg))
+        self.assertEqual(CONSOLE_LINK.findall(json.dumps(msg)), [])
 
     def test_05_sighted_is_good_news(self):
         a, card, raw = self.teams("sighted")

@@ -246,6 +246,27 @@ collect_text(struct json_object *o, char **buf)
 	}
 }
 
+/*
+ * Blanks out the console links the Slack sink makes itself (its one
+ * piece of Slack markup); counts them.
+ */
+static int
+unlink_console(char *all)
+{
+	static const char	 head[] = "<https://console.aws.amazon.com/";
+	static const char	 tail[] = "|Open in the AWS console>";
+	char			*p, *e;
+	int			 n = 0;
+
+	while ((p = strstr(all, head)) != NULL &&
+	    (e = strstr(p, tail)) != NULL && memchr(p + 1, '<',
+	    (size_t)(e - p - 1)) == NULL) {
+		memset(p, '_', (size_t)(e - p) + strlen(tail));
+		n++;
+	}
+	return n;
+}
+
 static char *
 slack_text(const struct sink *s, const struct alert *a, struct sink_msg *m,
     struct json_object **out)
@@ -311,8 +332,12 @@ test_slack_event(void)
 	ok(strstr(all, "&lt;!channel&gt;") != NULL &&
 	    strstr(all, "signed in &amp; left") != NULL,
 	    "title's <, > and & are escaped");
+	ok(strstr(all, "<https://console.aws.amazon.com/iam/home#/"
+	    "security_credentials|Open in the AWS console>") != NULL,
+	    "a link to the root user's security credentials");
+	is_int(unlink_console(all), 1, "one console link");
 	ok(strchr(all, '<') == NULL && strchr(all, '>') == NULL,
-	    "no raw < or > anywhere in the message");
+	    "no other raw < or > anywhere in the message");
 	ok(strstr(all, "&lt;http://evil|click&gt;") != NULL,
 	    "a forged link in a field is escaped");
 	ok(strchr(all, '\x1b') == NULL, "control characters are dropped");
@@ -378,6 +403,7 @@ test_slack_drift(void)
 	all = slack_text(s, a, &m, &o);
 	ok(o != NULL && longest(o) <= 3000,
 	    "huge values are cut to Slack's limits (%zu)", longest(o));
+	is_int(unlink_console(all), 1, "the console link survives a cut");
 	ok(strchr(all, '<') == NULL, "cut text stays escaped");
 	free(all);
 	free(big);
