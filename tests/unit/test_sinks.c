@@ -848,6 +848,121 @@ test_teams_edges(void)
 	alert_free(a);
 }
 
+/* A transport that records the request and answers when told to. */
+struct fake_tr {
+	http_cb		 cb;
+	void		*arg;
+	char		*url, *method, *ctype, *body;
+	int		 sends, cancels;
+};
+
+static struct http_xfer *
+fake_send(void *ctx, const struct http_request *req, http_cb cb, void *arg)
+{
+	struct fake_tr	*f = ctx;
+	size_t		 i;
+
+	f->sends++;
+	f->cb = cb;
+	f->arg = arg;
+	free(f->url);
+	free(f->method);
+	free(f->ctype);
+	free(f->body);
+	f->url = strdup(req->url);
+	f->method = strdup(req->method);
+	f->ctype = NULL;
+	for (i = 0; req->headers != NULL && req->headers[i] != NULL; i++)
+		if (strncmp(req->headers[i], "Content-Type: ", 14) == 0)
+			f->ctype = strdup(req->headers[i] + 14);
+	f->body = strndup(req->body, req->body_len);
+	return (struct http_xfer *)f;
+}
+
+static void
+fake_cancel(struct http_xfer *x)
+{
+	((struct fake_tr *)x)->cancels++;
+}
+
+static void
+fake_done(const struct sink_result *res, void *arg)
+{
+	*(struct sink_result *)arg = *res;
+}
+
+/* The teams sink through sink_deliver(): what goes out, what comes back. */
+static void
+test_teams_deliver(void)
+{
+	static const struct {
+		long			status;
+		long			retry_after;
+		enum sink_verdict	want;
+	} cases[] = {
+		{ 202, -1, SINK_DELIVERED }, { 200, -1, SINK_DELIVERED },
+		{ 429, 7, SINK_RETRY }, { 503, -1, SINK_RETRY },
+		{ 400, -1, SINK_PERMANENT }, { 401, -1, SINK_PERMANENT },
+		{ 404, -1, SINK_PERMANENT },
+	};
+	struct fake_tr		 f;
+	struct sink_spec	 sp;
+	struct sink_env		 env;
+	struct sink_result	 res;
+	struct http_response	 resp;
+	struct sink		*s;
+	struct alert		*a = full_event_alert();
+	struct sink_call	*c;
+	char			 err[128];
+	size_t			 i;
+	int			 good = 1;
+
+	memset(&f, 0, sizeof(f));
+	memset(&sp, 0, sizeof(sp));
+	memset(&env, 0, sizeof(env));
+	env.http.send = fake_send;
+	env.http.cancel = fake_cancel;
+	env.http.ctx = &f;
+	sp.name = "t";
+	sp.type = "teams";
+	sp.url = URL;
+	s = sink_new(&sp, &env, err, sizeof(err));
+	for (i = 0; s != NULL && i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&res, 0xff, sizeof(res));
+		if ((c = sink_deliver(s, a, fake_done, &res)) == NULL) {
+			good = 0;
+			continue;
+		}
+		memset(&resp, 0, sizeof(resp));
+		resp.status = cases[i].status;
+		resp.retry_after = cases[i].retry_after;
+		resp.body = (char *)"";
+		f.cb(&resp, f.arg);
+		if (res.verdict != cases[i].want ||
+		    res.retry_after != cases[i].retry_after) {
+			diag("HTTP %ld: verdict %d retry_after %ld",
+			    cases[i].status, res.verdict, res.retry_after);
+			good = 0;
+		}
+	}
+	ok(s != NULL && good, "202 and 2xx delivered, 429 retried with its "
+	    "Retry-After, 5xx retried, other 4xx permanent");
+	IS_STR(f.method, "POST", "a POST");
+	IS_STR(f.url, URL, "to the workflow's URL");
+	IS_STR(f.ctype, "application/json", "as JSON");
+	ok(f.body != NULL && strstr(f.body, "\"version\":\"1.4\"") != NULL &&
+	    strstr(f.body, "AdaptiveCard") != NULL, "the card is the body");
+	c = s != NULL ? sink_deliver(s, a, fake_done, &res) : NULL;
+	sink_cancel(s, c);
+	is_int(f.cancels, 1, "a cancel reaches the transport");
+	free(f.url);
+	free(f.method);
+	free(f.ctype);
+	free(f.body);
+	sink_free(s);
+	alert_free(a);
+}
+
 /* The HTTP answer -> verdict table the webhook and Slack sinks share. */
 static void
 test_http_verdict(void)
@@ -1153,6 +1268,7 @@ main(void)
 	test_teams_event();
 	test_teams_kinds();
 	test_teams_edges();
+	test_teams_deliver();
 	test_http_verdict();
 	test_verdict_redacts();
 	test_kinds();
