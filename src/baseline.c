@@ -21,6 +21,7 @@
 #include "driftwatch/baseline.h"
 #include "driftwatch/check.h"
 #include "driftwatch/error.h"
+#include "driftwatch/mutes.h"
 #include "driftwatch/region.h"
 #include "driftwatch/xmalloc.h"
 #include "baseline_read.h"
@@ -76,27 +77,57 @@ baseline_read_error(void *arg, unsigned line, unsigned col, const char *path,
 	baseline_error_add(arg, line, col, path, msg);
 }
 
+/* Where the value at hand is: 0, 0 when the reader did not see it. */
+static void
+baseline_where(struct baseline_ctx *ctx, unsigned *line, unsigned *col)
+{
+	const struct baseline_pos	*p;
+
+	*line = *col = 0;
+	if ((p = baseline_read_find(&ctx->rd, ctx->where)) != NULL) {
+		*line = p->line;
+		*col = p->col;
+		if (ctx->at_key && p->key_line > 0) {
+			*line = p->key_line;
+			*col = p->key_col;
+		}
+	}
+}
+
 int
 baseline_fail(struct baseline_ctx *ctx, const char *fmt, ...)
 {
-	const struct baseline_pos	*p;
-	char				 msg[512];
-	unsigned			 line = 0, col = 0;
-	va_list				 ap;
+	char		msg[512];
+	unsigned	line, col;
+	va_list		ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	if ((p = baseline_read_find(&ctx->rd, ctx->where)) != NULL) {
-		line = p->line;
-		col = p->col;
-		if (ctx->at_key && p->key_line > 0) {
-			line = p->key_line;
-			col = p->key_col;
-		}
-	}
+	baseline_where(ctx, &line, &col);
 	baseline_error_add(ctx, line, col, ctx->where, msg);
 	return DW_EPARSE;
+}
+
+void
+baseline_warn(struct baseline_ctx *ctx, const char *fmt, ...)
+{
+	struct baseline	*b = ctx->b;
+	char		 msg[512], pos[32] = "";
+	unsigned	 line, col;
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	baseline_where(ctx, &line, &col);
+	if (line > 0)
+		snprintf(pos, sizeof pos, ":%u:%u", line, col);
+	b->warnings = xreallocarray(b->warnings, b->nwarnings + 1,
+	    sizeof(*b->warnings));
+	xasprintf(&b->warnings[b->nwarnings++], "%s%s: %s%swarning: %s",
+	    ctx->file, pos, ctx->where, ctx->where[0] != '\0' ? ": " : "",
+	    msg);
 }
 
 /* A syntax error at a byte offset, as PATH:LINE:COLUMN. */
@@ -428,6 +459,7 @@ baseline_unknown_section(struct baseline_ctx *ctx, const char *key)
 	baseline_known_add(known, &n, "version");
 	for (i = 0; i < check_family_count(); i++)
 		baseline_known_add(known, &n, check_family_at(i)->name);
+	baseline_known_add(known, &n, "mutes");
 	return baseline_unknown(ctx, key, known);
 }
 
@@ -453,7 +485,11 @@ baseline_sections(struct baseline_ctx *ctx, struct json_object *root)
 		if (baseline_ignored(key))
 			continue;
 		i = baseline_family(key);
-		if (i == -1 && strcmp(key, "version") != 0) {
+		if (strcmp(key, "mutes") == 0) {
+			baseline_push_key(ctx, key);
+			rs = baseline_mutes_parse(ctx, val, &ctx->b->mutes);
+			baseline_pop(ctx, 0);
+		} else if (i == -1 && strcmp(key, "version") != 0) {
 			rs = baseline_unknown_section(ctx, key);
 		} else {
 			baseline_push_key(ctx, key);
@@ -639,6 +675,10 @@ baseline_free(struct baseline *b)
 		if (b->sections[i] != NULL)
 			check_family_at(i)->free(b->sections[i]);
 	free(b->sections);
+	for (i = 0; i < b->nwarnings; i++)
+		free(b->warnings[i]);
+	free(b->warnings);
+	mutes_free(b->mutes);
 	free(b->path);
 	free(b);
 }

@@ -27,6 +27,7 @@
 
 struct json_object;
 struct check_family;
+struct mutes;
 
 enum tristate {
 	TRI_UNSET = -1,
@@ -40,6 +41,12 @@ struct baseline {
 	/* One per check family, in check_family_at() order; NULL: the
 	 * file has no such section.  Owned; freed by the family. */
 	void	**sections;
+	/* The top-level "mutes" (mutes.h), or NULL when there are none. */
+	struct mutes	 *mutes;
+	/* "PATH:LINE:COLUMN: json.path: warning: ..." lines, for
+	 * validate and the daemon's log (a mute already expired). */
+	char		**warnings;
+	size_t		  nwarnings;
 };
 
 /* 0 and *out set, or DW_EPARSE, DW_EIO, DW_ETOOBIG or DW_ENOMEM with
@@ -78,6 +85,12 @@ struct baseline_field {
  * baseline_each), so a parser may return it at once. */
 int	baseline_fail(struct baseline_ctx *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* As baseline_fail() but a warning: the file is still accepted. */
+void	baseline_warn(struct baseline_ctx *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* The top-level "mutes" array (baseline_mutes.c). */
+int	baseline_mutes_parse(struct baseline_ctx *, struct json_object *,
+	    struct mutes **);
 /* Appends to the JSON path (".name", "[3]"); baseline_pop() goes back
  * to a length baseline_depth() returned. */
 void	baseline_push(struct baseline_ctx *, const char *fmt, ...)

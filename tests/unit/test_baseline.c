@@ -359,7 +359,7 @@ test_semantic(void)
 	    "unknown key");
 	bad("{\"version\": 1, \"billing\": {}}",
 	    "b.json: billing: unknown key (known here: version, account, "
-	    "root, iam, cloudtrail, contacts, tax, config; keys starting with "
+	    "root, iam, cloudtrail, contacts, tax, config, mutes; keys starting with "
 	    "\"_\" are comments)", "unknown section");
 	bad("{\"version\": 1, \"iam\": {\"mfa_exempt_users\": \"ci-bot\"}}",
 	    "b.json: iam.mfa_exempt_users: expected an array",
@@ -406,7 +406,7 @@ test_semantic(void)
 	    "trail not an object");
 	bad("{\"version\": 1, \"x\\u0001y\": 1}",
 	    "b.json: x?y: unknown key (known here: version, account, root, "
-	    "iam, cloudtrail, contacts, tax, config; keys starting with \"_\" "
+	    "iam, cloudtrail, contacts, tax, config, mutes; keys starting with \"_\" "
 	    "are comments)",
 	    "control characters in a key are not echoed");
 	bad("{\"version\": 1, \"account\": {\"id\": \"1111\\u00002222333\"}}",
