@@ -5,7 +5,8 @@
  * The JSON form, stable across versions (absent or NULL strings are
  * left out; readers must ignore keys they do not know):
  *
- *	{ "id": "dw-<32 hex>", "kind": "event|open|resolve|blind|sighted",
+ *	{ "id": "dw-<32 hex>",
+ *	  "kind": "event|open|resolve|blind|sighted|reminder",
  *	  "severity": "info|low|medium|high|critical",
  *	  "check": "...", "finding": "...", "account": "123456789012",
  *	  "title": "...", "summary": "...", "expected": "...",
@@ -15,13 +16,17 @@
  *	             "access_key_id", "source_ip", "user_agent", "target",
  *	             "error_code", "mfa_used" } }
  *
- * "event" appears only when one of its fields is set.
+ * "event" appears only when one of its fields is set.  A reminder
+ * also carries "findings": [ { "finding", "check", "title",
+ * "severity", "open_since": "<ISO 8601>", "age_seconds": N } ], the
+ * age counted at "time".
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +79,7 @@ static const char *const severity_names[] = {
 };
 
 static const char *const alert_kind_names[] = {
-	"event", "open", "resolve", "blind", "sighted"
+	"event", "open", "resolve", "blind", "sighted", "reminder"
 };
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -169,6 +174,21 @@ alert_free_fields(void *base, const struct alert_field *f)
 		free(*alert_field_ptr(base, f));
 }
 
+static void
+alert_items_free(struct alert *a)
+{
+	size_t	i;
+
+	for (i = 0; i < a->nitems; i++) {
+		free(a->items[i].finding);
+		free(a->items[i].check);
+		free(a->items[i].title);
+	}
+	free(a->items);
+	a->items = NULL;
+	a->nitems = 0;
+}
+
 void
 alert_free(struct alert *a)
 {
@@ -178,7 +198,30 @@ alert_free(struct alert *a)
 		a->durable_cb(DW_ECANCELED, a->durable_arg);
 	alert_free_fields(a, alert_fields);
 	alert_free_fields(&a->ev, alert_event_fields);
+	alert_items_free(a);
 	free(a);
+}
+
+int
+alert_add_item(struct alert *a, const struct alert_item *it)
+{
+	struct alert_item	*v, *n;
+
+	if (a->nitems >= ALERT_MAX_ITEMS)
+		return DW_EINVAL;
+	if ((v = reallocarray(a->items, a->nitems + 1, sizeof(*v))) == NULL)
+		return DW_ENOMEM;
+	a->items = v;
+	n = &v[a->nitems];
+	memset(n, 0, sizeof(*n));
+	n->severity = it->severity;
+	n->since = it->since;
+	a->nitems++;
+	if (alert_set(&n->finding, it->finding) != 0 ||
+	    alert_set(&n->check, it->check) != 0 ||
+	    alert_set(&n->title, it->title) != 0)
+		return DW_ENOMEM;
+	return 0;
 }
 
 int
@@ -231,7 +274,7 @@ alert_set_id(struct alert *a, const char *prefix, const char *key)
 }
 
 static void
-alert_json_time(struct json_object *o, time_t t)
+alert_json_time(struct json_object *o, const char *key, time_t t)
 {
 	struct tm	tm;
 	char		buf[32];
@@ -239,7 +282,52 @@ alert_json_time(struct json_object *o, time_t t)
 	if (gmtime_r(&t, &tm) == NULL ||
 	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		return;
-	json_object_object_add(o, "time", json_object_new_string(buf));
+	json_object_object_add(o, key, json_object_new_string(buf));
+}
+
+static struct json_object *
+alert_item_to_json(const struct alert *a, const struct alert_item *it)
+{
+	struct json_object	*o;
+
+	if ((o = json_object_new_object()) == NULL)
+		return NULL;
+	json_object_object_add(o, "finding",
+	    json_object_new_string(it->finding ? it->finding : ""));
+	if (it->check != NULL)
+		json_object_object_add(o, "check",
+		    json_object_new_string(it->check));
+	if (it->title != NULL)
+		json_object_object_add(o, "title",
+		    json_object_new_string(it->title));
+	json_object_object_add(o, "severity",
+	    json_object_new_string(severity_name(it->severity)));
+	alert_json_time(o, "open_since", it->since);
+	json_object_object_add(o, "age_seconds", json_object_new_int64(
+	    a->time > it->since ? (int64_t)(a->time - it->since) : 0));
+	return o;
+}
+
+static int
+alert_json_items(struct json_object *o, const struct alert *a)
+{
+	struct json_object	*arr, *v;
+	size_t			 i;
+
+	if (a->nitems == 0)
+		return 0;
+	if ((arr = json_object_new_array()) == NULL)
+		return DW_ENOMEM;
+	for (i = 0; i < a->nitems; i++) {
+		if ((v = alert_item_to_json(a, &a->items[i])) == NULL ||
+		    json_object_array_add(arr, v) != 0) {
+			json_object_put(v);
+			json_object_put(arr);
+			return DW_ENOMEM;
+		}
+	}
+	json_object_object_add(o, "findings", arr);
+	return 0;
 }
 
 /* Adds each set field; returns how many were added. */
@@ -272,7 +360,9 @@ alert_to_json(const struct alert *a)
 	json_object_object_add(o, "severity",
 	    json_object_new_string(severity_name(a->severity)));
 	alert_json_fields(o, a, alert_fields);
-	alert_json_time(o, a->time);
+	alert_json_time(o, "time", a->time);
+	if (alert_json_items(o, a) != 0)
+		goto fail;
 	if ((ev = json_object_new_object()) == NULL)
 		goto fail;
 	if (alert_json_fields(ev, &a->ev,
@@ -339,14 +429,14 @@ alert_get_enum(struct json_object *o, const char *key,
 
 /* Exactly "YYYY-MM-DDTHH:MM:SSZ", a real date and time. */
 static int
-alert_get_time(struct json_object *o, time_t *out)
+alert_get_time(struct json_object *o, const char *key, time_t *out)
 {
 	const char	*s;
 	struct tm	 tm, check;
 	char		*end;
 	time_t		 t;
 
-	if (alert_get_str(o, "time", &s) != 0 || s == NULL ||
+	if (alert_get_str(o, key, &s) != 0 || s == NULL ||
 	    strlen(s) != 20)
 		return DW_EPARSE;
 	memset(&tm, 0, sizeof(tm));
@@ -372,6 +462,49 @@ alert_get_event(struct json_object *o, struct alert *a)
 	if (!json_object_is_type(ev, json_type_object))
 		return DW_EPARSE;
 	return alert_get_fields(ev, &a->ev, alert_event_fields);
+}
+
+static int
+alert_get_item(struct json_object *o, struct alert *a)
+{
+	struct alert_item	 it;
+	const char		*finding, *check, *title;
+	int			 sev;
+
+	memset(&it, 0, sizeof(it));
+	if (!json_object_is_type(o, json_type_object) ||
+	    alert_get_str(o, "finding", &finding) != 0 || finding == NULL ||
+	    alert_get_str(o, "check", &check) != 0 ||
+	    alert_get_str(o, "title", &title) != 0 ||
+	    (sev = alert_get_enum(o, "severity", severity_names,
+	    NITEMS(severity_names))) < 0 ||
+	    alert_get_time(o, "open_since", &it.since) != 0)
+		return DW_EPARSE;
+	/* alert_add_item copies: the borrowed strings go in as they are */
+	it.finding = (char *)(uintptr_t)finding;
+	it.check = (char *)(uintptr_t)check;
+	it.title = (char *)(uintptr_t)title;
+	it.severity = (enum severity)sev;
+	return alert_add_item(a, &it) == DW_ENOMEM ? DW_ENOMEM : 0;
+}
+
+static int
+alert_get_items(struct json_object *o, struct alert *a)
+{
+	struct json_object	*arr;
+	size_t			 i, n;
+	int			 r;
+
+	if (!json_object_object_get_ex(o, "findings", &arr) || arr == NULL)
+		return 0;
+	if (!json_object_is_type(arr, json_type_array) ||
+	    (n = json_object_array_length(arr)) > ALERT_MAX_ITEMS)
+		return DW_EPARSE;
+	for (i = 0; i < n; i++)
+		if ((r = alert_get_item(json_object_array_get_idx(arr, i),
+		    a)) != 0)
+			return r;
+	return 0;
 }
 
 static int
@@ -406,8 +539,9 @@ alert_from_json(struct json_object *o, struct alert **out)
 	a->severity = (enum severity)sev;
 	if ((r = alert_get_id(o, a)) != 0 ||
 	    (r = alert_get_fields(o, a, alert_fields)) != 0 ||
-	    (r = alert_get_time(o, &a->time)) != 0 ||
-	    (r = alert_get_event(o, a)) != 0)
+	    (r = alert_get_time(o, "time", &a->time)) != 0 ||
+	    (r = alert_get_event(o, a)) != 0 ||
+	    (r = alert_get_items(o, a)) != 0)
 		goto out;
 	*out = a;
 	a = NULL;

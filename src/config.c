@@ -322,6 +322,16 @@ config_secret_file(struct config_ctx *ctx, const char *key, const char *v,
 
 /* Value parsers. */
 
+unsigned
+config_remind_after(const struct config *cf, enum severity sev)
+{
+	if (sev > SEV_CRITICAL)
+		return 0;
+	if (cf->remind_after_sev[sev] != CONFIG_REMIND_UNSET)
+		return cf->remind_after_sev[sev];
+	return cf->remind_after;
+}
+
 static int
 config_parse_duration(const char *s, unsigned min, unsigned max,
     unsigned *out)
@@ -724,6 +734,17 @@ config_set_secret_file(struct config_ctx *ctx, const struct config_key *k,
 }
 
 static int
+config_set_remind(struct config_ctx *ctx, const struct config_key *k,
+    const char *v, void *field)
+{
+	if (strcmp(v, "off") == 0) {
+		*(unsigned *)field = 0;
+		return 0;
+	}
+	return config_set_duration(ctx, k, v, field);
+}
+
+static int
 config_set_severity(struct config_ctx *ctx, const struct config_key *k,
     const char *v, void *field)
 {
@@ -789,6 +810,16 @@ static const struct config_key config_daemon_keys[] = {
 	/* pages of 50 events; a lookup never holds more than 20000 */
 	{ "event_max_pages", config_set_count, CF(event_max_pages), 1, 400 },
 	{ "blind_after", config_set_count, CF(blind_after), 1, 1000 },
+	/* 0 (or "off"): no reminders */
+	{ "remind_after", config_set_remind, CF(remind_after), 0, 90 * DAY },
+	{ "remind_after_critical", config_set_remind,
+	    CF(remind_after_sev[SEV_CRITICAL]), 0, 90 * DAY },
+	{ "remind_after_high", config_set_remind,
+	    CF(remind_after_sev[SEV_HIGH]), 0, 90 * DAY },
+	{ "remind_after_medium", config_set_remind,
+	    CF(remind_after_sev[SEV_MEDIUM]), 0, 90 * DAY },
+	{ "remind_after_low", config_set_remind,
+	    CF(remind_after_sev[SEV_LOW]), 0, 90 * DAY },
 	{ "log_level", config_set_log_level, CF(log_level), 0, 0 },
 	{ "metrics_textfile", config_set_path, CF(metrics_textfile), 0, 0 },
 	/* a secret like a sink URL: checked, never quoted back */
@@ -1241,6 +1272,7 @@ struct config *
 config_default(void)
 {
 	struct config	*cf;
+	int		 i;
 
 	if ((cf = calloc(1, sizeof *cf)) == NULL)
 		return NULL;
@@ -1251,6 +1283,9 @@ config_default(void)
 	cf->event_max_pages = 400;
 	cf->blind_after = 3;
 	cf->heartbeat_interval = 5 * MINUTE;
+	cf->remind_after = 0;
+	for (i = 0; i <= SEV_CRITICAL; i++)
+		cf->remind_after_sev[i] = CONFIG_REMIND_UNSET;
 	cf->state_dir = config_state_dir_default();
 	cf->baseline_path = strdup(BASELINE_DEFAULT_PATH);
 	cf->aws_region = strdup("us-east-1");

@@ -24,6 +24,7 @@ enum alert_kind {
 	ALERT_RESOLVE,		/* a finding went drift -> ok */
 	ALERT_BLIND,		/* a check stayed unknown for N polls */
 	ALERT_SIGHTED,		/* a blind check can see again */
+	ALERT_REMINDER,		/* findings still open: one digest */
 };
 
 /* Who did what, when and from where; set for ALERT_EVENT. */
@@ -43,7 +44,17 @@ struct alert_event {
 	char	*mfa_used;	/* additionalEventData.MFAUsed of a sign-in */
 };
 
+/* A finding a reminder lists; strings owned by the alert. */
+struct alert_item {
+	char		*finding;	/* "iam.user_mfa/alice" */
+	char		*check;
+	char		*title;
+	enum severity	 severity;
+	time_t		 since;		/* open since */
+};
+
 #define ALERT_ID_LEN	48
+#define ALERT_MAX_ITEMS	1000
 
 /*
  * Who made an alert may wait to hear that it is durable before it
@@ -68,6 +79,8 @@ struct alert {
 	char			*actual;
 	time_t			 time;		/* when driftwatch raised it */
 	struct alert_event	 ev;
+	struct alert_item	*items;		/* ALERT_REMINDER only */
+	size_t			 nitems;
 	alert_durable_cb	 durable_cb;	/* not stored; may be NULL */
 	void			*durable_arg;
 };
@@ -82,6 +95,8 @@ struct alert	*alert_new(enum alert_kind, enum severity);
 void		 alert_free(struct alert *);
 /* Replaces *field with a copy of s (NULL clears); DW_ENOMEM on failure. */
 int		 alert_set(char **field, const char *s);
+/* Appends a copy of item; DW_ENOMEM (or DW_EINVAL past the cap). */
+int		 alert_add_item(struct alert *, const struct alert_item *);
 /* Sets a fixed id (for alerts that must keep one across restarts). */
 void		 alert_set_id(struct alert *, const char *prefix, const char *key);
 

@@ -17,6 +17,7 @@
 #ifndef DRIFTWATCH_CONFIG_H
 #define DRIFTWATCH_CONFIG_H
 
+#include <limits.h>
 #include <stddef.h>
 
 #include "driftwatch/alert.h"
@@ -53,6 +54,10 @@ struct config {
 	unsigned	 event_lookback;
 	unsigned	 event_max_pages;	/* per lookup of a window piece */
 	unsigned	 blind_after;
+	/* Reminder intervals in seconds, 0 never; per severity, the
+	 * remind_after_<severity> override or else remind_after. */
+	unsigned	 remind_after;
+	unsigned	 remind_after_sev[SEV_CRITICAL + 1];
 	int		 log_level;	/* 0 info, 1 debug, 2 trace */
 	char		*metrics_textfile;	/* NULL: none written */
 	char		*heartbeat_url;	/* NULL: none; secret, wiped */
@@ -78,6 +83,10 @@ struct config {
 	struct config_sink *sinks;
 	size_t		 nsinks;
 };
+
+#define CONFIG_REMIND_UNSET	UINT_MAX
+/* The reminder interval for a severity, in seconds; 0: never. */
+unsigned	config_remind_after(const struct config *, enum severity);
 
 /* The defaults (with $STATE_DIRECTORY applied); NULL on ENOMEM. */
 struct config	*config_default(void);
