@@ -37,6 +37,7 @@ alert_log_msgid(enum alert_kind kind)
 	case ALERT_OPEN:	return MSGID_FINDING_OPEN;
 	case ALERT_RESOLVE:	return MSGID_FINDING_RESOLVED;
 	case ALERT_BLIND:	return MSGID_CHECK_BLIND;
+	case ALERT_REMINDER:	return MSGID_REMINDER;
 	case ALERT_SIGHTED:	break;
 	}
 	return MSGID_CHECK_SIGHTED;

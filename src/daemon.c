@@ -35,6 +35,7 @@
 #include "driftwatch/log.h"
 #include "driftwatch/metrics.h"
 #include "driftwatch/msgid.h"
+#include "driftwatch/mutes.h"
 #include "driftwatch/notify.h"
 #include "driftwatch/outbox.h"
 #include "driftwatch/passrec.h"
@@ -52,6 +53,7 @@ struct daemon {
 	struct http_client	*http;
 	struct aws_client	*aws;
 	struct findings		*findings;
+	struct mutes		*mutes;		/* baseline's and file's */
 	struct evstate		*ev;
 	struct outbox		*outbox;
 	struct poller		*poller;
@@ -77,6 +79,15 @@ struct daemon {
  * a pass that hangs must silence it too. */
 #define DAEMON_PASS_STALE(cfg)	(2 * (time_t)(cfg)->poll_interval + 600)
 
+static void
+daemon_baseline_warnings(const struct baseline *bl)
+{
+	size_t	i;
+
+	for (i = 0; i < bl->nwarnings; i++)
+		log_warnx("%s", bl->warnings[i]);
+}
+
 /* Both files' errors, the config's first: a bad config still names its
  * baseline (config_load_all), so one start shows them all. */
 int
@@ -96,6 +107,8 @@ daemon_load_files(const char *path, struct config **cfg,
 	if ((n > 0 || rc == 0) && baseline_load((*cfg)->baseline_path, bl,
 	    err + n, errlen - n) != 0 && n > 0)
 		err[n - 1] = '\n';
+	if (rc == 0 && *bl != NULL)
+		daemon_baseline_warnings(*bl);
 	if (rc != 0 || *bl == NULL) {
 		baseline_free(*bl);
 		*bl = NULL;
@@ -394,6 +407,52 @@ daemon_heartbeat(struct daemon *d)
 	return 0;
 }
 
+/*
+ * The mutes in force for the pass about to start: the baseline's, then
+ * the state directory's file (the `mute` command's), read again each
+ * pass so a mute takes effect without a reload.  A file that cannot be
+ * read keeps the mutes the last good read found.
+ */
+static void
+daemon_mutes_refresh(struct daemon *d)
+{
+	struct mutes	*ms;
+	char		 err[512];
+
+	if ((ms = mutes_new()) == NULL ||
+	    mutes_merge(ms, d->bl->mutes) != 0) {
+		log_warnx("no memory to read the mutes; keeping the last");
+		mutes_free(ms);
+		return;
+	}
+	if (mutes_load(ms, d->cfg->state_dir, err, sizeof(err)) != 0) {
+		log_warnx("%s; keeping the mutes read before", err);
+		mutes_free(ms);
+		if (d->mutes != NULL)
+			return;
+		/* the first read: the baseline's mutes alone */
+		if ((ms = mutes_new()) == NULL ||
+		    mutes_merge(ms, d->bl->mutes) != 0) {
+			mutes_free(ms);
+			return;
+		}
+	}
+	findings_set_mutes(d->findings, ms);
+	mutes_free(d->mutes);
+	d->mutes = ms;
+}
+
+static void
+daemon_remind(struct daemon *d)
+{
+	unsigned	after[SEV_CRITICAL + 1];
+	int		i;
+
+	for (i = 0; i <= SEV_CRITICAL; i++)
+		after[i] = config_remind_after(d->cfg, (enum severity)i);
+	findings_remind(d->findings, after, time(NULL), daemon_alert, d);
+}
+
 static void
 daemon_pass_done(struct check_pass *p, void *arg)
 {
@@ -408,6 +467,7 @@ daemon_pass_done(struct check_pass *p, void *arg)
 	daemon_record_pass(d, p);
 	check_pass_free(d->pass);
 	d->pass = NULL;
+	daemon_remind(d);
 	if (outbox_barrier(d->outbox, daemon_findings_durable, d) != 0)
 		log_warnx("findings not saved: out of memory");
 	daemon_status(d);
@@ -422,6 +482,7 @@ daemon_pass_cb(evutil_socket_t fd, short what, void *arg)
 
 	if (d->pass != NULL)
 		return;
+	daemon_mutes_refresh(d);
 	d->pass = check_pass_new(d->base, d->aws, d->bl, d->findings,
 	    d->cfg->aws_region, daemon_alert, d, daemon_pass_done, d);
 	if (d->pass != NULL)
@@ -827,6 +888,7 @@ daemon_teardown(struct daemon *d)
 	outbox_free(d->outbox);		/* before the client its sinks use */
 	daemon_stop_watching(d);
 	findings_free(d->findings);
+	mutes_free(d->mutes);
 	evstate_free(d->ev);
 	heartbeat_free(d->heartbeat);
 	http_client_free(d->http);

@@ -21,6 +21,8 @@
 #include "driftwatch/findings.h"
 #include "driftwatch/jsonparse.h"
 #include "driftwatch/log.h"
+#include "driftwatch/mutes.h"
+#include "driftwatch/reminder.h"
 #include "driftwatch/textclean.h"
 
 #define FINDINGS_FILE		"findings.json"
@@ -42,6 +44,9 @@ struct finding {
 	time_t			 first_seen;	/* entered its current state */
 	time_t			 last_seen;
 	unsigned long		 pass;		/* last pass that saw it */
+	/* drift a mute kept quiet: alerts again when the mute ends */
+	time_t			 muted_until;
+	time_t			 reminded;	/* last reminder, 0: none */
 };
 
 struct findings_check {
@@ -65,6 +70,7 @@ struct findings {
 	unsigned long		  gen;
 	unsigned long		  saved;	/* saves of the file so far */
 	int			  dirty;
+	const struct mutes	 *mutes;	/* borrowed; may be NULL */
 };
 
 /* The values an alert about one finding carries. */
@@ -81,6 +87,8 @@ struct findings_msg {
 	time_t			 since;
 	time_t			 basis;	/* stable id seed; 0: saved below */
 	unsigned long		 saved;	/* the store's saves, on disk */
+	const char		*idprefix;	/* NULL: by kind */
+	const char		*note;		/* a last summary line */
 };
 
 static void
@@ -352,9 +360,9 @@ findings_summary(const struct findings_msg *m, char **out)
 	findings_isotime(m->since, since, sizeof(since));
 	verb = m->kind == ALERT_RESOLVE ? "Drifted since" : "First seen";
 	if (asprintf(out, "Check: %s\nFinding: %s\nExpected: %s\n"
-	    "Actual: %s\n%s: %s", m->check, m->key,
+	    "Actual: %s\n%s: %s%s%s", m->check, m->key,
 	    m->expected ? m->expected : "-", m->actual ? m->actual : "-",
-	    verb, since) == -1) {
+	    verb, since, m->note ? "\n" : "", m->note ? m->note : "") == -1) {
 		*out = NULL;
 		return DW_ENOMEM;
 	}
@@ -392,7 +400,8 @@ findings_alert_id(struct alert *a, const struct findings_msg *m)
 		    (long long)m->basis);
 	else
 		snprintf(seed, sizeof(seed), "%s@g%lu", m->key, m->saved);
-	alert_set_id(a, m->kind == ALERT_OPEN ? "open" : "res", seed);
+	alert_set_id(a, m->idprefix != NULL ? m->idprefix :
+	    m->kind == ALERT_OPEN ? "open" : "res", seed);
 }
 
 /*
@@ -579,20 +588,111 @@ findings_obs_names(const struct finding_obs *o, char **check, char **res)
 	return 0;
 }
 
+/*
+ * Under a mute, drift raises nothing and is marked so that the end of
+ * the mute raises the open alert people have not had.
+ */
 static void
-findings_apply(struct findings *fs, struct finding *f,
-    const struct finding_obs *o, time_t now, findings_alert_cb cb, void *arg)
+findings_hold(struct findings *fs, struct finding *f,
+    const struct finding_obs *o, const struct mute *mu)
+{
+	char	until[32];
+
+	mutes_time_fmt(mu->until, until, sizeof(until));
+	if (o->state == FINDING_DRIFT && f->muted_until != mu->until) {
+		log_info("%s: drift muted until %s (%s): no alert", f->key,
+		    until, mu->reason);
+		f->muted_until = mu->until;
+		fs->dirty = 1;
+	} else if (o->state == FINDING_OK && f->state == FINDING_DRIFT)
+		log_info("%s: resolved while muted until %s: no alert",
+		    f->key, until);
+}
+
+/* Still drift after its mute ended: the open alert, said so. */
+static struct alert *
+findings_unmuted(struct findings *fs, const struct finding *f,
+    const struct finding_obs *o, time_t now)
+{
+	struct findings_msg	m = { 0 };
+	char			until[32], note[96];
+
+	mutes_time_fmt(f->muted_until, until, sizeof(until));
+	snprintf(note, sizeof(note), "Muted until: %s (the mute has ended)",
+	    until);
+	m.kind = ALERT_OPEN;
+	m.severity = o->severity;
+	m.check = f->check;
+	m.key = f->key;
+	m.title = o->title;
+	m.expected = o->expected;
+	m.actual = o->actual;
+	m.since = f->first_seen;
+	m.basis = f->muted_until;
+	m.idprefix = "unmuted";
+	m.note = note;
+	return findings_alert(fs, &m, now);
+}
+
+/* The alert an unmuted observation calls for; *stop: retry next pass. */
+static struct alert *
+findings_alert_for(struct findings *fs, struct finding *f,
+    const struct finding_obs *o, time_t now, int *stop)
 {
 	struct alert	*a;
 	int		 need;
 
+	*stop = 0;
 	a = findings_transition(fs, f, o, now, &need);
 	if (need && a == NULL)
+		*stop = 1;
+	else if (a == NULL && o->state == FINDING_DRIFT &&
+	    f->state == FINDING_DRIFT && f->muted_until != 0 &&
+	    (a = findings_unmuted(fs, f, o, now)) == NULL)
+		*stop = 1;
+	else if (a != NULL && a->kind == ALERT_RESOLVE &&
+	    f->muted_until != 0) {
+		/* its drift was never announced: nor is its end */
+		log_info("%s: resolved after its mute ended: no alert",
+		    f->key);
+		alert_free(a);
+		a = NULL;
+	}
+	return a;
+}
+
+static void
+findings_apply(struct findings *fs, struct finding *f,
+    const struct finding_obs *o, time_t now, findings_alert_cb cb, void *arg)
+{
+	const struct mute	*mu = mutes_active(fs->mutes, f->key, now);
+	struct alert		*a = NULL;
+	int			 stop = 0;
+
+	if (mu != NULL)
+		findings_hold(fs, f, o, mu);
+	else if ((a = findings_alert_for(fs, f, o, now, &stop)) == NULL &&
+	    stop)
 		return;
+	if ((a != NULL || o->state != FINDING_DRIFT) && mu == NULL &&
+	    f->muted_until != 0) {
+		f->muted_until = 0;
+		fs->dirty = 1;
+	}
+	if (a != NULL && a->kind == ALERT_OPEN && f->state == FINDING_DRIFT) {
+		f->reminded = now;	/* the next reminder counts from here */
+		fs->dirty = 1;
+	}
 	if (findings_update(fs, f, o, now) != 0)
 		log_warnx("%s: no memory to store the values seen", f->key);
 	if (a != NULL)
 		findings_deliver(a, cb, arg);
+}
+
+void
+findings_set_mutes(struct findings *fs, const struct mutes *ms)
+{
+	fs->mutes = ms;
 }
 
 void
@@ -639,6 +739,10 @@ findings_gone(struct findings *fs, struct finding *f, time_t now,
 
 	if (f->state != FINDING_DRIFT)
 		return 0;
+	if (f->muted_until != 0 || mutes_active(fs->mutes, f->key, now)) {
+		log_info("%s: gone while muted: no alert", f->key);
+		return 0;
+	}
 	m.kind = ALERT_RESOLVE;
 	m.severity = f->severity;
 	m.check = f->check;
@@ -783,6 +887,87 @@ findings_end(struct findings *fs, const char *check, int complete,
 	cs->pass = 0;
 }
 
+/* --- reminders ------------------------------------------------------------ */
+
+/* Open, not muted, and its interval passed since it opened or was last
+ * reminded, whichever is later. */
+static int
+findings_due(const struct findings *fs, const struct finding *f,
+    const unsigned *after, time_t now)
+{
+	time_t	from;
+
+	if (f->state != FINDING_DRIFT || f->severity > SEV_CRITICAL ||
+	    after[f->severity] == 0 || f->muted_until != 0 ||
+	    mutes_active(fs->mutes, f->key, now) != NULL)
+		return 0;
+	from = f->reminded > f->first_seen ? f->reminded : f->first_seen;
+	return now - from >= (time_t)after[f->severity];
+}
+
+/* The findings due, as borrowed items; their count. */
+static size_t
+findings_due_items(const struct findings *fs, const unsigned *after,
+    time_t now, struct alert_item **out)
+{
+	struct alert_item	*v;
+	const struct finding	*f;
+	size_t			 i, n = 0;
+
+	*out = NULL;
+	if ((v = calloc(fs->nf + 1, sizeof(*v))) == NULL)
+		return 0;
+	for (i = 0; i < fs->nf; i++) {
+		f = fs->f[i];
+		if (!findings_due(fs, f, after, now))
+			continue;
+		v[n].finding = f->key;
+		v[n].check = f->check;
+		v[n].title = f->title != NULL ? f->title : f->key;
+		v[n].severity = f->severity;
+		v[n].since = f->first_seen;
+		n++;
+	}
+	*out = v;
+	return n;
+}
+
+void
+findings_remind(struct findings *fs, const unsigned *after, time_t now,
+    findings_alert_cb cb, void *arg)
+{
+	struct alert_item	*items;
+	struct alert		*a;
+	char			 seed[FINDINGS_SEED_MAX];
+	size_t			 i, n;
+
+	if ((n = findings_due_items(fs, after, now, &items)) == 0) {
+		free(items);
+		return;
+	}
+	/* as findings_watch_id(): a restart raises it under the same id */
+	snprintf(seed, sizeof(seed), "reminder@g%lu@%zu@%s", fs->saved, n,
+	    items[0].finding);
+	if ((a = reminder_alert_new(items, n, fs->account, now,
+	    seed)) == NULL) {
+		log_warnx("no memory for the reminder of %zu finding(s); "
+		    "retrying next pass", n);
+		free(items);
+		return;
+	}
+	free(items);
+	for (i = 0; i < fs->nf; i++)
+		if (findings_due(fs, fs->f[i], after, now))
+			fs->f[i]->reminded = now;
+	fs->dirty = 1;
+	if (cb == NULL) {
+		alert_free(a);
+		return;
+	}
+	log_info("reminder alert %s: %s", a->id, a->title);
+	cb(a, arg);
+}
+
 /* --- queries ------------------------------------------------------------ */
 
 size_t
@@ -881,6 +1066,15 @@ findings_json_str(struct json_object *o, const char *key, const char *s)
 	return findings_json_add(o, key, json_object_new_string(s));
 }
 
+/* An optional time: left out when 0. */
+static int
+findings_json_time(struct json_object *o, const char *key, time_t t)
+{
+	if (t == 0)
+		return 0;
+	return findings_json_add(o, key, json_object_new_int64(t));
+}
+
 static struct json_object *
 finding_to_json(const struct finding *f)
 {
@@ -898,7 +1092,9 @@ finding_to_json(const struct finding *f)
 	    json_object_new_int64(f->last_seen)) != 0 ||
 	    findings_json_str(o, "title", f->title) != 0 ||
 	    findings_json_str(o, "expected", f->expected) != 0 ||
-	    findings_json_str(o, "actual", f->actual) != 0) {
+	    findings_json_str(o, "actual", f->actual) != 0 ||
+	    findings_json_time(o, "muted_until", f->muted_until) != 0 ||
+	    findings_json_time(o, "reminded", f->reminded) != 0) {
 		json_object_put(o);
 		return NULL;
 	}
@@ -1057,6 +1253,23 @@ findings_get_int(struct findings_load *l, struct json_object *o,
 	return 0;
 }
 
+/* Absent in files from before mutes and reminders: 0. */
+static int
+findings_get_opt_time(struct findings_load *l, struct json_object *o,
+    const char *key, time_t *out)
+{
+	long long	v;
+	int		r;
+
+	*out = 0;
+	if (!json_object_object_get_ex(o, key, NULL))
+		return 0;
+	if ((r = findings_get_int(l, o, key, LLONG_MAX, &v)) != 0)
+		return r;
+	*out = (time_t)v;
+	return 0;
+}
+
 static int
 findings_get_enums(struct findings_load *l, struct json_object *o,
     struct finding *f)
@@ -1121,6 +1334,10 @@ findings_load_one(struct findings_load *l, struct json_object *o)
 		goto fail;
 	f->first_seen = (time_t)first;
 	f->last_seen = (time_t)last;
+	if ((r = findings_get_opt_time(l, o, "muted_until",
+	    &f->muted_until)) != 0 ||
+	    (r = findings_get_opt_time(l, o, "reminded", &f->reminded)) != 0)
+		goto fail;
 	at = findings_search(l->fs, f->key, &found);
 	if (found) {
 		r = findings_bad(l, "appears twice", f->key);

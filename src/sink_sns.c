@@ -164,6 +164,7 @@ sink_sns_message(const struct alert *a, size_t room)
 		json_object_object_del(o, "expected");
 		json_object_object_del(o, "actual");
 		json_object_object_del(o, "event");
+		json_object_object_del(o, "findings");
 		s = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
 		    JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 	}

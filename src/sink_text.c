@@ -70,6 +70,7 @@ sink_text_kind(const struct alert *a)
 	case ALERT_RESOLVE:	return "Resolved";
 	case ALERT_BLIND:	return "driftwatch is blind";
 	case ALERT_SIGHTED:	return "driftwatch can see again";
+	case ALERT_REMINDER:	return "Still open (reminder)";
 	}
 	return "Alert";
 }

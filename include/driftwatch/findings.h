@@ -41,6 +41,7 @@ typedef void	(*findings_foreach_cb)(const char *key, const char *check,
 		    const char *expected, const char *actual, void *);
 
 struct findings;
+struct mutes;
 
 /* NULL on allocation failure.  account_id may be NULL (not checked). */
 struct findings	*findings_new(const char *state_dir, const char *account_id,
@@ -71,6 +72,21 @@ void		 findings_observe(struct findings *, const struct finding_obs *,
 void		 findings_end(struct findings *, const char *check, int complete,
 		    const char *error, time_t now, findings_alert_cb cb,
 		    void *arg);
+
+/*
+ * The mutes in force (mutes.h), borrowed until the next call; NULL for
+ * none.  A muted finding raises no alert: its drift is held, and raises
+ * the open alert once the mute has ended and the drift is seen again;
+ * a resolve while muted, or before that open alert, raises none.
+ */
+void		 findings_set_mutes(struct findings *, const struct mutes *);
+/*
+ * One reminder alert listing every open, unmuted finding whose interval
+ * (after[severity], seconds; 0: never) has passed since it opened or
+ * was last reminded.  after has SEV_CRITICAL + 1 entries.
+ */
+void		 findings_remind(struct findings *, const unsigned *after,
+		    time_t now, findings_alert_cb, void *);
 
 size_t		 findings_open_count(const struct findings *);
 /* Checks currently blind. */
