@@ -19,6 +19,7 @@
 #include "driftwatch/config.h"
 #include "driftwatch/daemon.h"
 #include "driftwatch/log.h"
+#include "driftwatch/mute_cmd.h"
 
 static void
 usage(FILE *f)
@@ -26,6 +27,9 @@ usage(FILE *f)
 	fprintf(f,
 "usage: driftwatchd [-v] [-c file] [--json] run|check|status|validate\n"
 "       driftwatchd [-v] [-c file] capture [-o file]\n"
+"       driftwatchd [-c file] mute FINDING --until DATE --reason TEXT\n"
+"       driftwatchd [-c file] unmute FINDING\n"
+"       driftwatchd [-c file] [--json] mutes\n"
 "       driftwatchd --help | --version\n"
 "\n"
 "Keeps an AWS Organization's management account on its security baseline.\n"
@@ -40,11 +44,17 @@ usage(FILE *f)
 "  validate   check the config and baseline files and exit\n"
 "  capture    read the live account and write a baseline to review;\n"
 "             exit 0 all read, 2 something could not be read\n"
+"  mute       hold a finding's alerts until DATE (UTC, 2027-01-31 or\n"
+"             2027-01-31T12:00:00Z), for a reason\n"
+"  unmute     end a mute the mute command made; exit 1 if there is none\n"
+"  mutes      list the mutes, the baseline's and the command's\n"
 "\n"
 "options:\n"
 "  -c, --config FILE   config file (default %s)\n"
 "  -j, --json          check, status: print JSON instead of a table\n"
 "  -o, --output FILE   capture: write the baseline to FILE (atomically)\n"
+"      --until DATE    mute: until when\n"
+"      --reason TEXT   mute: why, for whoever reads check or mutes\n"
 "  -v, --verbose       more logging; twice for HTTP traces (secrets redacted)\n"
 "  -h, --help          this text\n"
 "  -V, --version       the version\n"
@@ -79,6 +89,43 @@ run_mode(const char *mode, const char *config, int json, const char *out,
 	return r;
 }
 
+static int
+is_mute_mode(const char *mode)
+{
+	return strcmp(mode, "mute") == 0 || strcmp(mode, "unmute") == 0 ||
+	    strcmp(mode, "mutes") == 0;
+}
+
+/* mute FINDING, unmute FINDING, mutes: argv[0] is the mode. */
+static int
+mute_mode(int argc, char *argv[], const char *config, int json,
+    const char *until, const char *reason)
+{
+	int	want = strcmp(argv[0], "mutes") == 0 ? 1 : 2;
+
+	if (argc != want) {
+		fprintf(stderr, "driftwatchd: %s takes %s\n", argv[0],
+		    want == 1 ? "no argument" : "one finding key");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (json && strcmp(argv[0], "mutes") != 0) {
+		fprintf(stderr, "driftwatchd: --json is for check and mutes\n");
+		return EXIT_USAGE;
+	}
+	if ((until != NULL || reason != NULL) && strcmp(argv[0], "mute") != 0) {
+		fprintf(stderr, "driftwatchd: --until and --reason are for "
+		    "mute only\n");
+		return EXIT_USAGE;
+	}
+	log_init(LOG_BACKEND_STDERR, 0);
+	if (strcmp(argv[0], "mute") == 0)
+		return mute_cmd_mute(config, argv[1], until, reason);
+	if (strcmp(argv[0], "unmute") == 0)
+		return mute_cmd_unmute(config, argv[1]);
+	return mute_cmd_list(config, json);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -86,12 +133,15 @@ main(int argc, char *argv[])
 		{ "config", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "until", required_argument, NULL, 'U' },
+		{ "reason", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*config = CONFIG_DEFAULT_PATH, *mode, *out = NULL;
+	const char	*until = NULL, *reason = NULL;
 	int		 ch, json = 0, verbose = 0;
 
 	while ((ch = getopt_long(argc, argv, "c:jo:vhV", opts, NULL)) != -1) {
@@ -104,6 +154,12 @@ main(int argc, char *argv[])
 			break;
 		case 'o':
 			out = optarg;
+			break;
+		case 'U':
+			until = optarg;
+			break;
+		case 'R':
+			reason = optarg;
 			break;
 		case 'v':
 			verbose++;
@@ -118,6 +174,14 @@ main(int argc, char *argv[])
 			usage(stderr);
 			return EXIT_USAGE;
 		}
+	}
+	if (argc - optind >= 1 && is_mute_mode(argv[optind]))
+		return mute_mode(argc - optind, argv + optind, config, json,
+		    until, reason);
+	if (until != NULL || reason != NULL) {
+		fprintf(stderr, "driftwatchd: --until and --reason are for "
+		    "mute only\n");
+		return EXIT_USAGE;
 	}
 	if (argc - optind != 1) {
 		usage(stderr);

@@ -20,6 +20,8 @@
 #include "driftwatch/findings.h"
 #include "driftwatch/http.h"
 #include "driftwatch/log.h"
+#include "driftwatch/mutes.h"
+#include "driftwatch/xmalloc.h"
 
 #include "report.h"
 
@@ -70,36 +72,50 @@ report_colour(void)
 	return isatty(STDOUT_FILENO) && (e == NULL || *e == '\0');
 }
 
-static void
+/*
+ * The mutes the daemon would apply: the baseline's and the state
+ * directory's.  A mutes file that cannot be read is said, and only the
+ * baseline's apply: check must not hide drift on a guess.
+ */
+static struct mutes *
+report_mutes(const struct config *cfg, const struct baseline *bl)
+{
+	struct mutes	*ms = xnonnull(mutes_new(), "mutes_new");
+	char		 err[512];
+
+	if (mutes_merge(ms, bl->mutes) != 0)
+		fatalx("out of memory");
+	if (mutes_load(ms, cfg->state_dir, err, sizeof(err)) != 0) {
+		log_warnx("%s; only the baseline's mutes apply", err);
+		mutes_free(ms);
+		ms = xnonnull(mutes_new(), "mutes_new");
+		if (mutes_merge(ms, bl->mutes) != 0)
+			fatalx("out of memory");
+	}
+	return ms;
+}
+
+/* Prints what the pass saw; its exit code. */
+static int
 report_print(struct report *r, struct check_pass *p, struct findings *f,
-    const struct baseline *bl)
+    const struct config *cfg, const struct baseline *bl)
 {
 	struct report_result	*res;
+	struct mutes		*ms;
+	int			 code;
 
 	res = report_result_new(p, f, bl, r->started);
+	ms = report_mutes(cfg, bl);
+	report_result_mutes(res, ms, time(NULL));
 	if (r->json)
 		report_json(stdout, res);
 	else
 		report_table(stdout, res, report_colour(), report_width());
 	fflush(stdout);
+	code = report_result_exit(res, p);
 	report_result_free(res);
-}
-
-/*
- * Drift is read from the findings, not the check table: a check that
- * saw drift and then could not finish is "unknown" there, yet the drift
- * it saw is real and is what the caller must act on.
- */
-static int
-report_exit(struct check_pass *p, struct findings *f)
-{
-	if (findings_open_count(f) > 0 ||
-	    check_pass_count_status(p, CHECK_DRIFT) > 0)
-		return EXIT_DRIFT;
-	if (check_pass_count_status(p, CHECK_UNKNOWN) > 0 ||
-	    check_pass_count_status(p, CHECK_PENDING) > 0)
-		return EXIT_UNKNOWN;
-	return EXIT_ON_BASELINE;
+	mutes_free(ms);
+	return code;
 }
 
 static int
@@ -139,8 +155,7 @@ report_run(struct report *r, struct config *cfg, struct baseline *bl)
 	    check_pass_start(p) != 0)
 		goto out;
 	event_base_dispatch(r->base);
-	report_print(r, p, f, bl);
-	code = report_exit(p, f);
+	code = report_print(r, p, f, cfg, bl);
 out:
 	check_pass_free(p);
 	findings_free(f);

@@ -25,6 +25,11 @@ struct report_row {
 	char			*expected;
 	char			*actual;
 	char			*reason;	/* unknown: why */
+	/* drift a mute holds (mutes.h): shown as "muted" */
+	int			 muted;
+	time_t			 mute_until;
+	char			*mute_reason;
+	const char		*mute_source;	/* static */
 };
 
 struct report_check {
@@ -45,12 +50,20 @@ struct report_result {
 	char			**not_checked;	/* family names */
 	size_t			 nnot_checked;
 	size_t			 nok, ndrift, nunknown;
+	size_t			 nmuted;	/* drift rows muted */
 };
 
 struct report_result	*report_result_new(const struct check_pass *,
 			    const struct findings *, const struct baseline *,
 			    time_t);
 void			 report_result_free(struct report_result *);
+struct mutes;
+/* Marks each drift row a mute in ms holds at now. */
+void			 report_result_mutes(struct report_result *,
+			    const struct mutes *ms, time_t now);
+/* The check's exit code: drift (not muted), unknown or on baseline. */
+int			 report_result_exit(const struct report_result *,
+			    const struct check_pass *);
 
 /* The table for a person; colour: ANSI colours on the state. */
 void	report_table(FILE *, const struct report_result *, int colour,

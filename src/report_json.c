@@ -18,6 +18,8 @@
 #include "driftwatch/log.h"
 #include "driftwatch/xmalloc.h"
 
+#include "driftwatch/mutes.h"
+
 #include "report.h"
 
 static struct json_object *
@@ -39,19 +41,28 @@ report_json_row(const struct report_row *row)
 {
 	struct json_object	*o = xnonnull(json_object_new_object(),
 				    "json_object_new_object");
+	char			 until[32];
 
 	report_json_add(o, "finding", report_json_str(row->key));
 	report_json_add(o, "check", report_json_str(row->check));
 	report_json_add(o, "resource", report_json_str(*row->resource ?
 	    row->resource : NULL));
-	report_json_add(o, "state",
-	    report_json_str(finding_state_name(row->state)));
+	report_json_add(o, "state", report_json_str(row->muted ? "muted" :
+	    finding_state_name(row->state)));
 	report_json_add(o, "severity", row->has_severity ?
 	    report_json_str(severity_name(row->severity)) : NULL);
 	report_json_add(o, "title", report_json_str(row->title));
 	report_json_add(o, "expected", report_json_str(row->expected));
 	report_json_add(o, "actual", report_json_str(row->actual));
 	report_json_add(o, "reason", report_json_str(row->reason));
+	if (row->muted) {
+		mutes_time_fmt(row->mute_until, until, sizeof(until));
+		report_json_add(o, "muted_until", report_json_str(until));
+		report_json_add(o, "mute_reason",
+		    report_json_str(row->mute_reason));
+		report_json_add(o, "mute_source",
+		    report_json_str(row->mute_source));
+	}
 	return o;
 }
 
@@ -94,6 +105,7 @@ report_json(FILE *fp, const struct report_result *res)
 	report_json_add(sum, "ok", json_object_new_int64(res->nok));
 	report_json_add(sum, "drift", json_object_new_int64(res->ndrift));
 	report_json_add(sum, "unknown", json_object_new_int64(res->nunknown));
+	report_json_add(sum, "muted", json_object_new_int64(res->nmuted));
 	report_json_add(o, "summary", sum);
 	report_json_add(o, "checks", report_json_checks(res));
 	a = xnonnull(json_object_new_array(), "json_object_new_array");

@@ -9,7 +9,9 @@
 
 #include "driftwatch/baseline.h"
 #include "driftwatch/check.h"
+#include "driftwatch/daemon.h"
 #include "driftwatch/findings.h"
+#include "driftwatch/mutes.h"
 #include "driftwatch/textclean.h"
 #include "driftwatch/xmalloc.h"
 
@@ -136,6 +138,49 @@ report_result_new(const struct check_pass *p, const struct findings *f,
 }
 
 void
+report_result_mutes(struct report_result *res, const struct mutes *ms,
+    time_t now)
+{
+	struct report_row	*row;
+	const struct mute	*m;
+	size_t			 i;
+
+	for (i = 0; i < res->nrows; i++) {
+		row = &res->rows[i];
+		if (row->state != FINDING_DRIFT || row->key == NULL ||
+		    (m = mutes_active(ms, row->key, now)) == NULL)
+			continue;
+		row->muted = 1;
+		row->mute_until = m->until;
+		row->mute_reason = report_dup(m->reason);
+		row->mute_source = mute_source_name(m->source);
+		res->nmuted++;
+	}
+}
+
+/*
+ * Drift is read from the findings, not the check table: a check that
+ * saw drift and then could not finish is "unknown" there, yet the drift
+ * it saw is real and is what the caller must act on.  Muted drift is
+ * accepted for now and is not.
+ */
+int
+report_result_exit(const struct report_result *res,
+    const struct check_pass *p)
+{
+	size_t	i;
+
+	for (i = 0; i < res->nrows; i++)
+		if (res->rows[i].state == FINDING_DRIFT &&
+		    !res->rows[i].muted)
+			return EXIT_DRIFT;
+	if (check_pass_count_status(p, CHECK_UNKNOWN) > 0 ||
+	    check_pass_count_status(p, CHECK_PENDING) > 0)
+		return EXIT_UNKNOWN;
+	return EXIT_ON_BASELINE;
+}
+
+void
 report_result_free(struct report_result *res)
 {
 	struct report_row	*row;
@@ -152,6 +197,7 @@ report_result_free(struct report_result *res)
 		free(row->expected);
 		free(row->actual);
 		free(row->reason);
+		free(row->mute_reason);
 	}
 	for (i = 0; i < res->nchecks; i++) {
 		free(res->checks[i].id);

@@ -12,6 +12,8 @@
 #include "driftwatch/alert.h"
 #include "driftwatch/xmalloc.h"
 
+#include "driftwatch/mutes.h"
+
 #include "report.h"
 
 #define TABLE_GAP		2
@@ -25,6 +27,7 @@
 #define COLOUR_OK	"\033[32m"
 #define COLOUR_DRIFT	"\033[31m"
 #define COLOUR_UNKNOWN	"\033[33m"
+#define COLOUR_MUTED	"\033[36m"
 #define COLOUR_RESET	"\033[0m"
 
 /* One line of the table; strings borrowed from the result. */
@@ -35,6 +38,7 @@ struct table_line {
 	const char		*expected;
 	const char		*actual;
 	const char		*reason;	/* unknown: spans both */
+	int			 muted;
 	char			*own;		/* a value made for the line */
 };
 
@@ -125,6 +129,7 @@ table_check(struct table *t, const struct report_result *res,
 		l->expected = r->expected;
 		l->actual = r->actual;
 		l->reason = r->reason;
+		l->muted = r->muted;
 	}
 	if (c->state != FINDING_OK)
 		return;
@@ -232,13 +237,14 @@ static void
 table_print_line(FILE *fp, const struct table *t, const struct table_line *l,
     int colour)
 {
-	const char	*state = finding_state_name(l->state);
+	const char	*state = l->muted ? "muted" : finding_state_name(l->state);
 
 	table_cell(fp, l->check, t->w_check, 0);
 	if (t->w_res > 0)
 		table_cell(fp, l->resource, t->w_res, 0);
 	if (colour)
-		fprintf(fp, "%s%s%s%*s", table_colour(l->state), state,
+		fprintf(fp, "%s%s%s%*s", l->muted ? COLOUR_MUTED :
+		    table_colour(l->state), state,
 		    COLOUR_RESET, (int)(TABLE_STATE_W + TABLE_GAP -
 		    strlen(state)), "");
 	else
@@ -270,6 +276,17 @@ table_print(FILE *fp, struct table *t, int colour)
 		table_print_line(fp, t, &t->v[i], colour);
 }
 
+static void
+table_muted(FILE *fp, const struct report_row *r)
+{
+	char	until[32];
+
+	mutes_time_fmt(r->mute_until, until, sizeof(until));
+	fprintf(fp, "    muted:    until %s (%s): ", until, r->mute_source);
+	table_cell(fp, r->mute_reason, MUTES_MAXREASON, 1);
+	putc('\n', fp);
+}
+
 /* Each drift and each unknown in full, as the table may have cut it. */
 static void
 table_details(FILE *fp, const struct report_result *res)
@@ -286,7 +303,11 @@ table_details(FILE *fp, const struct report_result *res)
 			    r->title != NULL ? r->title : r->key, r->key,
 			    r->expected != NULL ? r->expected : "-",
 			    r->actual != NULL ? r->actual : "-");
-		else if (r->reason != NULL)
+		if (r->muted)
+			table_muted(fp, r);
+		if (r->state == FINDING_DRIFT)
+			continue;
+		if (r->reason != NULL)
 			fprintf(fp, "\n  [unknown] %s could not be checked\n"
 			    "    why:      %s\n", r->check, r->reason);
 	}
@@ -297,8 +318,11 @@ table_summary(FILE *fp, const struct report_result *res)
 {
 	size_t	i;
 
-	fprintf(fp, "\n%zu ok, %zu drift, %zu unknown; not checked: ",
-	    res->nok, res->ndrift, res->nunknown);
+	fprintf(fp, "\n%zu ok, %zu drift, %zu unknown", res->nok,
+	    res->ndrift, res->nunknown);
+	if (res->nmuted > 0)
+		fprintf(fp, " (%zu finding(s) muted)", res->nmuted);
+	fputs("; not checked: ", fp);
 	if (res->nnot_checked == 0)
 		fputs("none", fp);
 	else
