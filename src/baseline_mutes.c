@@ -112,12 +112,23 @@ int
 baseline_mutes_parse(struct baseline_ctx *ctx, struct json_object *val,
     struct mutes **out)
 {
-	size_t	n;
-	int	r;
+	size_t	n, i, depth;
+	int	r, rs;
 
 	if ((r = baseline_array(ctx, val, MUTES_MAX, &n)) != 0)
 		return r;
 	if (*out == NULL)
 		*out = xnonnull(mutes_new(), "mutes_new");
-	return baseline_each(ctx, val, baseline_mute_one, *out);
+	/* unlike baseline_each, every entry: a bad one is never added, so
+	 * "muted twice" compares only with good ones */
+	depth = baseline_depth(ctx);
+	for (i = 0; i < n; i++) {
+		baseline_push(ctx, "[%zu]", i);
+		rs = baseline_mute_one(ctx, json_object_array_get_idx(val, i),
+		    i, *out);
+		baseline_pop(ctx, depth);
+		if (r == 0)
+			r = rs;
+	}
+	return r;
 }

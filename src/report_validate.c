@@ -38,6 +38,7 @@ report_validate(const char *path)
 	struct config	*cfg = NULL;
 	struct baseline	*bl = NULL;
 	char		*err = xmalloc(VALIDATE_ERR_MAX);
+	size_t		 i;
 	int		 rc, code = 0;
 
 	if ((rc = config_load_all(path, &cfg, err, VALIDATE_ERR_MAX)) != 0) {
@@ -52,6 +53,8 @@ report_validate(const char *path)
 		fprintf(stderr, "%s\n", err);
 		code = EXIT_CONFIG;
 	}
+	for (i = 0; bl != NULL && i < bl->nwarnings; i++)
+		fprintf(stderr, "%s\n", bl->warnings[i]);
 	if (code == 0) {
 		daemon_check_sinks(cfg);
 		validate_ok(cfg, bl);
