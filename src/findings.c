@@ -674,8 +674,8 @@ findings_apply(struct findings *fs, struct finding *f,
 	else if ((a = findings_alert_for(fs, f, o, now, &stop)) == NULL &&
 	    stop)
 		return;
-	if ((a != NULL || o->state != FINDING_DRIFT) && mu == NULL &&
-	    f->muted_until != 0) {
+	/* the held drift ended, or was announced */
+	if ((a != NULL || o->state == FINDING_OK) && f->muted_until != 0) {
 		f->muted_until = 0;
 		fs->dirty = 1;
 	}

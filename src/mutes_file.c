@@ -58,8 +58,9 @@ mutes_get_str(struct mutes_load *l, struct json_object *o, const char *key,
 static int
 mutes_load_one(struct mutes_load *l, struct mutes *ms, struct json_object *o)
 {
-	const char	*finding, *until, *reason, *created;
-	time_t		 tu, tc = 0;
+	const struct mute	*m;
+	const char		*finding, *until, *reason, *created;
+	time_t			 tu, tc = 0;
 	int		 r;
 
 	if (!json_object_is_type(o, json_type_object))
@@ -77,7 +78,8 @@ mutes_load_one(struct mutes_load *l, struct mutes *ms, struct json_object *o)
 		return mutes_bad(l, "created", "is not a date");
 	if (*reason == '\0' || strlen(reason) > MUTES_MAXREASON)
 		return mutes_bad(l, "reason", "is empty or too long");
-	if (mutes_find(ms, finding) != NULL)
+	/* a baseline mute already in ms is replaced: the file wins */
+	if ((m = mutes_find(ms, finding)) != NULL && m->source == MUTE_STATE)
 		return mutes_bad(l, "finding", "is muted twice");
 	return mutes_set(ms, finding, tu, reason, tc, MUTE_STATE);
 }
