@@ -56,6 +56,7 @@ test_names(void)
 	IS_STR(alert_kind_name(ALERT_RESOLVE), "resolve", "kind resolve");
 	IS_STR(alert_kind_name(ALERT_BLIND), "blind", "kind blind");
 	IS_STR(alert_kind_name(ALERT_SIGHTED), "sighted", "kind sighted");
+	IS_STR(alert_kind_name(ALERT_REMINDER), "reminder", "kind reminder");
 }
 
 static void
@@ -224,6 +225,58 @@ test_json(void)
 	alert_free(a);
 }
 
+/* A reminder's findings go to the outbox and back whole. */
+static void
+test_reminder_items(void)
+{
+	struct alert_item	 it[2] = {
+		{ "iam.user_mfa/alice", "iam.user_mfa", "no MFA", SEV_HIGH,
+		    1714550400 },
+		{ "root.mfa", "root.mfa", NULL, SEV_CRITICAL, 1714464000 },
+	};
+	struct alert		*a, *b = NULL;
+	struct json_object	*o, *arr, *v;
+	size_t			 i;
+	int			 same;
+
+	a = alert_new(ALERT_REMINDER, SEV_CRITICAL);
+	a->time = 1714564800;			/* 2024-05-01T12:00:00Z */
+	for (i = 0; i < 2; i++)
+		is_int(alert_add_item(a, &it[i]), 0, "item %zu added", i);
+	o = alert_to_json(a);
+	ok(json_object_object_get_ex(o, "findings", &arr) &&
+	    json_object_array_length(arr) == 2, "findings listed");
+	v = json_object_array_get_idx(arr, 0);
+	ok(json_object_object_get_ex(v, "age_seconds", &v) &&
+	    json_object_get_int64(v) == 14400, "age counted at the alert's time");
+	v = json_object_array_get_idx(arr, 1);
+	ok(json_object_object_get_ex(v, "open_since", &v) &&
+	    strcmp(json_object_get_string(v), "2024-04-30T08:00:00Z") == 0,
+	    "open_since is ISO 8601");
+	is_int(alert_from_json(o, &b), 0, "reminder reads back");
+	same = b != NULL && b->nitems == 2;
+	for (i = 0; same && i < 2; i++)
+		same = strcmp(b->items[i].finding, it[i].finding) == 0 &&
+		    strcmp(b->items[i].check, it[i].check) == 0 &&
+		    b->items[i].severity == it[i].severity &&
+		    b->items[i].since == it[i].since;
+	ok(same && b->items[1].title == NULL && strcmp(b->items[0].title,
+	    "no MFA") == 0, "every item field kept");
+	alert_free(b);
+	json_object_object_add(o, "findings", json_tokener_parse(
+	    "[{\"finding\":\"x.y\",\"severity\":\"loud\","
+	    "\"open_since\":\"2024-05-01T12:00:00Z\"}]"));
+	b = (struct alert *)1;
+	ok(alert_from_json(o, &b) == DW_EPARSE && b == NULL,
+	    "a bad item is DW_EPARSE");
+	json_object_object_add(o, "findings", json_object_new_string("x"));
+	b = (struct alert *)1;
+	ok(alert_from_json(o, &b) == DW_EPARSE && b == NULL,
+	    "findings not an array is DW_EPARSE");
+	json_object_put(o);
+	alert_free(a);
+}
+
 static const char *const bad_docs[] = {
 	"[]",
 	"\"alert\"",
@@ -325,6 +378,7 @@ main(void)
 	test_random_ids();
 	test_fixed_ids();
 	test_json();
+	test_reminder_items();
 	test_malformed();
 	test_log_priority();
 	return done_testing();
