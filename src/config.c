@@ -361,7 +361,9 @@ config_parse_duration(const char *s, unsigned min, unsigned max,
 static void
 config_fmt_duration(unsigned v, char *buf, size_t len)
 {
-	if (v % DAY == 0)
+	if (v == 0)
+		snprintf(buf, len, "0");
+	else if (v % DAY == 0)
 		snprintf(buf, len, "%ud", v / DAY);
 	else if (v % HOUR == 0)
 		snprintf(buf, len, "%uh", v / HOUR);
