@@ -37,7 +37,7 @@
 
 #define CONFIG_MAX_SIZE		(1024 * 1024)
 #define CONFIG_MAX_SECRET	(64 * 1024)
-#define CONFIG_MAX_KEYS		16
+#define CONFIG_MAX_KEYS		32
 #define CONFIG_NAME_MAX		64
 #define CONFIG_MAX_ERRORS	100
 
@@ -855,6 +855,14 @@ static const struct config_key config_sink_keys[] = {
 	{ "enabled", config_set_enabled, 0, 0, 0 },
 	{ NULL, NULL, 0, 0, 0 }
 };
+
+/* ctx->seen holds a line per key of a section */
+_Static_assert(sizeof(config_daemon_keys) / sizeof(config_daemon_keys[0]) <=
+    CONFIG_MAX_KEYS + 1, "raise CONFIG_MAX_KEYS");
+_Static_assert(sizeof(config_aws_keys) / sizeof(config_aws_keys[0]) <=
+    CONFIG_MAX_KEYS + 1, "raise CONFIG_MAX_KEYS");
+_Static_assert(sizeof(config_sink_keys) / sizeof(config_sink_keys[0]) <=
+    CONFIG_MAX_KEYS + 1, "raise CONFIG_MAX_KEYS");
 
 static const struct config_key *config_keys[SEC_MAX] = {
 	NULL, config_daemon_keys, config_aws_keys, config_sink_keys,

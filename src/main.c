@@ -51,7 +51,7 @@ usage(FILE *f)
 "\n"
 "options:\n"
 "  -c, --config FILE   config file (default %s)\n"
-"  -j, --json          check, status: print JSON instead of a table\n"
+"  -j, --json          check, status, mutes: print JSON instead of a table\n"
 "  -o, --output FILE   capture: write the baseline to FILE (atomically)\n"
 "      --until DATE    mute: until when\n"
 "      --reason TEXT   mute: why, for whoever reads check or mutes\n"
@@ -110,7 +110,7 @@ mute_mode(int argc, char *argv[], const char *config, int json,
 		return EXIT_USAGE;
 	}
 	if (json && strcmp(argv[0], "mutes") != 0) {
-		fprintf(stderr, "driftwatchd: --json is for check and mutes\n");
+		fprintf(stderr, "driftwatchd: --json is for check, status and mutes\n");
 		return EXIT_USAGE;
 	}
 	if ((until != NULL || reason != NULL) && strcmp(argv[0], "mute") != 0) {
