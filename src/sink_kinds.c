@@ -93,6 +93,8 @@ sink_kind_of(const struct alert *a)
 	case ALERT_BLIND:
 	case ALERT_SIGHTED:
 		return SINK_KIND_BLIND;
+	case ALERT_REMINDER:
+		return SINK_KIND_REMINDERS;
 	}
 	/* a kind added without a word here still reaches every sink that
 	 * takes all kinds */
