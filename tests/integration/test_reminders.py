@@ -16,7 +16,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 import dwtest  # noqa: E402
-from dwdaemon import Daemon, alerts  # noqa: E402
+from dwdaemon import HMAC_SECRET, Daemon, alerts  # noqa: E402
 
 INTERVAL = 4
 
@@ -35,9 +35,20 @@ class Reminders(unittest.TestCase):
         cls.work = dwtest.workdir("reminders")
         cls.fake = dwtest.FakeAWS(os.path.join(cls.work, "fake"))
         # high findings every 4 s; everything else would wait a day
+        sinks = {
+            "hook": {"type": "webhook", "url": cls.fake.webhook_url("hook"),
+                     "secret": HMAC_SECRET, "min_severity": "info"},
+            "chat": {"type": "slack", "url": cls.fake.webhook_url("slack"),
+                     "min_severity": "medium"},
+            # the sink filter: one takes drift alone, one reminders alone
+            "drift": {"type": "webhook", "min_severity": "info",
+                      "url": cls.fake.webhook_url("drift"), "kinds": "drift"},
+            "nag": {"type": "webhook", "min_severity": "info",
+                    "url": cls.fake.webhook_url("nag"), "kinds": "reminders"},
+        }
         cls.d = Daemon(cls.fake, os.path.join(cls.work, "d"), daemon={
             "remind_after": "1d", "remind_after_high": "%ds" % INTERVAL,
-            "remind_after_low": "off"})
+            "remind_after_low": "off"}, sinks=sinks)
         cls.fake.action("deactivate_mfa", user="alice")
         cls.fake.action("add_user", user="mallory", mfa=False)
         cls.d.start()
@@ -88,6 +99,15 @@ class Reminders(unittest.TestCase):
         self.assertIn("iam.user_mfa/alice", text)
         self.assertIn("iam.user_mfa/mallory", text)
         self.assertIn("Still open (reminder)", text)
+
+    def test_02b_sink_kinds(self):
+        nag = self.fake.wait_for(lambda: alerts(self.fake, "/nag"))
+        self.assertEqual({a["kind"] for a in nag}, {"reminder"},
+                         "kinds = reminders takes reminders alone")
+        drift = alerts(self.fake, "/drift")
+        self.assertTrue(drift)
+        self.assertEqual({a["kind"] for a in drift}, {"open"},
+                         "kinds = drift takes no reminder")
 
     def test_03_due_again_after_the_same_interval(self):
         self.fake.wait_for(lambda: len(reminders(self.fake)) >= 3,
