@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The real driftwatchd sends one alert of each kind (event, open, resolve,
-blind, sighted) to a Slack and a Teams sink on the fake webhook receiver;
+blind, sighted, reminder) to a Slack and a Teams sink on the fake webhook receiver;
 every message is checked against the schema the service documents.
 
 Teams: a workflow webhook ("When a Teams webhook request is received")
@@ -304,7 +304,9 @@ class ChatCards(unittest.TestCase):
         f = cls.fake
         cls.teams_url = f.webhook_url(TEAMS_PATH.lstrip("/") + "?" +
                                       TEAMS_SIG)
-        cls.d = Daemon(f, os.path.join(cls.work, "d"), sinks={
+        # critical drift left open for 4 s is reminded (the last kind)
+        cls.d = Daemon(f, os.path.join(cls.work, "d"), daemon={
+            "remind_after_critical": "4s"}, sinks={
             "hook": {"type": "webhook", "url": f.webhook_url("hook"),
                      "min_severity": "info"},
             "chat": {"type": "slack", "min_severity": "info",
@@ -345,6 +347,8 @@ class ChatCards(unittest.TestCase):
         got["blind"] = cls.wait_kind("blind")
         f.clear_faults()
         got["sighted"] = cls.wait_kind("sighted")
+        f.action("stop_logging", trail="org-trail")
+        got["reminder"] = cls.wait_kind("reminder")
         return got
 
     def posts(self, path, alert):
@@ -467,6 +471,20 @@ class ChatCards(unittest.TestCase):
         _, msg = self.slack("sighted")
         self.assertTrue(msg["text"].startswith(":white_check_mark: "))
         self.assertNotIn("HIGH", json.dumps(msg))
+
+    def test_08_reminder(self):
+        a, card, raw = self.teams("reminder")
+        self.assertEqual(card["body"][0]["color"], "attention")
+        self.assertTrue(card["body"][0]["text"].startswith(
+            "CRITICAL: Reminder: 1 finding still open"), card["body"][0])
+        self.assertIn("cloudtrail.logging/org-trail", raw)
+        self.assertIn("Still open (reminder)", raw)
+        self.assertNotIn("actions", card, "a digest has no one console page")
+        _, msg = self.slack("reminder")
+        whole = json.dumps(msg)
+        self.assertIn("Still open (reminder)", whole)
+        self.assertIn("cloudtrail.logging/org-trail", whole)
+        self.assertRegex(whole, r"\(open \d+s\)")
 
     def test_07_show(self):
         """DW_SHOW_CARDS=1 prints each kind as it arrived, for the docs."""
