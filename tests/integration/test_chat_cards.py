@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The real driftwatchd sends one alert of each kind (event, open, resolve,
-blind, sighted, reminder) to a Slack and a Teams sink on the fake webhook receiver;
-every message is checked against the schema the service documents.
+blind, sighted, reminder) to a Slack and a Teams sink on the fake webhook
+receiver; every message is checked against the schema the service documents.
 
 Teams: a workflow webhook ("When a Teams webhook request is received")
 takes {"type": "message", "attachments": [{"contentType":
