@@ -19,6 +19,8 @@
 #include "driftwatch/http.h"
 #include "driftwatch/log.h"
 #include "driftwatch/secret.h"
+#include "driftwatch/sink.h"
+#include "driftwatch/urlredact.h"
 
 #define HEARTBEAT_TIMEOUT_MS	10000
 
@@ -31,6 +33,7 @@ enum heartbeat_state {
 struct heartbeat {
 	struct http_client	*http;
 	char			*url;		/* secret */
+	struct urlredact	*redact;	/* the URL's parts, for the trace */
 	char			*ca_file;
 	unsigned		 interval;
 	heartbeat_healthy_cb	 healthy;
@@ -85,6 +88,9 @@ heartbeat_ping(struct heartbeat *hb)
 	req.timeout_ms = HEARTBEAT_TIMEOUT_MS;
 	req.max_response = 64 * 1024;
 	req.log_name = "heartbeat";
+	/* the service may echo its URL (the token) in a header or body */
+	req.trace_headers = sink_http_trace_headers;
+	req.redact = hb->redact;
 	if ((hb->xfer = http_send(hb->http, &req, heartbeat_done, hb)) == NULL)
 		log_warnx("heartbeat: cannot start a ping");
 }
@@ -127,6 +133,7 @@ heartbeat_new(struct event_base *base, struct http_client *http,
 	hb->healthy = o->healthy;
 	hb->arg = o->arg;
 	if ((hb->url = strdup(o->url)) == NULL ||
+	    (hb->redact = urlredact_new(o->url)) == NULL ||
 	    (o->ca_file != NULL && (hb->ca_file = strdup(o->ca_file)) == NULL) ||
 	    (hb->timer = event_new(base, -1, EV_PERSIST, heartbeat_tick,
 	    hb)) == NULL || event_add(hb->timer, &tv) != 0) {
@@ -145,6 +152,7 @@ heartbeat_free(struct heartbeat *hb)
 	if (hb->timer != NULL)
 		event_free(hb->timer);
 	secret_free(hb->url);
+	urlredact_free(hb->redact);
 	free(hb->ca_file);
 	free(hb);
 }

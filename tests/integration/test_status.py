@@ -570,5 +570,46 @@ class Heartbeat(unittest.TestCase):
         self.assertIn("heartbeat", self.d.logs())
 
 
+class HeartbeatTrace(unittest.TestCase):
+    """At log_level trace, a heartbeat service that answers with its URL
+    echoed in a Location header and in an error body leaves no piece of
+    the URL token in any log line."""
+
+    def test_token_in_answer_never_traced(self):
+        work = dwtest.workdir("status_heartbeat_trace")
+        fake = dwtest.FakeAWS(os.path.join(work, "fake"))
+        try:
+            path = "/ping/" + PING_TOKEN
+            url = fake.webhook_url(path[1:])
+            sinks = {"hook": {"type": "webhook", "min_severity": "info",
+                              "url": fake.webhook_url("hook")}}
+            d = Daemon(fake, os.path.join(work, "d"), sinks=sinks,
+                       daemon={"heartbeat_url": url,
+                               "heartbeat_interval": "1s",
+                               "log_level": "trace"})
+            fake.webhook_fault(status=302, count=1, path=path,
+                               headers={"Location": url + "?again=1"},
+                               body="moved to " + url)
+            fake.webhook_fault(status=500, count=1, path=path,
+                               headers={"X-Echo": path},
+                               body="no such check: " + PING_TOKEN)
+            d.start()
+            try:
+                fake.wait_for(lambda: len([
+                    p for p in fake.webhook_posts()
+                    if p["path"] == path]) >= 3, 30)
+            finally:
+                d.stop()
+            logs = d.logs()
+            self.assertIn("heartbeat: ping refused: HTTP 302", logs)
+            self.assertIn("heartbeat: ping refused: HTTP 500", logs)
+            self.assertIn("Location: <redacted>", logs,
+                          "the trace shows the header, not its value")
+            for piece in (PING_TOKEN, "hb-token", "do-not-log"):
+                self.assertNotIn(piece, logs)
+        finally:
+            fake.stop()
+
+
 if __name__ == "__main__":
     dwtest.tap_main()
