@@ -54,6 +54,7 @@ struct aws_client {
 	double			 backoff_base;
 	double			 backoff_cap;
 	long			 clock_offset;	/* AWS time - host time, s */
+	int			 quiet_errors;	/* failed calls at debug */
 	struct retry_bucket	 bucket;
 	LIST_HEAD(aws_calls, aws_call) calls;
 };
@@ -184,6 +185,12 @@ size_t
 aws_client_retry_tokens(const struct aws_client *cl)
 {
 	return cl->bucket.tokens;
+}
+
+void
+aws_client_quiet_errors(struct aws_client *cl)
+{
+	cl->quiet_errors = 1;
 }
 
 time_t
@@ -340,7 +347,8 @@ aws_call_finish(struct aws_call *c)
 	c->res.code = c->code;
 	c->res.message = c->message;
 	c->res.request_id = c->request_id;
-	aws_result_log(&c->res, c->svc->signing_name, c->region, c->op);
+	aws_result_log(&c->res, c->svc->signing_name, c->region, c->op,
+	    c->client->quiet_errors);
 	cb(&c->res, arg);
 	if (c->res.xml != NULL)
 		xmlFreeDoc(c->res.xml);

@@ -16,17 +16,30 @@
 #include "driftwatch/msgid.h"
 
 /*
- * "There is nothing there" (no password policy, an alternate contact
- * not set) is an answer some checks read as data, not a failure.
+ * "There is nothing there (yet)" (no password policy, an alternate
+ * contact not set, a credential report still being made) is an answer
+ * its caller reads as data, not a failure.
  */
+static const char *const aws_result_log_answers[] = {
+	"NoSuchEntity",
+	"ReportNotPresent",	/* GetCredentialReport, before Generate */
+	"ReportInProgress",
+	"ReportExpired",
+	NULL
+};
+
 static int
 aws_result_log_absent(const struct aws_result *r)
 {
+	size_t	i;
+
 	if (r->result != DW_EAWS || r->code == NULL || r->status == 403 ||
 	    r->status < 400 || r->status > 499)
 		return 0;
-	return strcmp(r->code, "NoSuchEntity") == 0 ||
-	    strstr(r->code, "NotFound") != NULL;
+	for (i = 0; aws_result_log_answers[i] != NULL; i++)
+		if (strcmp(r->code, aws_result_log_answers[i]) == 0)
+			return 1;
+	return strstr(r->code, "NotFound") != NULL;
 }
 
 int
@@ -40,7 +53,7 @@ aws_result_log_priority(const struct aws_result *r)
 
 void
 aws_result_log_at(const struct log_src *src, const struct aws_result *r,
-    const char *service, const char *region, const char *op)
+    const char *service, const char *region, const char *op, int quiet)
 {
 	char			 status[16], attempts[16];
 	const struct log_field	 f[] = {
@@ -53,7 +66,8 @@ aws_result_log_at(const struct log_src *src, const struct aws_result *r,
 		{ "AWS_ATTEMPTS", attempts },
 		{ NULL, NULL }
 	};
-	int			 prio = aws_result_log_priority(r);
+	int			 prio = quiet ? LOG_DEBUG :
+				    aws_result_log_priority(r);
 
 	if (r->result == 0 || r->result == DW_ECANCELED ||
 	    (prio == LOG_DEBUG && log_getverbose() < 1))

@@ -136,6 +136,7 @@ report_run(struct report *r, struct config *cfg, struct baseline *bl)
 		code = EXIT_CONFIG;
 		goto out;
 	}
+	aws_client_quiet_errors(aws);	/* the report names each failure */
 	/* a role that cannot be assumed: nothing could be checked */
 	if (daemon_aws_wait_creds(r->base, aws, err, sizeof(err)) != 0) {
 		log_warnx("%s", err);

@@ -191,6 +191,7 @@ report_capture_run(struct report_capture *r, const struct config *cfg,
 		code = EXIT_CONFIG;
 		goto out;
 	}
+	aws_client_quiet_errors(aws);	/* the notes name each failure */
 	if (daemon_aws_wait_creds(r->base, aws, err, sizeof(err)) != 0) {
 		log_warnx("capture: nothing read: %s", err);
 		code = EXIT_UNKNOWN;

@@ -131,6 +131,11 @@ void			 aws_client_set_creds(struct aws_client *,
 const struct aws_creds	*aws_client_creds(const struct aws_client *);
 size_t			 aws_client_retry_tokens(const struct aws_client *);
 /*
+ * Failed calls logged at debug only (aws_result_log()): for check and
+ * capture, whose report names each failure with its request id.
+ */
+void			 aws_client_quiet_errors(struct aws_client *);
+/*
  * The time by AWS's clock: the host clock corrected by the offset read
  * from the Date header of AWS's answers (the SDKs' clock-skew
  * correction).  Use it for signing and for CloudTrail time windows.
@@ -168,16 +173,17 @@ int		 aws_result_denied(const struct aws_result *);
  * The AWS error entry (MSGID_AWS_ERROR, with AWS_REQUEST_ID) of a call
  * that failed after its retries (aws_result_log.c): a warning, or debug
  * for an answer that says there is nothing there (NoSuchEntity, a
- * ...NotFound... code), which some checks read as data.  Nothing for a
- * success or a cancelled call.
+ * ...NotFound... code, a credential report not ready), which its caller
+ * reads as data, and always debug when quiet.  Nothing for a success or
+ * a cancelled call.
  */
 struct log_src;
 int		 aws_result_log_priority(const struct aws_result *);
 void		 aws_result_log_at(const struct log_src *,
 		    const struct aws_result *, const char *service,
-		    const char *region, const char *op);
-#define aws_result_log(r, svc, region, op) \
-	aws_result_log_at(LOG_HERE, (r), (svc), (region), (op))
+		    const char *region, const char *op, int quiet);
+#define aws_result_log(r, svc, region, op, quiet) \
+	aws_result_log_at(LOG_HERE, (r), (svc), (region), (op), (quiet))
 
 /* Endpoints (aws_endpoint.c). */
 enum aws_partition aws_partition_of(const char *region);

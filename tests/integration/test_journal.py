@@ -359,5 +359,42 @@ class Journal(unittest.TestCase):
             self.assertEqual(other.stop(), 0)
 
 
+class OneShot(unittest.TestCase):
+    """check names each failed AWS call in its report, with the request
+    id, so its log keeps the AWS error entries for debug; the daemon
+    logs them at warning (Journal.test_6_*)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = dwtest.workdir("journal-oneshot")
+        cls.fake = dwtest.FakeAWS(os.path.join(cls.work, "fake"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.fake.stop()
+
+    def run_denied(self, level):
+        self.fake.reset()
+        self.fake.fault(service="iam", action="GetAccountSummary",
+                        kind="accessdenied", count=-1)
+        d = Daemon(self.fake, os.path.join(self.work, level),
+                   daemon={"log_level": level})
+        r = d.run("check")
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        rid = [q["id"] for q in self.fake.requests()
+               if q["action"] == "GetAccountSummary"][0]
+        return r, rid
+
+    def test_check_report_names_the_request(self):
+        r, rid = self.run_denied("info")
+        self.assertIn(rid, r.stdout + r.stderr)
+        self.assertNotIn("failed after", r.stderr)
+        self.assertNotIn("AWS_REQUEST_ID=", r.stderr)
+
+    def test_check_debug_shows_the_entry(self):
+        r, rid = self.run_denied("debug")
+        self.assertIn("AWS_REQUEST_ID=" + rid, r.stderr)
+
+
 if __name__ == "__main__":
     dwtest.tap_main()
