@@ -147,6 +147,32 @@ out:
 	return r;
 }
 
+/* Empties ms. */
+static void
+mutes_clear_all(struct mutes *ms)
+{
+	while (ms->n > 0)
+		mutes_remove(ms, ms->v[ms->n - 1].finding);
+}
+
+int
+mutes_load_all(struct mutes *ms, const struct mutes *baseline,
+    const char *state_dir, char *err, size_t errlen)
+{
+	int	r;
+
+	if (mutes_merge(ms, baseline) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return DW_ENOMEM;
+	}
+	if ((r = mutes_load(ms, state_dir, err, errlen)) == 0)
+		return 0;
+	mutes_clear_all(ms);
+	if (mutes_merge(ms, baseline) != 0)
+		return DW_ENOMEM;
+	return r;
+}
+
 static int
 mutes_json_str(struct json_object *o, const char *key, const char *s)
 {

@@ -83,15 +83,9 @@ report_mutes(const struct config *cfg, const struct baseline *bl)
 	struct mutes	*ms = xnonnull(mutes_new(), "mutes_new");
 	char		 err[512];
 
-	if (mutes_merge(ms, bl->mutes) != 0)
-		fatalx("out of memory");
-	if (mutes_load(ms, cfg->state_dir, err, sizeof(err)) != 0) {
+	if (mutes_load_all(ms, bl->mutes, cfg->state_dir, err,
+	    sizeof(err)) != 0)
 		log_warnx("%s; only the baseline's mutes apply", err);
-		mutes_free(ms);
-		ms = xnonnull(mutes_new(), "mutes_new");
-		if (mutes_merge(ms, bl->mutes) != 0)
-			fatalx("out of memory");
-	}
 	return ms;
 }
 

@@ -18,6 +18,7 @@
 #include "driftwatch/evstate.h"
 #include "driftwatch/findings.h"
 #include "driftwatch/log.h"
+#include "driftwatch/mutes.h"
 #include "driftwatch/status.h"
 
 #include "report.h"
@@ -28,10 +29,11 @@
 #define COLOUR_RESET	"\033[0m"
 
 struct status_table {
-	FILE		*fp;
-	int		 colour;
-	time_t		 now;
-	size_t		 n;
+	FILE			*fp;
+	int			 colour;
+	time_t			 now;
+	size_t			 n;
+	const struct mutes	*mutes;
 };
 
 void
@@ -96,7 +98,8 @@ status_finding_cb(const struct finding_info *fi, void *arg)
 	char			 age[32];
 	int			 hot = fi->severity >= SEV_HIGH;
 
-	if (fi->state != FINDING_DRIFT)
+	if (fi->state != FINDING_DRIFT ||
+	    mutes_active(t->mutes, fi->key, t->now) != NULL)
 		return;
 	if (t->n++ == 0)
 		fprintf(t->fp, "\nOPEN FINDINGS\n  %-9s %-6s %-40s %s\n",
@@ -112,6 +115,30 @@ status_finding_cb(const struct finding_info *fi, void *arg)
 	    41 - strlen(fi->key) : 1), "");
 	status_text(t->fp, fi->title != NULL ? fi->title : "-");
 	putc('\n', t->fp);
+}
+
+/* A muted finding: its severity, age, key, the mute's end and reason. */
+static void
+status_muted_cb(const struct finding_info *fi, void *arg)
+{
+	struct status_table	*t = arg;
+	const struct mute	*m;
+	char			 age[32], until[32];
+
+	if (fi->state != FINDING_DRIFT ||
+	    (m = mutes_active(t->mutes, fi->key, t->now)) == NULL)
+		return;
+	if (t->n++ == 0)
+		fprintf(t->fp, "\nMUTED FINDINGS\n  %-9s %-6s %-40s %-20s %s\n",
+		    "SEVERITY", "AGE", "FINDING", "UNTIL", "REASON");
+	status_age(fi->first_seen, t->now, age, sizeof(age));
+	mutes_time_fmt(m->until, until, sizeof(until));
+	fprintf(t->fp, "  %-9s %-6s ", severity_name(fi->severity), age);
+	status_text(t->fp, fi->key);
+	fprintf(t->fp, "%*s%-20s ", (int)(strlen(fi->key) < 40 ?
+	    41 - strlen(fi->key) : 1), "", until);
+	status_text(t->fp, m->reason);
+	fprintf(t->fp, " (%s)\n", mute_source_name(m->source));
 }
 
 static void
@@ -180,7 +207,7 @@ status_table_sinks(FILE *fp, const struct status *st)
 void
 report_status_table(FILE *fp, const struct status *st, int colour)
 {
-	struct status_table	t = { fp, colour, st->now, 0 };
+	struct status_table	t = { fp, colour, st->now, 0, st->mutes };
 
 	fprintf(fp, "account %s, state in %s\n", st->account != NULL ?
 	    st->account : "(any)", st->state_dir);
@@ -194,7 +221,10 @@ report_status_table(FILE *fp, const struct status *st, int colour)
 	findings_foreach_info(st->findings, status_finding_cb, &t);
 	if (t.n == 0)
 		fprintf(fp, "\nOPEN FINDINGS\n  none\n");
-	/* muted findings (their own section) go here */
+	t.n = 0;
+	findings_foreach_info(st->findings, status_muted_cb, &t);
+	if (t.n == 0)
+		fprintf(fp, "\nMUTED FINDINGS\n  none\n");
 	t.n = 0;
 	findings_foreach_check(st->findings, status_check_cb, &t);
 	if (t.n == 0)
@@ -230,6 +260,12 @@ report_status(const char *path, int json)
 	    err, sizeof(err))) != 0)
 		log_warnx("%s", err);
 	else {
+		if ((st->mutes = mutes_new()) == NULL)
+			fatalx("out of memory");
+		if (mutes_load_all(st->mutes, bl->mutes, cfg->state_dir, err,
+		    sizeof(err)) != 0)
+			log_warnx("%s; only the baseline's mutes are shown",
+			    err);
 		if (json)
 			report_status_json(stdout, st);
 		else

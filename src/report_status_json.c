@@ -7,12 +7,16 @@
  *	  "findings": [ { "key", "check", "resource", "severity", "state",
  *	                  "title", "expected", "actual", "since",
  *	                  "age_seconds" } ],
- *	  "muted": [ ],
+ *	  "muted": [ { "key", "check", "resource", "severity", "title",
+ *	               "since", "age_seconds", "until", "reason",
+ *	               "source": "baseline|command" } ],
  *	  "checks_not_seeing": [ { "check", "blind", "passes", "reason" } ],
  *	  "event_cursors": [ { "region", "cursor", "behind_seconds" } ],
  *	  "pending_alerts": [ { "sink", "pending", "oldest",
  *	                        "oldest_age_seconds" } ],
- *	  "summary": { "open", "blind", "pending", "exit" } }
+ *	  "summary": { "open", "muted", "blind", "pending", "exit" } }
+ *
+ * "findings" and "open" leave out the findings a mute holds.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -27,6 +31,7 @@
 #include "driftwatch/evstate.h"
 #include "driftwatch/findings.h"
 #include "driftwatch/log.h"
+#include "driftwatch/mutes.h"
 #include "driftwatch/status.h"
 #include "driftwatch/xmalloc.h"
 
@@ -36,6 +41,7 @@ struct status_json {
 	struct json_object	*arr;
 	time_t			 now;
 	size_t			 n;
+	const struct mutes	*mutes;
 };
 
 static struct json_object *
@@ -111,7 +117,8 @@ sj_finding_cb(const struct finding_info *fi, void *arg)
 	struct status_json	*sj = arg;
 	struct json_object	*o;
 
-	if (fi->state != FINDING_DRIFT)
+	if (fi->state != FINDING_DRIFT ||
+	    mutes_active(sj->mutes, fi->key, sj->now) != NULL)
 		return;
 	o = sj_object();
 	sj_add(o, "key", sj_str(fi->key));
@@ -124,6 +131,31 @@ sj_finding_cb(const struct finding_info *fi, void *arg)
 	sj_add(o, "actual", sj_str(fi->actual));
 	sj_add(o, "since", sj_time(fi->first_seen));
 	sj_add(o, "age_seconds", sj_int(sj_age(fi->first_seen, sj->now)));
+	json_object_array_add(sj->arr, o);
+	sj->n++;
+}
+
+static void
+sj_muted_cb(const struct finding_info *fi, void *arg)
+{
+	struct status_json	*sj = arg;
+	const struct mute	*m;
+	struct json_object	*o;
+
+	if (fi->state != FINDING_DRIFT ||
+	    (m = mutes_active(sj->mutes, fi->key, sj->now)) == NULL)
+		return;
+	o = sj_object();
+	sj_add(o, "key", sj_str(fi->key));
+	sj_add(o, "check", sj_str(fi->check));
+	sj_add(o, "resource", sj_str(fi->resource));
+	sj_add(o, "severity", sj_str(severity_name(fi->severity)));
+	sj_add(o, "title", sj_str(fi->title));
+	sj_add(o, "since", sj_time(fi->first_seen));
+	sj_add(o, "age_seconds", sj_int(sj_age(fi->first_seen, sj->now)));
+	sj_add(o, "until", sj_time(m->until));
+	sj_add(o, "reason", sj_str(m->reason));
+	sj_add(o, "source", sj_str(mute_source_name(m->source)));
 	json_object_array_add(sj->arr, o);
 	sj->n++;
 }
@@ -186,11 +218,13 @@ sj_sinks(const struct status *st, size_t *total)
 }
 
 static struct json_object *
-sj_summary(const struct status *st, size_t open, size_t pending)
+sj_summary(const struct status *st, size_t open, size_t muted,
+    size_t pending)
 {
 	struct json_object	*o = sj_object();
 
 	sj_add(o, "open", sj_int((long long)open));
+	sj_add(o, "muted", sj_int((long long)muted));
 	sj_add(o, "blind", sj_int((long long)findings_blind_count(
 	    st->findings)));
 	sj_add(o, "pending", sj_int((long long)pending));
@@ -202,8 +236,8 @@ void
 report_status_json(FILE *fp, const struct status *st)
 {
 	struct json_object	*o = sj_object();
-	struct status_json	 sj = { NULL, st->now, 0 };
-	size_t			 pending;
+	struct status_json	 sj = { NULL, st->now, 0, st->mutes };
+	size_t			 pending, open;
 
 	sj_add(o, "account_id", sj_str(st->account));
 	sj_add(o, "state_directory", sj_str(st->state_dir));
@@ -215,13 +249,17 @@ report_status_json(FILE *fp, const struct status *st)
 	sj.arr = sj_array();
 	findings_foreach_info(st->findings, sj_finding_cb, &sj);
 	sj_add(o, "findings", sj.arr);
-	sj_add(o, "muted", sj_array());	/* filled by mutes */
+	open = sj.n;
+	sj.arr = sj_array();
+	sj.n = 0;
+	findings_foreach_info(st->findings, sj_muted_cb, &sj);
+	sj_add(o, "muted", sj.arr);
 	sj.arr = sj_array();
 	findings_foreach_check(st->findings, sj_check_cb, &sj);
 	sj_add(o, "checks_not_seeing", sj.arr);
 	sj_add(o, "event_cursors", sj_cursors(st));
 	sj_add(o, "pending_alerts", sj_sinks(st, &pending));
-	sj_add(o, "summary", sj_summary(st, sj.n, pending));
+	sj_add(o, "summary", sj_summary(st, open, sj.n, pending));
 	fprintf(fp, "%s\n", json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 	    JSON_C_TO_STRING_NOSLASHESCAPE));

@@ -16,6 +16,7 @@
 #include "driftwatch/error.h"
 #include "driftwatch/evstate.h"
 #include "driftwatch/findings.h"
+#include "driftwatch/mutes.h"
 #include "driftwatch/outbox_store.h"
 #include "driftwatch/status.h"
 
@@ -188,6 +189,29 @@ status_read(const struct config *cfg, const char *account, time_t now,
 	return 0;
 }
 
+struct status_count {
+	const struct status	*st;
+	size_t			 n;
+};
+
+static void
+status_count_cb(const struct finding_info *fi, void *arg)
+{
+	struct status_count	*c = arg;
+
+	c->n += fi->state == FINDING_DRIFT &&
+	    mutes_active(c->st->mutes, fi->key, c->st->now) == NULL;
+}
+
+size_t
+status_open_count(const struct status *st)
+{
+	struct status_count	c = { st, 0 };
+
+	findings_foreach_info(st->findings, status_count_cb, &c);
+	return c.n;
+}
+
 void
 status_free(struct status *st)
 {
@@ -195,6 +219,7 @@ status_free(struct status *st)
 
 	if (st == NULL)
 		return;
+	mutes_free(st->mutes);
 	findings_free(st->findings);
 	evstate_free(st->ev);
 	for (i = 0; i < st->nsinks; i++)
@@ -206,7 +231,7 @@ status_free(struct status *st)
 int
 status_exit(const struct status *st)
 {
-	if (findings_open_count(st->findings) > 0)
+	if (status_open_count(st) > 0)
 		return EXIT_DRIFT;
 	if (findings_blind_count(st->findings) > 0 || !st->passes.complete.set)
 		return EXIT_UNKNOWN;

@@ -66,5 +66,13 @@ void		 mutes_time_fmt(time_t, char *, size_t);
 int		 mutes_load(struct mutes *, const char *state_dir, char *err,
 		    size_t errlen);
 int		 mutes_save(const struct mutes *, const char *state_dir);
+/*
+ * The mutes in force, as the daemon applies them: baseline's (may be
+ * NULL), then the state directory's file over them.  When the file
+ * cannot be read, ms holds the baseline's alone and the error is
+ * returned with err set.
+ */
+int		 mutes_load_all(struct mutes *, const struct mutes *baseline,
+		    const char *state_dir, char *err, size_t errlen);
 
 #endif

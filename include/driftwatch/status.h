@@ -20,6 +20,7 @@
 struct config;
 struct findings;
 struct evstate;
+struct mutes;
 
 /* One sink's alerts not yet delivered. */
 struct status_sink {
@@ -39,6 +40,8 @@ struct status {
 	struct status_sink	*sinks;		/* configured ones first */
 	size_t			 nsinks;
 	size_t			 unreadable;	/* outbox files not read */
+	/* the baseline's and mutes.json's (mutes.h); owned, may be NULL */
+	struct mutes		*mutes;
 };
 
 /*
@@ -49,8 +52,10 @@ struct status {
 int	status_read(const struct config *, const char *account, time_t now,
 	    struct status **out, char *err, size_t errlen);
 void	status_free(struct status *);
-/* The exit code: 1 open findings, else 2 blind or no complete pass,
- * else 0. */
+/* Open findings no mute holds at st->now. */
+size_t	status_open_count(const struct status *);
+/* The exit code: 1 open (unmuted) findings, else 2 blind or no
+ * complete pass, else 0. */
 int	status_exit(const struct status *);
 
 #endif

@@ -11,7 +11,9 @@ and the fake webhook receiver.
   until its mute ends, then exactly one; a new finding on the muted check
   alerts at once; a muted finding resolved and opened again while the
   mute holds stays quiet (a mute names a finding key, not one episode);
-  a restart during the mute neither alerts nor forgets the held drift."""
+  a restart during the mute neither alerts nor forgets the held drift;
+  `status` lists a muted finding apart from the open ones, with its end
+  and reason, and does not count it as open."""
 import calendar
 import json
 import os
@@ -285,6 +287,31 @@ class MuteDaemon(unittest.TestCase):
         self.assertLess(time.time(), self.until,
                         "while alice's mute still held")
         self.assertEqual(opens(self.fake, "iam.user_mfa/alice"), [])
+
+    def test_02b_status_shows_the_mute(self):
+        r = self.d.run("--json", "status")
+        self.assertEqual(r.returncode, 1, "mallory is open:\n" + r.stdout +
+                         r.stderr)
+        doc = json.loads(r.stdout)
+        self.assertEqual([f["key"] for f in doc["findings"]],
+                         ["iam.user_mfa/mallory"], "open leaves alice out")
+        self.assertEqual(len(doc["muted"]), 1)
+        m = doc["muted"][0]
+        self.assertEqual(m["key"], "iam.user_mfa/alice")
+        self.assertEqual(m["until"], iso(self.until))
+        self.assertEqual(m["reason"], "key swap")
+        self.assertEqual(m["source"], "command")
+        self.assertEqual(m["severity"], "high")
+        self.assertEqual(doc["summary"]["open"], 1)
+        self.assertEqual(doc["summary"]["muted"], 1)
+        t = self.d.run("status")
+        self.assertRegex(t.stdout, r"MUTED FINDINGS\n.*\n  high\s+\S+\s+"
+                         r"iam\.user_mfa/alice\s+%s\s+key swap \(command\)"
+                         % iso(self.until))
+        opened = t.stdout[t.stdout.index("OPEN FINDINGS"):
+                          t.stdout.index("MUTED FINDINGS")]
+        self.assertIn("iam.user_mfa/mallory", opened)
+        self.assertNotIn("alice", opened)
 
     def test_03_restart_during_the_mute(self):
         self.assertEqual(self.d.stop(), 0)
