@@ -21,7 +21,6 @@
  * its caller reads as data, not a failure.
  */
 static const char *const aws_result_log_answers[] = {
-	"NoSuchEntity",
 	"ReportNotPresent",	/* GetCredentialReport, before Generate */
 	"ReportInProgress",
 	"ReportExpired",
@@ -39,7 +38,10 @@ aws_result_log_absent(const struct aws_result *r)
 	for (i = 0; aws_result_log_answers[i] != NULL; i++)
 		if (strcmp(r->code, aws_result_log_answers[i]) == 0)
 			return 1;
-	return strstr(r->code, "NotFound") != NULL;
+	/* NoSuchEntity, NoSuchConfigurationRecorderException, ...;
+	 * ResourceNotFoundException, TrailNotFoundException, ... */
+	return strncmp(r->code, "NoSuch", 6) == 0 ||
+	    strstr(r->code, "NotFound") != NULL;
 }
 
 int

@@ -172,7 +172,7 @@ int		 aws_result_denied(const struct aws_result *);
 /*
  * The AWS error entry (MSGID_AWS_ERROR, with AWS_REQUEST_ID) of a call
  * that failed after its retries (aws_result_log.c): a warning, or debug
- * for an answer that says there is nothing there (NoSuchEntity, a
+ * for an answer that says there is nothing there (a NoSuch... or a
  * ...NotFound... code, a credential report not ready), which its caller
  * reads as data, and always debug when quiet.  Nothing for a success or
  * a cancelled call.

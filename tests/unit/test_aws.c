@@ -488,6 +488,8 @@ test_result_log(void)
 		{ DW_EAWS, 404, "NoSuchEntity", LOG_DEBUG },
 		{ DW_EAWS, 404, "ResourceNotFoundException", LOG_DEBUG },
 		{ DW_EAWS, 400, "TrailNotFoundException", LOG_DEBUG },
+		{ DW_EAWS, 400, "NoSuchConfigurationRecorderException",
+		    LOG_DEBUG },
 		{ DW_EAWS, 410, "ReportNotPresent", LOG_DEBUG },
 		{ DW_EAWS, 404, "ReportInProgress", LOG_DEBUG },
 		{ DW_EAWS, 410, "ReportExpired", LOG_DEBUG },
