@@ -10,7 +10,10 @@ the files themselves, not from a list kept here."""
 import glob
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -148,6 +151,38 @@ class Catalog(unittest.TestCase):
         self.assertEqual(sorted(listed), sorted(i for _, i in header_ids()))
         for i in re.findall(r"\b[0-9a-f]{32}\b", man):
             self.assertIn(i, listed, "driftwatchd(8) names an unknown id")
+
+    @unittest.skipIf(shutil.which("journalctl") is None, "no journalctl")
+    def test_journalctl_reads_it(self):
+        """systemd's own parser: the catalog compiled into a database
+        under a scratch root (never the system's) lists every id with
+        its subject."""
+        base = os.environ.get("DW_TEST_TMPDIR") or None
+        if base:
+            os.makedirs(base, exist_ok=True)
+        root = tempfile.mkdtemp(prefix="dw-catalog-", dir=base)
+        try:
+            d = os.path.join(root, "usr", "lib", "systemd", "catalog")
+            os.makedirs(d)
+            shutil.copy(CATALOG, d)
+            r = subprocess.run(["journalctl", "--root=" + root,
+                                "--update-catalog"], capture_output=True,
+                               text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stderr, "", "journalctl complained")
+            r = subprocess.run(["journalctl", "--root=" + root,
+                                "--list-catalog"], capture_output=True,
+                               text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            listed = dict(ln.split(" ", 1) for ln in r.stdout.splitlines()
+                          if ln.strip())
+            subjects = {i: h["Subject"] for i, _, h, _ in catalog()}
+            for name, i in header_ids():
+                self.assertEqual(listed.get(i), "driftwatch: " + subjects[i],
+                                 name)
+            self.assertEqual(len(listed), len(header_ids()))
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":
