@@ -11,6 +11,7 @@
 #include "driftwatch/alert.h"
 #include "driftwatch/error.h"
 #include "driftwatch/findings.h"
+#include "driftwatch/mutes.h"
 #include "tap.h"
 
 #define ACCOUNT	"123456789012"
@@ -558,6 +559,146 @@ test_stable_new_ids(void)
 	unlink("findings.json");
 }
 
+/* The mute holds the open alert; its end raises it once; a resolve and
+ * a gone resource under a mute raise nothing; another key alerts. */
+static void
+test_mutes(void)
+{
+	struct findings	*fs;
+	struct mutes	*ms = mutes_new();
+	struct got	 g = { 0 };
+	time_t		 until = T0 + 100;
+	char		 err[256];
+
+	fs = findings_new(dir, ACCOUNT, 3);
+	mutes_set(ms, "root.mfa", until, "key on order", 0, MUTE_STATE);
+	findings_set_mutes(fs, ms);
+	pass(fs, "root.mfa", FINDING_DRIFT, "no MFA", T0, &g);
+	is_int((long long)g.n, 0, "muted drift: no open alert");
+	is_int((long long)findings_open_count(fs), 1, "but it is open");
+	pass(fs, "root.mfa", FINDING_DRIFT, "no MFA", until - 1, &g);
+	is_int((long long)g.n, 0, "nothing while the mute holds");
+	is_int(findings_save(fs), 0, "saved while held");
+	findings_free(fs);
+
+	/* a restart in between: the held drift is read back */
+	fs = findings_new(dir, ACCOUNT, 3);
+	is_int(findings_load(fs, err, sizeof(err)), 0, "reloaded");
+	findings_set_mutes(fs, ms);
+	pass(fs, "root.mfa", FINDING_DRIFT, "no MFA", until, &g);
+	is_int((long long)g.n, 1, "the mute's end raises the open alert");
+	if (g.n == 1) {
+		is_int(g.a[0]->kind, ALERT_OPEN, "kind open");
+		ok(strncmp(g.a[0]->id, "unmuted-", 8) == 0, "its own id: %s",
+		    g.a[0]->id);
+		ok(strstr(g.a[0]->summary, "the mute has ended") != NULL,
+		    "and says so");
+		ok(g.a[0]->time == until, "raised at the end");
+	}
+	got_clear(&g);
+	pass(fs, "root.mfa", FINDING_DRIFT, "no MFA", until + 1, &g);
+	is_int((long long)g.n, 0, "once");
+
+	/* muted again: a resolve says nothing, nor does opening again */
+	mutes_set(ms, "root.mfa", until + 1000, "again", 0, MUTE_STATE);
+	pass(fs, "root.mfa", FINDING_OK, "MFA", until + 2, &g);
+	is_int((long long)g.n, 0, "resolve under a mute: no alert");
+	pass(fs, "root.mfa", FINDING_DRIFT, "no MFA", until + 3, &g);
+	is_int((long long)g.n, 0, "opened again under the same mute: none");
+
+	/* a new finding on a muted check */
+	mutes_set(ms, "iam.user_mfa/alice", until + 1000, "r", 0,
+	    MUTE_BASELINE);
+	findings_begin(fs, "iam.user_mfa");
+	obs(fs, "iam.user_mfa", "alice", FINDING_DRIFT, "none", until + 4, &g);
+	obs(fs, "iam.user_mfa", "bob", FINDING_DRIFT, "none", until + 4, &g);
+	findings_end(fs, "iam.user_mfa", 1, NULL, until + 4, collect, &g);
+	is_int((long long)g.n, 1, "bob alerts, alice does not");
+	ok(g.n == 1 && strcmp(g.a[0]->finding, "iam.user_mfa/bob") == 0,
+	    "the alert is bob's");
+	got_clear(&g);
+	/* alice's resource gone under the mute: no resolve */
+	findings_begin(fs, "iam.user_mfa");
+	obs(fs, "iam.user_mfa", "bob", FINDING_DRIFT, "none", until + 5, &g);
+	findings_end(fs, "iam.user_mfa", 1, NULL, until + 5, collect, &g);
+	is_int((long long)g.n, 0, "a muted finding gone: no resolve");
+
+	/* held, the mute ended, resolved before any pass saw drift again */
+	mutes_set(ms, "root.mfa", until + 10, "short", 0, MUTE_STATE);
+	pass(fs, "root.mfa", FINDING_DRIFT, "no MFA", until + 6, &g);
+	pass(fs, "root.mfa", FINDING_OK, "MFA", until + 11, &g);
+	is_int((long long)g.n, 0, "drift never announced: nor its end");
+	got_clear(&g);
+	findings_free(fs);
+	mutes_free(ms);
+	unlink("findings.json");
+}
+
+static size_t
+reminder_items(const struct got *g, size_t i)
+{
+	return i < g->n && g->a[i]->kind == ALERT_REMINDER ?
+	    g->a[i]->nitems : 0;
+}
+
+/* Due per severity from opening or the last reminder; muted left out;
+ * when it was reminded survives a restart. */
+static void
+test_reminders(void)
+{
+	struct findings	*fs;
+	struct mutes	*ms = mutes_new();
+	struct got	 g = { 0 };
+	unsigned	 after[SEV_CRITICAL + 1] = { 0, 0, 0, 0, 60 };
+	char		 err[256];
+
+	fs = findings_new(dir, ACCOUNT, 3);
+	findings_set_mutes(fs, ms);
+	findings_begin(fs, "root.mfa");
+	obs(fs, "root.mfa", NULL, FINDING_DRIFT, "no", T0, &g);
+	findings_end(fs, "root.mfa", 1, NULL, T0, collect, &g);
+	findings_begin(fs, "iam.user_mfa");
+	obs(fs, "iam.user_mfa", "bob", FINDING_DRIFT, "none", T0, &g);
+	findings_end(fs, "iam.user_mfa", 1, NULL, T0, collect, &g);
+	got_clear(&g);
+	findings_remind(fs, after, T0 + 59, collect, &g);
+	is_int((long long)g.n, 0, "not before the interval");
+	findings_remind(fs, after, T0 + 60, collect, &g);
+	is_int((long long)g.n, 1, "one digest at the interval");
+	is_int((long long)reminder_items(&g, 0), 2, "listing both");
+	if (g.n == 1) {
+		is_int(g.a[0]->severity, SEV_CRITICAL, "the highest severity");
+		IS_STR(g.a[0]->title, "Reminder: 2 findings still open",
+		    "title");
+		ok(strstr(g.a[0]->summary, "(open 1m)") != NULL,
+		    "ages in the summary");
+	}
+	got_clear(&g);
+	findings_remind(fs, after, T0 + 119, collect, &g);
+	is_int((long long)g.n, 0, "not again before the same interval");
+	is_int(findings_save(fs), 0, "saved");
+	findings_free(fs);
+
+	fs = findings_new(dir, ACCOUNT, 3);
+	is_int(findings_load(fs, err, sizeof(err)), 0, "reloaded");
+	findings_set_mutes(fs, ms);
+	findings_remind(fs, after, T0 + 119, collect, &g);
+	is_int((long long)g.n, 0, "a restart does not remind early");
+	mutes_set(ms, "iam.user_mfa/bob", T0 + 1000, "r", 0, MUTE_STATE);
+	findings_remind(fs, after, T0 + 120, collect, &g);
+	is_int((long long)reminder_items(&g, 0), 1, "nor forgets; the muted "
+	    "one is left out");
+	ok(g.n == 1 && strcmp(g.a[0]->items[0].finding, "root.mfa") == 0,
+	    "root.mfa listed");
+	got_clear(&g);
+	after[SEV_CRITICAL] = 0;
+	findings_remind(fs, after, T0 + 1000, collect, &g);
+	is_int((long long)g.n, 0, "an interval of 0: never");
+	findings_free(fs);
+	mutes_free(ms);
+	unlink("findings.json");
+}
+
 int
 main(void)
 {
@@ -575,6 +716,8 @@ main(void)
 	test_misc();
 	test_stable_ids();
 	test_stable_new_ids();
+	test_mutes();
+	test_reminders();
 	unlink("findings.json");
 	rmdir(dir);
 	return done_testing();
