@@ -1,6 +1,6 @@
 /*
- * libFuzzer target: any bytes as findings.json, events.json and
- * passes.json.  A
+ * libFuzzer target: any bytes as findings.json, events.json,
+ * passes.json and mutes.json.  A
  * load either succeeds or fails with a message; it never crashes, and a
  * loaded state saves and loads again.
  */
@@ -12,6 +12,7 @@
 
 #include "driftwatch/evstate.h"
 #include "driftwatch/findings.h"
+#include "driftwatch/mutes.h"
 #include "driftwatch/passrec.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -37,6 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct findings	*fs;
 	struct evstate	*es;
 	struct passrec	 pr;
+	struct mutes	*ms;
 	char		 err[512];
 
 	if (*fuzz_dir == '\0') {
@@ -46,7 +48,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (fuzz_put("findings.json", data, size) != 0 ||
 	    fuzz_put("events.json", data, size) != 0 ||
-	    fuzz_put(PASSREC_FILE, data, size) != 0)
+	    fuzz_put(PASSREC_FILE, data, size) != 0 ||
+	    fuzz_put(MUTES_FILE, data, size) != 0)
 		abort();
 	fs = findings_new(fuzz_dir, "123456789012", 3);
 	es = evstate_new(fuzz_dir);
@@ -67,6 +70,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (passrec_save(&pr, fuzz_dir) != 0 ||
 	    passrec_load(&pr, fuzz_dir, err, sizeof(err)) != 0))
 		abort();
+	if ((ms = mutes_new()) == NULL)
+		abort();
+	/* what loads saves and loads again, as the mute command does */
+	if (mutes_load(ms, fuzz_dir, err, sizeof(err)) == 0) {
+		if (mutes_save(ms, fuzz_dir) != 0)
+			abort();
+		mutes_free(ms);
+		if ((ms = mutes_new()) == NULL ||
+		    mutes_load(ms, fuzz_dir, err, sizeof(err)) != 0)
+			abort();
+	}
+	mutes_free(ms);
 	findings_free(fs);
 	evstate_free(es);
 	return 0;
