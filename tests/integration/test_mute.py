@@ -17,6 +17,7 @@ and the fake webhook receiver.
 import calendar
 import json
 import os
+import signal
 import stat
 import sys
 import time
@@ -381,6 +382,28 @@ class MuteDaemon(unittest.TestCase):
                if a.get("finding") == "iam.user_mfa/mallory"]
         self.assertEqual(new, [], "no resolve, no open while muted")
 
+
+    def test_06_baseline_mute_on_reload(self):
+        """A mute added to the baseline applies after SIGHUP."""
+        until = int(time.time()) + 120
+        bl = dict(BASELINE)
+        bl["mutes"] = [{"finding": "iam.user_mfa/trent", "until": iso(until),
+                        "reason": "contractor, leaving Friday"}]
+        self.d.write_baseline(bl)
+        start = len(self.d.logs())
+        self.d.signal(signal.SIGHUP)
+        self.d.wait_log("configuration and baseline reloaded", start=start)
+        n = len(alerts(self.fake))
+        self.fake.action("add_user", user="trent", mfa=False)
+        self.d.wait_log("iam.user_mfa/trent: drift muted until %s "
+                        "(contractor, leaving Friday): no alert" % iso(until),
+                        start=start, timeout=15)
+        time.sleep(2.5)
+        self.assertEqual([a for a in alerts(self.fake)[n:]
+                          if a.get("finding") == "iam.user_mfa/trent"], [])
+        r = self.d.run("--json", "status")
+        m = {x["key"]: x for x in json.loads(r.stdout)["muted"]}
+        self.assertEqual(m["iam.user_mfa/trent"]["source"], "baseline")
 
 if __name__ == "__main__":
     dwtest.tap_main()
