@@ -367,6 +367,8 @@ daemon_record_pass(struct daemon *d, struct check_pass *p)
 	mi.passes = &d->passes;
 	mi.outbox = d->outbox;
 	mi.alerts = d->alerts;
+	mi.mutes = d->mutes;
+	mi.now = time(NULL);
 	if (metrics_write(d->cfg->metrics_textfile, &mi) != 0)
 		log_warn("metrics textfile %s", d->cfg->metrics_textfile);
 }

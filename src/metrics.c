@@ -15,6 +15,7 @@
 #include "driftwatch/error.h"
 #include "driftwatch/findings.h"
 #include "driftwatch/metrics.h"
+#include "driftwatch/mutes.h"
 #include "driftwatch/outbox.h"
 #include "driftwatch/passrec.h"
 
@@ -22,7 +23,10 @@
 #define METRICS_NSTATE	(FINDING_UNKNOWN + 1)
 
 struct metrics_tally {
-	unsigned long	 n[METRICS_NSEV][METRICS_NSTATE];
+	unsigned long		 n[METRICS_NSEV][METRICS_NSTATE];
+	unsigned long		 muted[METRICS_NSEV];
+	const struct mutes	*mutes;
+	time_t			 now;
 };
 
 static void
@@ -53,15 +57,22 @@ metrics_tally_cb(const struct finding_info *fi, void *arg)
 	if ((unsigned)fi->severity < METRICS_NSEV &&
 	    (unsigned)fi->state < METRICS_NSTATE)
 		t->n[fi->severity][fi->state]++;
+	if ((unsigned)fi->severity < METRICS_NSEV &&
+	    fi->state == FINDING_DRIFT &&
+	    mutes_active(t->mutes, fi->key, t->now) != NULL)
+		t->muted[fi->severity]++;
 }
 
 static void
-metrics_findings(FILE *fp, const struct findings *fs)
+metrics_findings(FILE *fp, const struct metrics_input *in)
 {
-	struct metrics_tally	t;
-	int			sev, st;
+	const struct findings	*fs = in->findings;
+	struct metrics_tally	 t;
+	int			 sev, st;
 
 	memset(&t, 0, sizeof(t));
+	t.mutes = in->mutes;
+	t.now = in->now;
 	findings_foreach_info(fs, metrics_tally_cb, &t);
 	metrics_head(fp, "findings", "gauge", "Findings held, by severity "
 	    "and state (drift is open).");
@@ -70,6 +81,11 @@ metrics_findings(FILE *fp, const struct findings *fs)
 			fprintf(fp, "driftwatch_findings{severity=\"%s\","
 			    "state=\"%s\"} %lu\n", severity_name(sev),
 			    finding_state_name(st), t.n[sev][st]);
+	metrics_head(fp, "findings_muted", "gauge", "Open findings a mute "
+	    "holds, by severity (counted in driftwatch_findings too).");
+	for (sev = 0; sev < METRICS_NSEV; sev++)
+		fprintf(fp, "driftwatch_findings_muted{severity=\"%s\"} %lu\n",
+		    severity_name(sev), t.muted[sev]);
 	metrics_head(fp, "checks_blind", "gauge", "Checks blind now: "
 	    "unknown for blind_after passes in a row.");
 	fprintf(fp, "driftwatch_checks_blind %zu\n", findings_blind_count(fs));
@@ -164,7 +180,7 @@ metrics_render(const struct metrics_input *in, size_t *len)
 
 	if ((fp = open_memstream(&buf, len)) == NULL)
 		return NULL;
-	metrics_findings(fp, in->findings);
+	metrics_findings(fp, in);
 	metrics_passes(fp, in->passes);
 	metrics_aws(fp);
 	metrics_outbox(fp, in->outbox, in->alerts);

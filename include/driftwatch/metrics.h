@@ -12,6 +12,7 @@
 #include <time.h>
 
 struct findings;
+struct mutes;
 struct outbox;
 struct passrec;
 
@@ -20,6 +21,8 @@ struct metrics_input {
 	const struct passrec	*passes;
 	const struct outbox	*outbox;	/* may be NULL */
 	unsigned long		 alerts;	/* raised since start */
+	const struct mutes	*mutes;		/* may be NULL: none */
+	time_t			 now;		/* when mutes are judged */
 };
 
 /* The file's text, NUL-terminated, the caller frees; NULL on ENOMEM. */

@@ -253,7 +253,9 @@ class MuteDaemon(unittest.TestCase):
     def setUpClass(cls):
         cls.work = dwtest.workdir("mute-daemon")
         cls.fake = dwtest.FakeAWS(os.path.join(cls.work, "fake"))
-        cls.d = Daemon(cls.fake, os.path.join(cls.work, "d"))
+        cls.metrics = os.path.join(cls.work, "driftwatch.prom")
+        cls.d = Daemon(cls.fake, os.path.join(cls.work, "d"),
+                       daemon={"metrics_textfile": cls.metrics})
         cls.d.start()
         cls.d.wait_log("check pass done", timeout=30)
 
@@ -313,6 +315,13 @@ class MuteDaemon(unittest.TestCase):
                           t.stdout.index("MUTED FINDINGS")]
         self.assertIn("iam.user_mfa/mallory", opened)
         self.assertNotIn("alice", opened)
+        with open(self.metrics) as f:
+            prom = f.read()
+        self.assertIn('\ndriftwatch_findings_muted{severity="high"} 1\n',
+                      prom)
+        self.assertIn('\ndriftwatch_findings{severity="high",'
+                      'state="drift"} 2\n', prom, "both are drift")
+        self.assertIn("# TYPE driftwatch_findings_muted gauge", prom)
 
     def test_03_restart_during_the_mute(self):
         self.assertEqual(self.d.stop(), 0)
