@@ -3,8 +3,9 @@
 the fake AWS and the fake webhook receiver: one digest listing every
 finding due (with severity and age), after the configured interval (a
 per-severity override over remind_after), due again after the same
-interval, rendered by Slack and the generic webhook; a muted finding is
-left out; a restart neither re-sends a reminder early nor forgets one.
+interval, rendered by Slack, SNS and the generic webhook, and only to the
+sinks whose kinds take reminders; a muted finding is left out; a restart
+neither re-sends a reminder early nor forgets one.
 The tests run in order against one daemon."""
 import calendar
 import json
@@ -45,6 +46,8 @@ class Reminders(unittest.TestCase):
                       "url": cls.fake.webhook_url("drift"), "kinds": "drift"},
             "nag": {"type": "webhook", "min_severity": "info",
                     "url": cls.fake.webhook_url("nag"), "kinds": "reminders"},
+            "topic": {"type": "sns", "min_severity": "info",
+                      "topic_arn": cls.fake.topic_arn("driftwatch-alerts")},
         }
         cls.d = Daemon(cls.fake, os.path.join(cls.work, "d"), daemon={
             "remind_after": "1d", "remind_after_high": "%ds" % INTERVAL,
@@ -99,6 +102,22 @@ class Reminders(unittest.TestCase):
         self.assertIn("iam.user_mfa/alice", text)
         self.assertIn("iam.user_mfa/mallory", text)
         self.assertIn("Still open (reminder)", text)
+
+    def test_02a_sns_renders_it(self):
+        pubs = self.fake.wait_for(lambda: [
+            p for p in self.fake.sns_publications()
+            if p["attributes"].get("check", {}).get("StringValue") ==
+            "reminder"])
+        p = pubs[0]
+        self.assertEqual(p["subject"],
+                         "[high] Reminder: 2 findings still open")
+        self.assertEqual(p["attributes"]["severity"]["StringValue"], "high")
+        msg = json.loads(p["message"])
+        self.assertEqual(msg["kind"], "reminder")
+        self.assertEqual(sorted(i["finding"] for i in msg["findings"]),
+                         ["iam.user_mfa/alice", "iam.user_mfa/mallory"])
+        self.assertEqual(msg["id"], self.first["id"],
+                         "the same alert as the webhook's")
 
     def test_02b_sink_kinds(self):
         nag = self.fake.wait_for(lambda: alerts(self.fake, "/nag"))
