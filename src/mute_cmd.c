@@ -28,6 +28,7 @@
 #include "driftwatch/mutes.h"
 #include "driftwatch/mute_cmd.h"
 #include "driftwatch/textclean.h"
+#include "driftwatch/xmalloc.h"
 
 struct mute_cmd {
 	struct config	*cfg;
@@ -244,29 +245,40 @@ mute_cmd_print(const struct mute *m, time_t now)
 	free(reason);
 }
 
+static struct json_object *
+mute_cmd_str(const char *s)
+{
+	return xnonnull(json_object_new_string(s), "json_object_new_string");
+}
+
+static struct json_object *
+mute_cmd_json_one(const struct mute *m, time_t now)
+{
+	struct json_object	*o;
+	char			 when[32];
+
+	o = xnonnull(json_object_new_object(), "json_object_new_object");
+	mutes_time_fmt(m->until, when, sizeof(when));
+	json_object_object_add(o, "finding", mute_cmd_str(m->finding));
+	json_object_object_add(o, "until", mute_cmd_str(when));
+	json_object_object_add(o, "reason", mute_cmd_str(m->reason));
+	json_object_object_add(o, "source",
+	    mute_cmd_str(mute_source_name(m->source)));
+	json_object_object_add(o, "active",
+	    json_object_new_boolean(now < m->until));
+	return o;
+}
+
 static void
 mute_cmd_json(const struct mutes *ms, time_t now)
 {
-	struct json_object	*doc, *arr, *o;
-	char			 when[32];
+	struct json_object	*doc, *arr;
 	size_t			 i;
 
-	doc = json_object_new_object();
-	arr = json_object_new_array();
-	for (i = 0; i < ms->n; i++) {
-		o = json_object_new_object();
-		mutes_time_fmt(ms->v[i].until, when, sizeof(when));
-		json_object_object_add(o, "finding",
-		    json_object_new_string(ms->v[i].finding));
-		json_object_object_add(o, "until", json_object_new_string(when));
-		json_object_object_add(o, "reason",
-		    json_object_new_string(ms->v[i].reason));
-		json_object_object_add(o, "source", json_object_new_string(
-		    mute_source_name(ms->v[i].source)));
-		json_object_object_add(o, "active",
-		    json_object_new_boolean(now < ms->v[i].until));
-		json_object_array_add(arr, o);
-	}
+	doc = xnonnull(json_object_new_object(), "json_object_new_object");
+	arr = xnonnull(json_object_new_array(), "json_object_new_array");
+	for (i = 0; i < ms->n; i++)
+		json_object_array_add(arr, mute_cmd_json_one(&ms->v[i], now));
 	json_object_object_add(doc, "mutes", arr);
 	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
 	    JSON_C_TO_STRING_NOSLASHESCAPE));
