@@ -739,11 +739,17 @@ static int
 config_set_remind(struct config_ctx *ctx, const struct config_key *k,
     const char *v, void *field)
 {
+	char	hi[16];
+
 	if (strcmp(v, "off") == 0) {
 		*(unsigned *)field = 0;
 		return 0;
 	}
-	return config_set_duration(ctx, k, v, field);
+	if (config_parse_duration(v, k->min, k->max, field) == 0)
+		return 0;
+	config_fmt_duration(k->max, hi, sizeof hi);
+	return config_fail(ctx, "%s: expected off (or 0) or a duration up to "
+	    "%s, like \"4h\" or \"1d\"", k->name, hi);
 }
 
 static int
