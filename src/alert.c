@@ -10,7 +10,8 @@
  *	  "severity": "info|low|medium|high|critical",
  *	  "check": "...", "finding": "...", "account": "123456789012",
  *	  "title": "...", "summary": "...", "expected": "...",
- *	  "actual": "...", "time": "2024-05-01T12:00:00Z",
+ *	  "actual": "...", "checks": "a.b c.d", "correlation": "...",
+ *	  "time": "2024-05-01T12:00:00Z",
  *	  "event": { "event_id", "event_name", "event_source",
  *	             "event_time", "region", "actor_type", "actor_arn",
  *	             "access_key_id", "source_ip", "user_agent", "target",
@@ -54,6 +55,8 @@ static const struct alert_field alert_fields[] = {
 	{ "summary",	offsetof(struct alert, summary) },
 	{ "expected",	offsetof(struct alert, expected) },
 	{ "actual",	offsetof(struct alert, actual) },
+	{ "checks",	offsetof(struct alert, checks) },
+	{ "correlation", offsetof(struct alert, correlation) },
 	{ NULL,		0 }
 };
 

@@ -64,6 +64,7 @@ struct check_pass {
 	size_t			 nresults;
 	size_t			 pending;
 	int			 started;
+	int			 held;		/* findings_batch() */
 };
 
 static void	check_pass_done_cb(evutil_socket_t, short, void *);
@@ -107,6 +108,8 @@ check_pass_free(struct check_pass *p)
 	}
 	free(p->results);
 	credreport_free(p->own_credreport);
+	if (p->held)
+		findings_batch(p->findings, 0);
 	event_free(p->done_timer);
 	free(p);
 }
@@ -116,6 +119,10 @@ check_pass_done_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct check_pass	*p = arg;
 
+	/* every check has ended: one alert per cause of blindness */
+	p->held = 0;
+	findings_batch(p->findings, 0);
+	findings_flush(p->findings, time(NULL), p->alert_cb, p->alert_arg);
 	p->done(p, p->arg);
 }
 
@@ -134,6 +141,8 @@ check_pass_start(struct check_pass *p)
 	const void	*section;
 	size_t		 i;
 
+	findings_batch(p->findings, 1);
+	p->held = 1;
 	/* a family the baseline leaves out is not checked */
 	for (i = 0; i < NFAMILIES; i++)
 		if ((section = baseline_section(p->bl,

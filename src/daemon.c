@@ -269,6 +269,7 @@ daemon_creds_watch(const struct creds_provider *p, int error,
 	findings_begin(d->findings, DAEMON_CREDS_CHECK);
 	findings_end(d->findings, DAEMON_CREDS_CHECK, error == 0, message,
 	    time(NULL), daemon_alert, d);
+	findings_flush(d->findings, time(NULL), daemon_alert, d);
 }
 
 static void

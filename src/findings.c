@@ -19,6 +19,7 @@
 #include "driftwatch/atomicfile.h"
 #include "driftwatch/error.h"
 #include "driftwatch/findings.h"
+#include "driftwatch/findings_blind.h"
 #include "driftwatch/jsonparse.h"
 #include "driftwatch/log.h"
 #include "driftwatch/mutes.h"
@@ -71,6 +72,8 @@ struct findings {
 	unsigned long		  saved;	/* saves of the file so far */
 	int			  dirty;
 	const struct mutes	 *mutes;	/* borrowed; may be NULL */
+	struct findings_blind	 *blind;	/* blind checks by cause */
+	int			  batch;	/* passes running */
 };
 
 /* The values an alert about one finding carries. */
@@ -155,6 +158,7 @@ findings_new(const char *state_dir, const char *account_id,
 	if (account_id != NULL && (fs->account = strdup(account_id)) == NULL)
 		goto fail;
 	fs->blind_after = blind_after > 0 ? blind_after : 1;
+	fs->blind = findings_blind_new();
 	return fs;
 fail:
 	findings_free(fs);
@@ -183,6 +187,7 @@ findings_free(struct findings *fs)
 	if (fs == NULL)
 		return;
 	findings_clear(fs);
+	findings_blind_free(fs->blind);
 	free(fs->path);
 	free(fs->account);
 	free(fs);
@@ -778,81 +783,29 @@ findings_sweep(struct findings *fs, const struct findings_check *cs,
 	fs->nf = j;
 }
 
-/* As findings_alert_id(): the check and the saves the file has seen. */
+/* A complete pass: the check sees; a cause it was blind of may clear. */
 static void
-findings_watch_id(const struct findings *fs, struct alert *a,
-    const struct findings_check *cs, enum alert_kind kind)
+findings_sighted(struct findings *fs, struct findings_check *cs)
 {
-	char	seed[FINDINGS_SEED_MAX];
-
-	snprintf(seed, sizeof(seed), "%s@g%lu", cs->check, fs->saved);
-	alert_set_id(a, kind == ALERT_BLIND ? "blind" : "sighted", seed);
-}
-
-static struct alert *
-findings_watch_alert(struct findings *fs, struct findings_check *cs,
-    enum alert_kind kind, time_t now)
-{
-	struct alert	*a = NULL;
-	char		*title = NULL, *summary = NULL;
-	int		 r;
-
-	if (kind == ALERT_BLIND) {
-		r = asprintf(&title, "driftwatch cannot see %s: %s", cs->check,
-		    cs->error);
-		if (r != -1)
-			r = asprintf(&summary, "Check %s could not read the "
-			    "account for %u passes in a row.\nLast error: %s\n"
-			    "Drift it covers goes unnoticed until it can; "
-			    "check the daemon's permissions and credentials.",
-			    cs->check, cs->streak, cs->error);
-	} else {
-		r = asprintf(&title, "driftwatch can see %s again", cs->check);
-		if (r != -1)
-			r = asprintf(&summary, "Check %s reads the account "
-			    "again after being blind.", cs->check);
-	}
-	if (r == -1 || (a = alert_new(kind, SEV_HIGH)) == NULL ||
-	    findings_alert_fill(fs, a, cs->check, cs->check, title, now) != 0)
-		goto fail;
-	findings_watch_id(fs, a, cs, kind);
-	a->summary = summary;
-	free(title);
-	return a;
-fail:
-	log_warnx("%s: no memory for the %s alert; retrying next pass",
-	    cs->check, alert_kind_name(kind));
-	alert_free(a);
-	free(title);
-	free(summary);
-	return NULL;
-}
-
-static void
-findings_sighted(struct findings *fs, struct findings_check *cs, time_t now,
-    findings_alert_cb cb, void *arg)
-{
-	struct alert	*a;
-
 	if (cs->streak != 0 || cs->error != NULL)
 		fs->dirty = 1;
 	cs->streak = 0;
 	free(cs->error);
 	cs->error = NULL;
-	if (!cs->blind || (a = findings_watch_alert(fs, cs, ALERT_SIGHTED,
-	    now)) == NULL)
-		return;
-	cs->blind = 0;
-	fs->dirty = 1;
-	findings_deliver(a, cb, arg);
+	if (findings_blind_note(fs->blind, cs->check, 0, 0, NULL))
+		fs->dirty = 1;
 }
 
+/*
+ * An incomplete pass: the streak grows; the cause of the failure
+ * hears whether the check is blind yet.  The alerts wait for
+ * findings_flush(), so one failure blinding several checks in a pass
+ * is said once, naming them all.
+ */
 static void
 findings_blinded(struct findings *fs, struct findings_check *cs,
-    const char *error, time_t now, findings_alert_cb cb, void *arg)
+    const char *error)
 {
-	struct alert	*a;
-
 	if (cs->streak < UINT_MAX)
 		cs->streak++;
 	fs->dirty = 1;
@@ -861,11 +814,45 @@ findings_blinded(struct findings *fs, struct findings_check *cs,
 		return;
 	log_warnx("%s: pass incomplete (%u in a row): %s", cs->check,
 	    cs->streak, cs->error);
-	if (cs->blind || cs->streak < fs->blind_after ||
-	    (a = findings_watch_alert(fs, cs, ALERT_BLIND, now)) == NULL)
+	(void)findings_blind_note(fs->blind, cs->check, 1,
+	    cs->streak >= fs->blind_after, cs->error);
+}
+
+/* Each check's "blind" as the file has long said it. */
+static void
+findings_blind_sync(struct findings *fs)
+{
+	size_t	i;
+	int	b;
+
+	for (i = 0; i < fs->nc; i++) {
+		b = findings_blind_is_blind(fs->blind, fs->c[i]->check);
+		if (fs->c[i]->blind != b) {
+			fs->c[i]->blind = b;
+			fs->dirty = 1;
+		}
+	}
+}
+
+void
+findings_batch(struct findings *fs, int on)
+{
+	if (on)
+		fs->batch++;
+	else if (fs->batch > 0)
+		fs->batch--;
+}
+
+void
+findings_flush(struct findings *fs, time_t now, findings_alert_cb cb,
+    void *arg)
+{
+	if (fs->batch > 0)
 		return;
-	cs->blind = 1;
-	findings_deliver(a, cb, arg);
+	if (findings_blind_flush(fs->blind, fs->account, fs->saved, now, cb,
+	    arg))
+		fs->dirty = 1;
+	findings_blind_sync(fs);
 }
 
 void
@@ -881,9 +868,9 @@ findings_end(struct findings *fs, const char *check, int complete,
 	if (complete) {
 		if (cs->pass != 0)
 			findings_sweep(fs, cs, now, cb, arg);
-		findings_sighted(fs, cs, now, cb, arg);
+		findings_sighted(fs, cs);
 	} else
-		findings_blinded(fs, cs, error, now, cb, arg);
+		findings_blinded(fs, cs, error);
 	cs->pass = 0;
 }
 
@@ -945,7 +932,8 @@ findings_remind(struct findings *fs, const unsigned *after, time_t now,
 		free(items);
 		return;
 	}
-	/* as findings_watch_id(): a restart raises it under the same id */
+	/* as a blind alert's id (findings_blind.c): a restart raises it
+	 * under the same id */
 	snprintf(seed, sizeof(seed), "reminder@g%lu@%zu@%s", fs->saved, n,
 	    items[0].finding);
 	if ((a = reminder_alert_new(items, n, fs->account, now,
@@ -983,11 +971,7 @@ findings_open_count(const struct findings *fs)
 size_t
 findings_blind_count(const struct findings *fs)
 {
-	size_t	i, n = 0;
-
-	for (i = 0; i < fs->nc; i++)
-		n += fs->c[i]->blind != 0;
-	return n;
+	return findings_blind_count_checks(fs->blind);
 }
 
 void
@@ -1169,7 +1153,9 @@ findings_to_json(const struct findings *fs)
 	    findings_json_array(doc, "findings", fs, fs->nf,
 	    findings_f_to_json) != 0 ||
 	    findings_json_array(doc, "checks", fs, fs->nc,
-	    findings_c_to_json) != 0) {
+	    findings_c_to_json) != 0 ||
+	    findings_json_add(doc, "blind",
+	    findings_blind_to_json(fs->blind)) != 0) {
 		json_object_put(doc);
 		return NULL;
 	}
@@ -1404,6 +1390,33 @@ findings_load_array(struct findings_load *l, struct json_object *doc,
 	return 0;
 }
 
+/*
+ * The blind checks by cause; a file from before the grouping has only
+ * each check's "blind", and its blind checks become open causes, so an
+ * upgrade raises nothing again.
+ */
+static int
+findings_load_blind(struct findings_load *l, struct json_object *doc)
+{
+	struct json_object	*arr;
+	char			 why[192];
+	size_t			 i;
+
+	if (json_object_object_get_ex(doc, "blind", &arr)) {
+		if (findings_blind_from_json(l->fs->blind, arr, why,
+		    sizeof(why)) != 0) {
+			snprintf(l->err, l->errlen, "%s: %s", l->fs->path, why);
+			return DW_EPARSE;
+		}
+		return 0;
+	}
+	for (i = 0; i < l->fs->nc; i++)
+		if (l->fs->c[i]->blind)
+			findings_blind_adopt(l->fs->blind, l->fs->c[i]->check,
+			    l->fs->c[i]->error, 0);
+	return 0;
+}
+
 static int
 findings_load_doc(struct findings_load *l, struct json_object *doc)
 {
@@ -1436,9 +1449,11 @@ findings_load_doc(struct findings_load *l, struct json_object *doc)
 		return DW_EINVAL;
 	}
 	if ((r = findings_load_array(l, doc, "findings",
-	    findings_load_one)) != 0)
+	    findings_load_one)) != 0 ||
+	    (r = findings_load_array(l, doc, "checks",
+	    findings_load_check)) != 0)
 		return r;
-	return findings_load_array(l, doc, "checks", findings_load_check);
+	return findings_load_blind(l, doc);
 }
 
 /* Reads the file into buf; 1 when it is absent. */
@@ -1471,6 +1486,9 @@ findings_take(struct findings *fs, struct findings *tmp)
 	fs->nc = tmp->nc;
 	fs->capc = tmp->capc;
 	fs->saved = tmp->saved;
+	findings_blind_free(fs->blind);
+	fs->blind = tmp->blind;
+	tmp->blind = findings_blind_new();
 	tmp->f = NULL;
 	tmp->c = NULL;
 	tmp->nf = tmp->nc = tmp->capf = tmp->capc = 0;

@@ -323,6 +323,7 @@ poller_list_cb(const struct aws_result *res, const struct account_regions *r,
 		    "%s; polling the %zu known", why, p->nregions);
 	findings_end(p->findings, POLLER_REGIONS_CHECK, ok, ok ? NULL : why,
 	    time(NULL), p->alert_cb, p->alert_arg);
+	findings_flush(p->findings, time(NULL), p->alert_cb, p->alert_arg);
 	poller_list_again(p, ok ? POLLER_REGIONS_EVERY : p->o.interval);
 }
 
@@ -662,6 +663,7 @@ poll_region_finish(struct poll_region *pr)
 		log_warn("events: cannot save the event state");
 	findings_end(p->findings, pr->check, ok, pr->error, time(NULL),
 	    p->alert_cb, p->alert_arg);
+	findings_flush(p->findings, time(NULL), p->alert_cb, p->alert_arg);
 	pr->healthy = ok;
 	/* the rest of the window at once; after a failure, all of it later */
 	pr->walking = ok && poll_region_next(pr);

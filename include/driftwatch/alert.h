@@ -77,6 +77,14 @@ struct alert {
 	char			*summary;	/* a few lines for people */
 	char			*expected;	/* drift only */
 	char			*actual;
+	/* blind, sighted: every check of the cause, space-separated */
+	char			*checks;
+	/*
+	 * An event and the drift it causes share this key, the check id
+	 * and the resource it names ("iam.user_mfa/alice"), so that a
+	 * receiver can thread them; NULL when nothing is related.
+	 */
+	char			*correlation;
 	time_t			 time;		/* when driftwatch raised it */
 	struct alert_event	 ev;
 	struct alert_item	*items;		/* ALERT_REMINDER only */

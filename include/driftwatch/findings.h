@@ -4,8 +4,9 @@
  * drift (ok or new -> drift) and resolves when it sees ok again or,
  * after a complete pass, no longer sees the resource at all.  unknown
  * neither opens nor resolves anything; a check that stays unknown for
- * blind_after passes raises one "blind" alert, and one "sighted" alert
- * when it can see again.  The store persists in <state_dir>/findings.json
+ * blind_after passes is blind.  Blind checks are grouped by the cause
+ * of their failure (findings_blind.h): one blind alert per cause naming
+ * every check it blinds, one "sighted" alert when they all see again.  The store persists in <state_dir>/findings.json
  * so a restart neither re-alerts nor forgets.
  */
 #ifndef DRIFTWATCH_FINDINGS_H
@@ -65,13 +66,23 @@ void		 findings_observe(struct findings *, const struct finding_obs *,
 		    time_t now, findings_alert_cb cb, void *arg);
 /*
  * A pass ends.  complete: drift not observed in this pass resolves (the
- * resource is gone), the unknown streak resets and a blind check is
- * sighted.  Not complete (error says why): nothing resolves, the streak
- * grows and reaching blind_after raises one blind alert.
+ * resource is gone), the unknown streak resets and the check can see.
+ * Not complete (error says why): nothing resolves, the streak grows and
+ * reaching blind_after makes the check blind.  The blind and sighted
+ * alerts wait for findings_flush().
  */
 void		 findings_end(struct findings *, const char *check, int complete,
 		    const char *error, time_t now, findings_alert_cb cb,
 		    void *arg);
+/*
+ * Raises the blind and sighted alerts the ends so far call for, one per
+ * cause.  While batched (a pass of several checks is running) nothing
+ * is raised, so the pass's checks blinded by one failure share one alert.
+ */
+void		 findings_flush(struct findings *, time_t now,
+		    findings_alert_cb cb, void *arg);
+/* on: a pass starts (batches may nest); off: one ends. */
+void		 findings_batch(struct findings *, int on);
 
 /*
  * The mutes in force (mutes.h), borrowed until the next call; NULL for

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "driftwatch/alert.h"
+#include "driftwatch/blindcause.h"
 #include "driftwatch/error.h"
 #include "driftwatch/findings.h"
 #include "driftwatch/mutes.h"
@@ -44,6 +45,16 @@ got_clear(struct got *g)
 }
 
 static char dir[64];
+
+/* A check's pass ends, and the store says what it calls for at once,
+ * as after a pass of the daemon's checks. */
+static void
+end_pass(struct findings *fs, const char *check, int complete,
+    const char *error, time_t now, findings_alert_cb cb, void *arg)
+{
+	findings_end(fs, check, complete, error, now, cb, arg);
+	findings_flush(fs, now, cb, arg);
+}
 
 static void
 write_state(const char *text)
@@ -81,7 +92,7 @@ pass(struct findings *fs, const char *check, enum finding_state st,
 {
 	findings_begin(fs, check);
 	obs(fs, check, NULL, st, actual, now, g);
-	findings_end(fs, check, 1, NULL, now, collect, g);
+	end_pass(fs, check, 1, NULL, now, collect, g);
 }
 
 struct row {
@@ -220,7 +231,7 @@ test_resource_gone(void)
 	obs(fs, c, "alice", FINDING_DRIFT, "no mfa", T0, &g);
 	obs(fs, c, "bob", FINDING_DRIFT, "no mfa", T0, &g);
 	obs(fs, c, "carol", FINDING_OK, "mfa", T0, &g);
-	findings_end(fs, c, 1, NULL, T0, collect, &g);
+	end_pass(fs, c, 1, NULL, T0, collect, &g);
 	is_int((long long)g.n, 2, "two opens");
 	if (g.n == 2)
 		IS_STR(g.a[1]->finding, "iam.user_mfa/bob", "key check/resource");
@@ -228,7 +239,7 @@ test_resource_gone(void)
 
 	findings_begin(fs, c);
 	obs(fs, c, "alice", FINDING_DRIFT, "no mfa", T0 + 60, &g);
-	findings_end(fs, c, 0, "Throttling: Rate exceeded", T0 + 60,
+	end_pass(fs, c, 0, "Throttling: Rate exceeded", T0 + 60,
 	    collect, &g);
 	is_int((long long)g.n, 0, "incomplete pass: nothing resolves");
 	is_int((long long)findings_open_count(fs), 2, "bob still open");
@@ -236,12 +247,12 @@ test_resource_gone(void)
 	findings_begin(fs, c);
 	obs(fs, c, "alice", FINDING_DRIFT, "no mfa", T0 + 120, &g);
 	obs(fs, c, "bob", FINDING_UNKNOWN, NULL, T0 + 120, &g);
-	findings_end(fs, c, 1, NULL, T0 + 120, collect, &g);
+	end_pass(fs, c, 1, NULL, T0 + 120, collect, &g);
 	is_int((long long)g.n, 0, "bob unknown in a complete pass: no resolve");
 
 	findings_begin(fs, c);
 	obs(fs, c, "alice", FINDING_DRIFT, "no mfa", T0 + 180, &g);
-	findings_end(fs, c, 1, NULL, T0 + 180, collect, &g);
+	end_pass(fs, c, 1, NULL, T0 + 180, collect, &g);
 	is_int((long long)g.n, 1, "bob gone: one resolve");
 	if (g.n == 1) {
 		is_int(g.a[0]->kind, ALERT_RESOLVE, "kind resolve");
@@ -254,7 +265,7 @@ test_resource_gone(void)
 	got_clear(&g);
 
 	findings_begin(fs, "root.mfa");
-	findings_end(fs, "root.mfa", 1, NULL, T0 + 200, collect, &g);
+	end_pass(fs, "root.mfa", 1, NULL, T0 + 200, collect, &g);
 	is_int((long long)findings_open_count(fs), 1,
 	    "another check's pass leaves alice");
 	findings_free(fs);
@@ -269,10 +280,10 @@ test_blind(void)
 
 	fs = findings_new(dir, ACCOUNT, 3);
 	for (i = 0; i < 2; i++)
-		findings_end(fs, "root.mfa", 0, "AccessDenied: not allowed",
+		end_pass(fs, "root.mfa", 0, "AccessDenied: not allowed",
 		    T0 + i, collect, &g);
 	is_int((long long)g.n, 0, "2 unknown passes: not blind yet");
-	findings_end(fs, "root.mfa", 0, "AccessDenied: not allowed", T0 + 2,
+	end_pass(fs, "root.mfa", 0, "AccessDenied: not allowed", T0 + 2,
 	    collect, &g);
 	is_int((long long)g.n, 1, "3rd: blind alert");
 	if (g.n == 1) {
@@ -286,25 +297,25 @@ test_blind(void)
 	is_int((long long)findings_blind_count(fs), 1, "one blind check");
 	got_clear(&g);
 	for (i = 0; i < 5; i++)
-		findings_end(fs, "root.mfa", 0, "AccessDenied\nx", T0 + 10 + i,
+		end_pass(fs, "root.mfa", 0, "AccessDenied\nx", T0 + 10 + i,
 		    collect, &g);
 	is_int((long long)g.n, 0, "still blind: no more alerts");
 	findings_begin(fs, "root.mfa");
-	findings_end(fs, "root.mfa", 1, NULL, T0 + 20, collect, &g);
+	end_pass(fs, "root.mfa", 1, NULL, T0 + 20, collect, &g);
 	is_int((long long)g.n, 1, "complete: one sighted");
 	if (g.n == 1)
 		is_int(g.a[0]->kind, ALERT_SIGHTED, "kind sighted");
 	got_clear(&g);
-	findings_end(fs, "root.mfa", 1, NULL, T0 + 21, collect, &g);
+	end_pass(fs, "root.mfa", 1, NULL, T0 + 21, collect, &g);
 	is_int((long long)g.n, 0, "sighted once");
 	is_int((long long)findings_blind_count(fs), 0, "no blind check");
-	findings_end(fs, "root.mfa", 0, NULL, T0 + 22, collect, &g);
-	findings_end(fs, "root.mfa", 0, NULL, T0 + 23, collect, &g);
-	findings_end(fs, "root.mfa", 1, NULL, T0 + 24, collect, &g);
-	findings_end(fs, "root.mfa", 0, NULL, T0 + 25, collect, &g);
-	findings_end(fs, "root.mfa", 0, NULL, T0 + 26, collect, &g);
+	end_pass(fs, "root.mfa", 0, NULL, T0 + 22, collect, &g);
+	end_pass(fs, "root.mfa", 0, NULL, T0 + 23, collect, &g);
+	end_pass(fs, "root.mfa", 1, NULL, T0 + 24, collect, &g);
+	end_pass(fs, "root.mfa", 0, NULL, T0 + 25, collect, &g);
+	end_pass(fs, "root.mfa", 0, NULL, T0 + 26, collect, &g);
 	is_int((long long)g.n, 0, "a complete pass resets the streak");
-	findings_end(fs, "root.mfa", 0, NULL, T0 + 27, collect, &g);
+	end_pass(fs, "root.mfa", 0, NULL, T0 + 27, collect, &g);
 	is_int((long long)g.n, 1, "blind again after 3 more");
 	got_clear(&g);
 	findings_free(fs);
@@ -333,13 +344,14 @@ test_persist(void)
 	unlink("findings.json");
 	fs = findings_new(dir, ACCOUNT, 3);
 	pass(fs, "root.mfa", FINDING_DRIFT, "disabled", T0, &g);
-	findings_end(fs, "cloudtrail.logging", 0, "AccessDenied", T0, collect,
+	/* throttled: another cause than config.rules' */
+	end_pass(fs, "cloudtrail.logging", 0, "Throttling", T0, collect,
 	    &g);
-	findings_end(fs, "cloudtrail.logging", 0, "AccessDenied", T0, collect,
+	end_pass(fs, "cloudtrail.logging", 0, "Throttling", T0, collect,
 	    &g);
-	findings_end(fs, "config.rules", 0, "AccessDenied", T0, collect, &g);
-	findings_end(fs, "config.rules", 0, "AccessDenied", T0, collect, &g);
-	findings_end(fs, "config.rules", 0, "AccessDenied", T0, collect, &g);
+	end_pass(fs, "config.rules", 0, "AccessDenied", T0, collect, &g);
+	end_pass(fs, "config.rules", 0, "AccessDenied", T0, collect, &g);
+	end_pass(fs, "config.rules", 0, "AccessDenied", T0, collect, &g);
 	is_int((long long)g.n, 2, "open + blind before save");
 	got_clear(&g);
 	is_int(findings_save(fs), 0, "save");
@@ -354,14 +366,14 @@ test_persist(void)
 	is_int((long long)findings_blind_count(fs2), 1, "blind restored");
 	pass(fs2, "root.mfa", FINDING_DRIFT, "disabled", T0 + 60, &g);
 	is_int((long long)g.n, 0, "restart: open finding not re-alerted");
-	findings_end(fs2, "config.rules", 0, "AccessDenied", T0 + 60, collect,
+	end_pass(fs2, "config.rules", 0, "AccessDenied", T0 + 60, collect,
 	    &g);
 	is_int((long long)g.n, 0, "restart: blind not re-alerted");
-	findings_end(fs2, "cloudtrail.logging", 0, "AccessDenied", T0 + 60,
+	end_pass(fs2, "cloudtrail.logging", 0, "Throttling", T0 + 60,
 	    collect, &g);
 	is_int((long long)g.n, 1, "restart: streak kept, blind on the 3rd");
 	got_clear(&g);
-	findings_end(fs2, "config.rules", 1, NULL, T0 + 90, collect, &g);
+	end_pass(fs2, "config.rules", 1, NULL, T0 + 90, collect, &g);
 	is_int((long long)g.n, 1, "restart: sighted after blind");
 	got_clear(&g);
 	pass(fs2, "root.mfa", FINDING_OK, "enabled", T0 + 120, &g);
@@ -440,7 +452,7 @@ test_misc(void)
 	fs = findings_new("/nonexistent/dir", ACCOUNT, 0);
 	pass(fs, "root.mfa", FINDING_DRIFT, "x", T0, &g);
 	is_int(findings_save(fs), DW_EIO, "unwritable state dir: DW_EIO");
-	findings_end(fs, "x", 0, "e", T0, collect, &g);
+	end_pass(fs, "x", 0, "e", T0, collect, &g);
 	is_int((long long)g.n, 2, "blind_after 0 acts as 1");
 	got_clear(&g);
 	o.check = NULL;
@@ -523,7 +535,7 @@ test_stable_new_ids(void)
 	got_clear(&g);
 	pass(fs, "root.mfa", FINDING_DRIFT, "disabled", T0 + 60, &g);
 	findings_begin(fs, "cloudtrail.trail");
-	findings_end(fs, "cloudtrail.trail", 0, "AccessDenied", T0 + 60,
+	end_pass(fs, "cloudtrail.trail", 0, "AccessDenied", T0 + 60,
 	    collect, &g);
 	ok(g.n == 2, "a new drifting finding opens and a check goes blind");
 	if (g.n == 2) {
@@ -533,7 +545,7 @@ test_stable_new_ids(void)
 	fs = crash_reload(fs);
 	pass(fs, "root.mfa", FINDING_DRIFT, "disabled", T0 + 120, &h);
 	findings_begin(fs, "cloudtrail.trail");
-	findings_end(fs, "cloudtrail.trail", 0, "AccessDenied", T0 + 120,
+	end_pass(fs, "cloudtrail.trail", 0, "AccessDenied", T0 + 120,
 	    collect, &h);
 	ok(h.n == 2 && strcmp(h.a[0]->id, first) == 0,
 	    "the open raised again keeps its id (%s, then %s)", first,
@@ -546,7 +558,7 @@ test_stable_new_ids(void)
 	/* resolved, gone, then drifting again: a new transition, a new id */
 	pass(fs, "root.mfa", FINDING_OK, "enabled", T0 + 180, &h);
 	findings_begin(fs, "root.mfa");
-	findings_end(fs, "root.mfa", 1, NULL, T0 + 240, collect, &h);
+	end_pass(fs, "root.mfa", 1, NULL, T0 + 240, collect, &h);
 	findings_save(fs);
 	got_clear(&h);
 	fs = crash_reload(fs);
@@ -699,6 +711,268 @@ test_reminders(void)
 	unlink("findings.json");
 }
 
+/* --- blind checks grouped by cause ------------------------------------------ */
+
+static void
+test_blindcause(void)
+{
+	char	key[64];
+
+	is_int(blindcause_classify("AccessDenied: User: arn:aws:iam::1:user/d "
+	    "is not authorized (HTTP 403, request id X)"), BLINDCAUSE_DENIED,
+	    "AccessDenied: permissions");
+	is_int(blindcause_classify("credential report: AccessDeniedException: "
+	    "no (HTTP 400)"), BLINDCAUSE_DENIED, "behind a prefix");
+	is_int(blindcause_classify("UnauthorizedOperation: x (HTTP 403)"),
+	    BLINDCAUSE_DENIED, "UnauthorizedOperation");
+	is_int(blindcause_classify("Forbidden (HTTP 403)"), BLINDCAUSE_DENIED,
+	    "a bare 403");
+	is_int(blindcause_classify("ExpiredToken: The security token included "
+	    "in the request is expired (HTTP 403)"), BLINDCAUSE_CREDENTIALS,
+	    "ExpiredToken is credentials, not permissions");
+	is_int(blindcause_classify("InvalidClientTokenId: x (HTTP 403)"),
+	    BLINDCAUSE_CREDENTIALS, "revoked key");
+	is_int(blindcause_classify("SignatureDoesNotMatch: x (HTTP 403)"),
+	    BLINDCAUSE_CREDENTIALS, "wrong secret");
+	is_int(blindcause_classify("no AWS credentials configured (HTTP 0)"),
+	    BLINDCAUSE_CREDENTIALS, "no credentials");
+	is_int(blindcause_classify("ThrottlingException: Rate exceeded (HTTP "
+	    "400)"), BLINDCAUSE_UNREACHABLE, "throttled");
+	is_int(blindcause_classify("HTTP 502 with an unrecognised body: x "
+	    "(HTTP 502)"), BLINDCAUSE_UNREACHABLE, "5xx");
+	is_int(blindcause_classify("Couldn't connect to server (HTTP 0)"),
+	    BLINDCAUSE_UNREACHABLE, "no answer at all");
+	is_int(blindcause_classify("malformed body in a successful answer "
+	    "(HTTP 200)"), BLINDCAUSE_OTHER, "malformed: the check's own");
+	is_int(blindcause_classify("NotAccessDeniedAtAll (HTTP 400)"),
+	    BLINDCAUSE_OTHER, "a code is matched as a word");
+	is_int(blindcause_classify(NULL), BLINDCAUSE_OTHER, "no reason");
+	blindcause_key("root.mfa", "AccessDenied (HTTP 403)", key, sizeof(key));
+	IS_STR(key, "denied", "key of a denial");
+	blindcause_key("root.mfa", "cannot start the IAM call", key,
+	    sizeof(key));
+	IS_STR(key, "error:root.mfa", "any other failure is its check's");
+}
+
+static const char *const blind3[] = {
+	"iam.user_mfa", "root.mfa", "root.access_keys"
+};
+
+/* One pass of the three checks, held as the daemon's is, each failing
+ * with why[i] (NULL: it sees). */
+static void
+pass3(struct findings *fs, const char *const why[3], time_t now,
+    struct got *g)
+{
+	int	i;
+
+	findings_batch(fs, 1);
+	for (i = 0; i < 3; i++) {
+		findings_begin(fs, blind3[i]);
+		findings_end(fs, blind3[i], why[i] == NULL, why[i], now,
+		    collect, g);
+		findings_flush(fs, now, collect, g);
+	}
+	findings_batch(fs, 0);
+	findings_flush(fs, now, collect, g);
+}
+
+#define DENIED	"AccessDenied: not authorized (HTTP 403, request id R)"
+#define THROTTLED	"ThrottlingException: Rate exceeded (HTTP 400)"
+
+static void
+test_blind_group(void)
+{
+	const char	*denied[3] = { DENIED, DENIED, DENIED };
+	const char	*two[3] = { NULL, DENIED, DENIED };
+	const char	*one[3] = { NULL, NULL, DENIED };
+	const char	*none[3] = { NULL, NULL, NULL };
+	struct findings	*fs;
+	struct got	 g = { 0 };
+
+	fs = findings_new(dir, ACCOUNT, 2);
+	pass3(fs, denied, T0, &g);
+	is_int((long long)g.n, 0, "one failed pass: not blind yet");
+	pass3(fs, denied, T0 + 60, &g);
+	is_int((long long)g.n, 1, "three checks denied: one blind alert");
+	if (g.n == 1) {
+		is_int(g.a[0]->kind, ALERT_BLIND, "kind blind");
+		IS_STR(g.a[0]->checks, "iam.user_mfa root.access_keys root.mfa",
+		    "it names all three");
+		IS_STR(g.a[0]->check, "watch.denied", "check: the cause");
+		IS_STR(g.a[0]->finding, "blind/denied", "finding: the cause");
+		ok(strstr(g.a[0]->title, "3 checks") != NULL &&
+		    strstr(g.a[0]->title, "permissions denied") != NULL,
+		    "title names the count and the cause: %s", g.a[0]->title);
+		ok(strstr(g.a[0]->summary, "root.access_keys: AccessDenied") !=
+		    NULL && strstr(g.a[0]->summary, "taken away") != NULL,
+		    "summary names each check's error and the cause");
+	}
+	is_int((long long)findings_blind_count(fs), 3, "three blind checks");
+	got_clear(&g);
+	pass3(fs, denied, T0 + 120, &g);
+	is_int((long long)g.n, 0, "still blind: nothing more");
+	pass3(fs, two, T0 + 180, &g);
+	is_int((long long)g.n, 0, "one sees again, two do not: no sighted");
+	is_int((long long)findings_blind_count(fs), 2, "two blind checks");
+	pass3(fs, one, T0 + 240, &g);
+	is_int((long long)g.n, 0, "still one blind: no sighted");
+	pass3(fs, none, T0 + 300, &g);
+	is_int((long long)g.n, 1, "all see again: one sighted alert");
+	if (g.n == 1) {
+		is_int(g.a[0]->kind, ALERT_SIGHTED, "kind sighted");
+		IS_STR(g.a[0]->checks, "iam.user_mfa root.access_keys root.mfa",
+		    "the sighted alert names all three");
+		IS_STR(g.a[0]->finding, "blind/denied", "pairs with the blind");
+	}
+	is_int((long long)findings_blind_count(fs), 0, "none blind");
+	got_clear(&g);
+	pass3(fs, none, T0 + 360, &g);
+	is_int((long long)g.n, 0, "sighted once");
+	findings_free(fs);
+}
+
+static void
+test_blind_two_causes(void)
+{
+	const char	*mixed[3] = { DENIED, THROTTLED, DENIED };
+	const char	*moved[3] = { NULL, THROTTLED, THROTTLED };
+	const char	*none[3] = { NULL, NULL, NULL };
+	struct findings	*fs;
+	struct got	 g = { 0 };
+	size_t		 i;
+	int		 blind = 0, denied = -1, unreach = -1;
+
+	fs = findings_new(dir, ACCOUNT, 1);
+	pass3(fs, mixed, T0, &g);
+	for (i = 0; i < g.n; i++) {
+		blind += g.a[i]->kind == ALERT_BLIND;
+		if (strcmp(g.a[i]->finding, "blind/denied") == 0)
+			denied = (int)i;
+		if (strcmp(g.a[i]->finding, "blind/unreachable") == 0)
+			unreach = (int)i;
+	}
+	is_int(blind, 2, "two causes at once: two blind alerts");
+	ok(denied >= 0 && unreach >= 0, "one per cause");
+	if (denied >= 0)
+		IS_STR(g.a[denied]->checks, "iam.user_mfa root.access_keys",
+		    "the denial names its two checks");
+	if (unreach >= 0) {
+		IS_STR(g.a[unreach]->checks, "root.mfa",
+		    "the throttling names its one");
+		IS_STR(g.a[unreach]->check, "root.mfa", "one check: its id");
+	}
+	got_clear(&g);
+	/* the denial clears, but root.access_keys is now throttled */
+	pass3(fs, moved, T0 + 60, &g);
+	is_int((long long)g.n, 1, "denial cleared: one sighted, no new blind");
+	if (g.n == 1) {
+		is_int(g.a[0]->kind, ALERT_SIGHTED, "sighted");
+		IS_STR(g.a[0]->finding, "blind/denied", "of the denial");
+		ok(strstr(g.a[0]->summary, "Still cannot see root.access_keys")
+		    != NULL, "says which still cannot see");
+	}
+	is_int((long long)findings_blind_count(fs), 2,
+	    "root.access_keys joined the open throttling cause");
+	got_clear(&g);
+	pass3(fs, none, T0 + 120, &g);
+	is_int((long long)g.n, 1, "throttling cleared: one sighted");
+	if (g.n == 1)
+		IS_STR(g.a[0]->checks, "root.access_keys root.mfa",
+		    "naming the one that joined too");
+	got_clear(&g);
+	findings_free(fs);
+}
+
+static void
+test_blind_join_and_restart(void)
+{
+	const char	*first[3] = { DENIED, DENIED, NULL };
+	const char	*denied[3] = { DENIED, DENIED, DENIED };
+	const char	*none[3] = { NULL, NULL, NULL };
+	struct findings	*fs;
+	struct got	 g = { 0 };
+	char		 err[256], *buf = NULL;
+	FILE		*fp;
+	size_t		 len = 0;
+
+	unlink("findings.json");
+	fs = findings_new(dir, ACCOUNT, 1);
+	pass3(fs, first, T0, &g);
+	is_int((long long)g.n, 1, "two denied: one blind alert");
+	if (g.n == 1)
+		IS_STR(g.a[0]->checks, "iam.user_mfa root.mfa", "naming two");
+	got_clear(&g);
+	pass3(fs, denied, T0 + 60, &g);
+	is_int((long long)g.n, 0, "a third joins the open cause: no alert");
+	is_int(findings_save(fs), 0, "saved");
+	findings_free(fs);
+	if ((fp = fopen("findings.json", "r")) != NULL) {
+		len = (size_t)getdelim(&buf, &len, '\0', fp);
+		fclose(fp);
+	}
+	ok(buf != NULL && strstr(buf, "\"cause\":\"denied\"") != NULL &&
+	    strstr(buf, "\"check\":\"root.access_keys\"") != NULL,
+	    "the state file carries the cause and its checks");
+	free(buf);
+
+	fs = findings_new(dir, ACCOUNT, 1);
+	is_int(findings_load(fs, err, sizeof(err)), 0, "reload");
+	is_int((long long)findings_blind_count(fs), 3, "three blind restored");
+	pass3(fs, denied, T0 + 120, &g);
+	is_int((long long)g.n, 0, "restart while blind: no second blind");
+	pass3(fs, none, T0 + 180, &g);
+	is_int((long long)g.n, 1, "one sighted after the restart");
+	if (g.n == 1)
+		IS_STR(g.a[0]->checks, "iam.user_mfa root.access_keys root.mfa",
+		    "naming the one that joined before the restart");
+	got_clear(&g);
+	findings_free(fs);
+	unlink("findings.json");
+}
+
+static void
+test_blind_held_and_legacy(void)
+{
+	struct findings	*fs;
+	struct got	 g = { 0 };
+	char		 err[256];
+
+	fs = findings_new(dir, ACCOUNT, 1);
+	findings_batch(fs, 1);
+	end_pass(fs, "root.mfa", 0, DENIED, T0, collect, &g);
+	is_int((long long)g.n, 0, "held: nothing raised mid-pass");
+	findings_batch(fs, 0);
+	findings_flush(fs, T0, collect, &g);
+	is_int((long long)g.n, 1, "released: the blind alert");
+	got_clear(&g);
+	findings_free(fs);
+
+	/* a file from before the grouping: per-check blind only */
+	write_state("{\"version\":1,\"account\":\"" ACCOUNT "\",\"findings\":[],"
+	    "\"checks\":[{\"check\":\"root.mfa\",\"streak\":4,\"blind\":true,"
+	    "\"error\":\"AccessDenied\"}]}");
+	fs = findings_new(dir, ACCOUNT, 1);
+	is_int(findings_load(fs, err, sizeof(err)), 0, "legacy file loads");
+	is_int((long long)findings_blind_count(fs), 1, "its blind check kept");
+	end_pass(fs, "root.mfa", 0, DENIED, T0, collect, &g);
+	is_int((long long)g.n, 0, "upgrade: no second blind alert");
+	end_pass(fs, "root.mfa", 1, NULL, T0 + 60, collect, &g);
+	is_int((long long)g.n, 1, "and one sighted when it sees");
+	got_clear(&g);
+	findings_free(fs);
+
+	write_state("{\"version\":1,\"findings\":[],\"blind\":[{\"cause\":"
+	    "\"denied\",\"open\":true,\"since\":1,\"checks\":[{\"check\":"
+	    "\"a\",\"failing\":\"yes\",\"ready\":true}]}]}");
+	fs = findings_new(dir, ACCOUNT, 1);
+	is_int(findings_load(fs, err, sizeof(err)), DW_EPARSE,
+	    "a malformed blind entry is refused");
+	ok(strstr(err, "blind[0]") != NULL, "naming where: %s", err);
+	findings_free(fs);
+	unlink("findings.json");
+}
+
 int
 main(void)
 {
@@ -718,6 +992,11 @@ main(void)
 	test_stable_new_ids();
 	test_mutes();
 	test_reminders();
+	test_blindcause();
+	test_blind_group();
+	test_blind_two_causes();
+	test_blind_join_and_restart();
+	test_blind_held_and_legacy();
 	unlink("findings.json");
 	rmdir(dir);
 	return done_testing();
