@@ -152,11 +152,16 @@ class Denied(unittest.TestCase):
         self.d.start(env=self.env)
         self.d.wait_log("AssumeRole of %s in us-east-1 failed: AccessDenied"
                         % self.nope, timeout=15)
+        # one failure, one alert: the credentials and every check they
+        # blind are named by one blind alert
         got = self.fake.wait_for(lambda: [
             a for a in alerts(self.fake)
-            if a.get("kind") == "blind" and a.get("check") == "credentials"],
-            timeout=30)
-        self.assertIn("AccessDenied", got[0]["title"])
+            if a.get("kind") == "blind" and
+            "credentials" in a.get("checks", "").split()], timeout=30)
+        self.assertIn("root.mfa", got[0]["checks"].split())
+        self.assertEqual(len({a["id"] for a in alerts(self.fake)
+                              if a.get("kind") == "blind"}), 1)
+        self.assertIn("AccessDenied", got[0]["summary"])
         self.assertTrue(self.d.alive(), "the daemon keeps running")
         self.assertNotIn(self.fake.secret_key, self.d.logs())
         # it is sighted again once the role can be assumed
@@ -164,7 +169,7 @@ class Denied(unittest.TestCase):
         self.fake.wait_for(lambda: [
             a for a in alerts(self.fake)
             if a.get("kind") == "sighted" and
-            a.get("check") == "credentials"], timeout=30)
+            "credentials" in a.get("checks", "").split()], timeout=30)
 
 
 class Settings(unittest.TestCase):

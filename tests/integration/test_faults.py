@@ -17,7 +17,10 @@ from dwdaemon import Daemon, alerts  # noqa: E402
 
 
 def of(fake, check, kind=None):
-    return [a for a in alerts(fake) if a.get("check") == check and
+    """Alerts about check: its own, or a blind or sighted alert naming it
+    among the checks one cause blinds."""
+    return [a for a in alerts(fake) if (a.get("check") == check or
+            check in a.get("checks", "").split()) and
             (kind is None or a.get("kind") == kind)]
 
 
