@@ -10,6 +10,7 @@
  * use, else the rule the event name matches, else a root session; the
  * title and summary name a rule that also matched.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,40 +80,81 @@ static const struct {
 	    { "accountId" } },
 };
 
+/*
+ * How an event names the resource of the state check it affects: not at
+ * all (the check is about the account), by the rule's target (a trail,
+ * a rule), the MFA device's owner (root.mfa, or iam.user_mfa and the
+ * user), or the contact type (contacts.<type>).
+ */
+enum event_subject {
+	SUBJ_NONE,
+	SUBJ_TARGET,
+	SUBJ_MFA,
+	SUBJ_CONTACT,
+};
+
+/*
+ * affects: the check whose drift the event causes; the event alert and
+ * that drift's open alert share the correlation key "<check>[/<resource>]"
+ * (event_rules_correlation()).  NULL: no state check follows it.
+ */
 static const struct event_rule {
 	const char		*name;
 	const char		*source;
 	enum event_class	 class;
 	int			 root_only;
+	const char		*affects;
+	enum event_subject	 subject;
 } event_rules[] = {
-	{ "DeactivateMFADevice", "iam.amazonaws.com", EVENT_MFA, 0 },
-	{ "DeleteVirtualMFADevice", "iam.amazonaws.com", EVENT_MFA, 0 },
-	{ "StopLogging", "cloudtrail.amazonaws.com", EVENT_TRAIL, 0 },
-	{ "DeleteTrail", "cloudtrail.amazonaws.com", EVENT_TRAIL, 0 },
-	{ "UpdateTrail", "cloudtrail.amazonaws.com", EVENT_TRAIL, 0 },
-	{ "PutEventSelectors", "cloudtrail.amazonaws.com", EVENT_TRAIL, 0 },
-	{ "PutInsightSelectors", "cloudtrail.amazonaws.com", EVENT_TRAIL, 0 },
-	{ "StopConfigurationRecorder", "config.amazonaws.com", EVENT_CONFIG, 0 },
+	{ "DeactivateMFADevice", "iam.amazonaws.com", EVENT_MFA, 0,
+	    "iam.user_mfa", SUBJ_MFA },
+	{ "DeleteVirtualMFADevice", "iam.amazonaws.com", EVENT_MFA, 0,
+	    "iam.user_mfa", SUBJ_MFA },
+	{ "StopLogging", "cloudtrail.amazonaws.com", EVENT_TRAIL, 0,
+	    "cloudtrail.logging", SUBJ_TARGET },
+	{ "DeleteTrail", "cloudtrail.amazonaws.com", EVENT_TRAIL, 0,
+	    "cloudtrail.trail", SUBJ_TARGET },
+	{ "UpdateTrail", "cloudtrail.amazonaws.com", EVENT_TRAIL, 0,
+	    "cloudtrail.trail", SUBJ_TARGET },
+	{ "PutEventSelectors", "cloudtrail.amazonaws.com", EVENT_TRAIL, 0,
+	    "cloudtrail.trail", SUBJ_TARGET },
+	{ "PutInsightSelectors", "cloudtrail.amazonaws.com", EVENT_TRAIL, 0,
+	    "cloudtrail.trail", SUBJ_TARGET },
+	{ "StopConfigurationRecorder", "config.amazonaws.com", EVENT_CONFIG, 0,
+	    "config.recorder", SUBJ_NONE },
 	{ "DeleteConfigurationRecorder", "config.amazonaws.com",
-	    EVENT_CONFIG, 0 },
-	{ "DeleteDeliveryChannel", "config.amazonaws.com", EVENT_CONFIG, 0 },
-	{ "DeleteConfigRule", "config.amazonaws.com", EVENT_CONFIG, 0 },
-	{ "PutConfigurationRecorder", "config.amazonaws.com", EVENT_CONFIG, 0 },
-	{ "PutConfigRule", "config.amazonaws.com", EVENT_CONFIG, 0 },
-	{ "PutDeliveryChannel", "config.amazonaws.com", EVENT_CONFIG, 0 },
-	{ "DeleteAccountPasswordPolicy", "iam.amazonaws.com", EVENT_GUARD, 0 },
-	{ "UpdateAccountPasswordPolicy", "iam.amazonaws.com", EVENT_GUARD, 0 },
-	{ "DeleteAlternateContact", "account.amazonaws.com", EVENT_GUARD, 0 },
-	{ "PutAlternateContact", "account.amazonaws.com", EVENT_GUARD, 0 },
-	{ "DeleteAccountAlias", "iam.amazonaws.com", EVENT_GUARD, 0 },
+	    EVENT_CONFIG, 0, "config.recorder", SUBJ_NONE },
+	{ "DeleteDeliveryChannel", "config.amazonaws.com", EVENT_CONFIG, 0,
+	    "config.recorder", SUBJ_NONE },
+	{ "DeleteConfigRule", "config.amazonaws.com", EVENT_CONFIG, 0,
+	    "config.rules", SUBJ_TARGET },
+	{ "PutConfigurationRecorder", "config.amazonaws.com", EVENT_CONFIG, 0,
+	    "config.recorder", SUBJ_NONE },
+	{ "PutConfigRule", "config.amazonaws.com", EVENT_CONFIG, 0,
+	    "config.rules", SUBJ_TARGET },
+	{ "PutDeliveryChannel", "config.amazonaws.com", EVENT_CONFIG, 0,
+	    "config.recorder", SUBJ_NONE },
+	{ "DeleteAccountPasswordPolicy", "iam.amazonaws.com", EVENT_GUARD, 0,
+	    "iam.password_policy", SUBJ_NONE },
+	{ "UpdateAccountPasswordPolicy", "iam.amazonaws.com", EVENT_GUARD, 0,
+	    "iam.password_policy", SUBJ_NONE },
+	{ "DeleteAlternateContact", "account.amazonaws.com", EVENT_GUARD, 0,
+	    "contacts", SUBJ_CONTACT },
+	{ "PutAlternateContact", "account.amazonaws.com", EVENT_GUARD, 0,
+	    "contacts", SUBJ_CONTACT },
+	{ "DeleteAccountAlias", "iam.amazonaws.com", EVENT_GUARD, 0,
+	    "iam.alias", SUBJ_NONE },
 	/* by root: critical, as root activity, the guard change named too */
-	{ "CreateAccessKey", "iam.amazonaws.com", EVENT_GUARD, 1 },
-	{ "AssumeRoot", "sts.amazonaws.com", EVENT_ROOTSESSION, 0 },
-	{ "CloseAccount", "organizations.amazonaws.com", EVENT_LIFECYCLE, 0 },
+	{ "CreateAccessKey", "iam.amazonaws.com", EVENT_GUARD, 1,
+	    "root.access_keys", SUBJ_NONE },
+	{ "AssumeRoot", "sts.amazonaws.com", EVENT_ROOTSESSION, 0, NULL,
+	    SUBJ_NONE },
+	{ "CloseAccount", "organizations.amazonaws.com", EVENT_LIFECYCLE, 0,
+	    NULL, SUBJ_NONE },
 	{ "LeaveOrganization", "organizations.amazonaws.com",
-	    EVENT_LIFECYCLE, 0 },
+	    EVENT_LIFECYCLE, 0, NULL, SUBJ_NONE },
 	{ "RemoveAccountFromOrganization", "organizations.amazonaws.com",
-	    EVENT_LIFECYCLE, 0 },
+	    EVENT_LIFECYCLE, 0, NULL, SUBJ_NONE },
 };
 
 /* What the alert is made of; every string cleaned and owned. */
@@ -551,6 +593,58 @@ event_rules_move(struct event_facts *f, struct alert_event *ev)
 	f->mfa = NULL;
 }
 
+/*
+ * The correlation key of the drift the event causes, as the findings
+ * store keys it: "root.mfa", "iam.user_mfa/alice", "contacts.billing",
+ * "cloudtrail.logging/org-trail"; NULL when no state check follows.
+ */
+static int
+event_rules_correlation(const struct event_facts *f, char **out)
+{
+	const struct event_rule	*r = f->rule;
+	const char		*t = f->target;
+	char			*s;
+	int			 n = 0;
+
+	*out = NULL;
+	if (r == NULL || r->affects == NULL || f->error != NULL)
+		return 0;	/* a failed call changes nothing */
+	if (r->subject == SUBJ_MFA && f->root_mfa)
+		n = asprintf(out, "root.mfa");
+	else if (r->subject == SUBJ_MFA &&
+	    event_rules_streq(f->target_key, "userName"))
+		n = asprintf(out, "%s/%s", r->affects, t);
+	else if (r->subject == SUBJ_CONTACT && t != NULL) {
+		n = asprintf(out, "%s.%s", r->affects, t);
+		for (s = *out; n != -1 && *s != '\0'; s++)
+			*s = (char)tolower((unsigned char)*s);
+	} else if (r->subject == SUBJ_TARGET && t != NULL)
+		n = asprintf(out, "%s/%s", r->affects, t);
+	else if (r->subject != SUBJ_CONTACT)
+		n = asprintf(out, "%s", r->affects);
+	if (n == -1) {
+		*out = NULL;
+		return DW_ENOMEM;
+	}
+	return 0;
+}
+
+/* "Related to: ..." under the summary, naming what the drift will carry. */
+static int
+event_rules_related(struct alert *a)
+{
+	char	*s;
+
+	if (a->correlation == NULL)
+		return 0;
+	if (asprintf(&s, "%s\nRelated to: the drift it causes on %s "
+	    "(the same correlation key)", a->summary, a->correlation) == -1)
+		return DW_ENOMEM;
+	free(a->summary);
+	a->summary = s;
+	return 0;
+}
+
 static int
 event_rules_alert(struct event_facts *f, struct alert **out)
 {
@@ -571,7 +665,9 @@ event_rules_alert(struct event_facts *f, struct alert **out)
 	    alert_set(&a->account, f->account) != 0 ||
 	    alert_set(&a->ev.event_id, f->id) != 0 ||
 	    event_rules_title(f, &a->title) != 0 ||
-	    event_rules_summary(f, &a->summary) != 0)
+	    event_rules_summary(f, &a->summary) != 0 ||
+	    event_rules_correlation(f, &a->correlation) != 0 ||
+	    event_rules_related(a) != 0)
 		goto out;
 	event_rules_move(f, &a->ev);
 	*out = a;

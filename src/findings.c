@@ -20,6 +20,7 @@
 #include "driftwatch/error.h"
 #include "driftwatch/findings.h"
 #include "driftwatch/findings_blind.h"
+#include "driftwatch/findings_related.h"
 #include "driftwatch/jsonparse.h"
 #include "driftwatch/log.h"
 #include "driftwatch/mutes.h"
@@ -73,6 +74,7 @@ struct findings {
 	int			  dirty;
 	const struct mutes	 *mutes;	/* borrowed; may be NULL */
 	struct findings_blind	 *blind;	/* blind checks by cause */
+	struct findings_related	 *related;	/* recent events, by key */
 	int			  batch;	/* passes running */
 };
 
@@ -159,6 +161,7 @@ findings_new(const char *state_dir, const char *account_id,
 		goto fail;
 	fs->blind_after = blind_after > 0 ? blind_after : 1;
 	fs->blind = findings_blind_new();
+	fs->related = findings_related_new();
 	return fs;
 fail:
 	findings_free(fs);
@@ -188,6 +191,7 @@ findings_free(struct findings *fs)
 		return;
 	findings_clear(fs);
 	findings_blind_free(fs->blind);
+	findings_related_free(fs->related);
 	free(fs->path);
 	free(fs->account);
 	free(fs);
@@ -431,6 +435,44 @@ findings_msg_clean(const struct findings_msg *m, struct findings_msg *c,
 	    (m->actual && own[2] == NULL) ? DW_ENOMEM : 0;
 }
 
+/* Appends "\nRelated to: what" to the alert's summary. */
+static int
+findings_related_say(struct alert *a, const char *what)
+{
+	char	*s;
+
+	if (asprintf(&s, "%s\nRelated to: %s", a->summary ? a->summary : "",
+	    what) == -1)
+		return DW_ENOMEM;
+	free(a->summary);
+	a->summary = s;
+	return 0;
+}
+
+/*
+ * An open alert's correlation is its finding's key, which the event that
+ * causes the drift computes too (event_rules.c); after a recent event
+ * that affects it, the event's own key (the same but for a region
+ * prefix), and the summary names the event.
+ */
+static int
+findings_correlate(struct findings *fs, struct alert *a,
+    const struct findings_msg *m, time_t now)
+{
+	const char	*res = m->key + strlen(m->check), *key, *what;
+
+	if (m->kind != ALERT_OPEN)
+		return 0;
+	if (*res == '/')
+		res++;
+	if (!findings_related_find(fs->related, m->check, res, now, &key,
+	    &what))
+		return alert_set(&a->correlation, m->key);
+	if (alert_set(&a->correlation, key) != 0)
+		return DW_ENOMEM;
+	return findings_related_say(a, what);
+}
+
 /* An open or resolve alert, or NULL when out of memory. */
 static struct alert *
 findings_alert(struct findings *fs, const struct findings_msg *m, time_t now)
@@ -453,7 +495,8 @@ findings_alert(struct findings *fs, const struct findings_msg *m, time_t now)
 	if (findings_alert_fill(fs, a, m->check, m->key, title, now) != 0 ||
 	    alert_set(&a->expected, c.expected) != 0 ||
 	    alert_set(&a->actual, c.actual) != 0 ||
-	    findings_summary(&c, &a->summary) != 0)
+	    findings_summary(&c, &a->summary) != 0 ||
+	    findings_correlate(fs, a, m, now) != 0)
 		goto fail;
 	goto out;
 fail:
@@ -954,6 +997,36 @@ findings_remind(struct findings *fs, const unsigned *after, time_t now,
 	}
 	log_info("reminder alert %s: %s", a->id, a->title);
 	cb(a, arg);
+}
+
+/* --- events and the drift they cause ------------------------------------- */
+
+void
+findings_relate_event(struct findings *fs, struct alert *a, time_t now)
+{
+	const struct finding	*f;
+	char			 since[32], *what;
+	size_t			 i;
+
+	if (a->correlation == NULL)
+		return;
+	findings_related_note(fs->related, a, now);
+	/* the state check may have seen the drift before CloudTrail told */
+	for (i = 0; i < fs->nf; i++) {
+		f = fs->f[i];
+		if (f->state != FINDING_DRIFT ||
+		    f->first_seen + FINDINGS_RELATED_WINDOW < now ||
+		    !findings_related_matches(a->correlation, a->ev.region,
+		    f->check, f->resource))
+			continue;
+		findings_isotime(f->first_seen, since, sizeof(since));
+		if (asprintf(&what, "drift %s, open since %s", f->key,
+		    since) == -1)
+			return;
+		(void)findings_related_say(a, what);
+		free(what);
+		return;
+	}
 }
 
 /* --- queries ------------------------------------------------------------ */

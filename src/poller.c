@@ -488,6 +488,7 @@ poll_region_event(struct poll_region *pr, const struct ct_event *e)
 	}
 	a->durable_cb = poll_seen_cb;
 	evstate_hold(p->ev, pr->name, e->event_id, e->event_time);
+	findings_relate_event(p->findings, a, time(NULL));
 	p->alert_cb(a, p->alert_arg);
 	return 0;
 }

@@ -98,6 +98,14 @@ void		 findings_set_mutes(struct findings *, const struct mutes *);
  */
 void		 findings_remind(struct findings *, const unsigned *after,
 		    time_t now, findings_alert_cb, void *);
+/*
+ * An event alert whose correlation (alert.h) names a finding: an open
+ * alert on that finding within FINDINGS_RELATED_WINDOW carries the same
+ * key and names the event; a drift already open is named in the event
+ * alert's summary.
+ */
+void		 findings_relate_event(struct findings *, struct alert *,
+		    time_t now);
 
 size_t		 findings_open_count(const struct findings *);
 /* Checks currently blind. */

@@ -666,6 +666,69 @@ test_malformed(void)
 	free(json);
 }
 
+/* The correlation key an event computes, as the findings store keys the
+ * drift it causes; NULL expected where no state check follows. */
+static void
+corr(char *json, const char *want, const char *what)
+{
+	struct alert	*a;
+	int		 rc;
+
+	a = run(json, &rc);
+	if (!ok(rc == 0 && a != NULL, "%s: alerts", what)) {
+		alert_free(a);
+		return;
+	}
+	if (want == NULL)
+		ok(a->correlation == NULL, "%s: no correlation", what);
+	else
+		IS_STR(a->correlation, want, "%s: correlation", what);
+	if (want != NULL)
+		ok(a->summary != NULL && strstr(a->summary, "Related to: ") !=
+		    NULL && strstr(a->summary, want) != NULL,
+		    "%s: the summary says what it is related to", what);
+	alert_free(a);
+}
+
+static void
+test_correlation(void)
+{
+	corr(mkev("IAMUser", USER_ARN, "DeactivateMFADevice",
+	    "iam.amazonaws.com", "{\"userName\":\"bob\",\"serialNumber\":"
+	    "\"arn:aws:iam::123456789012:mfa/bob\"}", NULL),
+	    "iam.user_mfa/bob", "user MFA: iam.user_mfa and the user");
+	corr(mkev("Root", ROOT_ARN, "DeactivateMFADevice",
+	    "iam.amazonaws.com", "{\"serialNumber\":\"arn:aws:iam::"
+	    "123456789012:mfa/root-account-mfa-device\"}", NULL),
+	    "root.mfa", "root MFA: root.mfa");
+	corr(mkev("IAMUser", USER_ARN, "StopLogging",
+	    "cloudtrail.amazonaws.com", "{\"name\":\"arn:aws:cloudtrail:"
+	    "eu-west-1:123456789012:trail/org-trail\"}", NULL),
+	    "cloudtrail.logging/org-trail", "StopLogging by ARN: the name");
+	corr(mkev("IAMUser", USER_ARN, "DeleteTrail",
+	    "cloudtrail.amazonaws.com", "{\"name\":\"org-trail\"}", NULL),
+	    "cloudtrail.trail/org-trail", "DeleteTrail");
+	corr(mkev("IAMUser", USER_ARN, "StopConfigurationRecorder",
+	    "config.amazonaws.com", "{\"configurationRecorderName\":"
+	    "\"default\"}", NULL), "config.recorder", "Config recorder");
+	corr(mkev("IAMUser", USER_ARN, "DeleteConfigRule",
+	    "config.amazonaws.com", "{\"configRuleName\":\"mfa-on\"}", NULL),
+	    "config.rules/mfa-on", "Config rule");
+	corr(mkev("IAMUser", USER_ARN, "DeleteAlternateContact",
+	    "account.amazonaws.com", "{\"alternateContactType\":\"BILLING\"}",
+	    NULL), "contacts.billing", "alternate contact");
+	corr(mkev("IAMUser", USER_ARN, "DeleteAccountPasswordPolicy",
+	    "iam.amazonaws.com", NULL, NULL), "iam.password_policy",
+	    "password policy");
+	corr(mkev("IAMUser", USER_ARN, "StopLogging",
+	    "cloudtrail.amazonaws.com", "{\"name\":\"org-trail\"}",
+	    ",\"errorCode\":\"AccessDenied\""), NULL,
+	    "a failed call changes nothing: no correlation");
+	corr(mkev("IAMUser", USER_ARN, "CloseAccount",
+	    "organizations.amazonaws.com", "{\"accountId\":\"111122223333\"}",
+	    NULL), NULL, "no state check follows a lifecycle event");
+}
+
 int
 main(void)
 {
@@ -679,5 +742,6 @@ main(void)
 	test_fields();
 	test_hostile();
 	test_malformed();
+	test_correlation();
 	return done_testing();
 }

@@ -973,6 +973,100 @@ test_blind_held_and_legacy(void)
 	unlink("findings.json");
 }
 
+/* --- events and the drift they cause ---------------------------------------- */
+
+static struct alert *
+event_alert(const char *key, const char *region)
+{
+	struct alert	*a;
+
+	if ((a = alert_new(ALERT_EVENT, SEV_HIGH)) == NULL ||
+	    alert_set(&a->correlation, key) != 0 ||
+	    alert_set(&a->summary, "Who: x") != 0 ||
+	    alert_set(&a->ev.event_name, "DeactivateMFADevice") != 0 ||
+	    alert_set(&a->ev.event_id, "ev-1") != 0 ||
+	    alert_set(&a->ev.region, region) != 0 ||
+	    alert_set(&a->ev.actor_arn, "arn:aws:iam::123456789012:user/m")
+	    != 0)
+		abort();
+	return a;
+}
+
+static void
+test_related(void)
+{
+	struct findings	*fs;
+	struct got	 g = { 0 };
+	struct alert	*ev;
+
+	fs = findings_new(dir, ACCOUNT, 3);
+	pass(fs, "root.mfa", FINDING_OK, "enabled", T0, &g);
+	ev = event_alert("iam.user_mfa/alice", "us-east-1");
+	findings_relate_event(fs, ev, T0);
+	ok(strstr(ev->summary, "drift") == NULL, "no drift open yet");
+	alert_free(ev);
+	findings_begin(fs, "iam.user_mfa");
+	obs(fs, "iam.user_mfa", "alice", FINDING_DRIFT, "no mfa", T0 + 60, &g);
+	obs(fs, "iam.user_mfa", "bob", FINDING_DRIFT, "no mfa", T0 + 60, &g);
+	findings_end(fs, "iam.user_mfa", 1, NULL, T0 + 60, collect, &g);
+	is_int((long long)g.n, 2, "two opens");
+	if (g.n == 2) {
+		IS_STR(g.a[0]->correlation, "iam.user_mfa/alice",
+		    "the drift the event caused shares its key");
+		ok(strstr(g.a[0]->summary, "Related to: DeactivateMFADevice by "
+		    "arn:aws:iam::123456789012:user/m") != NULL &&
+		    strstr(g.a[0]->summary, "ev-1") != NULL,
+		    "and names the event");
+		IS_STR(g.a[1]->correlation, "iam.user_mfa/bob",
+		    "another finding: its own key");
+		ok(strstr(g.a[1]->summary, "Related to") == NULL,
+		    "related to nothing");
+	}
+	got_clear(&g);
+
+	/* the drift first, then the event */
+	pass(fs, "root.mfa", FINDING_DRIFT, "disabled", T0 + 120, &g);
+	if (g.n == 1)
+		IS_STR(g.a[0]->correlation, "root.mfa",
+		    "an open alert's key is its finding's");
+	got_clear(&g);
+	ev = event_alert("root.mfa", "us-east-1");
+	findings_relate_event(fs, ev, T0 + 180);
+	ok(strstr(ev->summary, "Related to: drift root.mfa, open since") !=
+	    NULL, "the event names the drift already open");
+	alert_free(ev);
+
+	/* outside the window: not related */
+	ev = event_alert("config.rules/mfa-on", "us-east-1");
+	findings_relate_event(fs, ev, T0);
+	alert_free(ev);
+	findings_begin(fs, "config.rules");
+	obs(fs, "config.rules", "us-east-1/mfa-on", FINDING_DRIFT, "gone",
+	    T0 + 600, &g);
+	findings_end(fs, "config.rules", 1, NULL, T0 + 600, collect, &g);
+	if (g.n == 1) {
+		IS_STR(g.a[0]->correlation, "config.rules/mfa-on",
+		    "a resource in the event's region matches");
+		ok(strstr(g.a[0]->summary, "Related to") != NULL, "related");
+	}
+	got_clear(&g);
+	ev = event_alert("config.rules/other", "us-east-1");
+	findings_relate_event(fs, ev, T0);
+	alert_free(ev);
+	findings_begin(fs, "config.rules");
+	obs(fs, "config.rules", "us-east-1/other", FINDING_DRIFT, "gone",
+	    T0 + 3700, &g);
+	findings_end(fs, "config.rules", 1, NULL, T0 + 3700, collect, &g);
+	if (g.n == 1) {
+		IS_STR(g.a[0]->correlation, "config.rules/us-east-1/other",
+		    "after the window: its own key");
+		ok(strstr(g.a[0]->summary, "Related to") == NULL,
+		    "not related after the window");
+	}
+	got_clear(&g);
+	findings_free(fs);
+}
+
 int
 main(void)
 {
@@ -997,6 +1091,7 @@ main(void)
 	test_blind_two_causes();
 	test_blind_join_and_restart();
 	test_blind_held_and_legacy();
+	test_related();
 	unlink("findings.json");
 	rmdir(dir);
 	return done_testing();
