@@ -397,7 +397,8 @@ fb_sighted_alert(const struct findings_blind *fb, const struct fb_group *g,
 	return a;
 }
 
-/* Without a callback (`check`, which sends nothing) the alert is dropped. */
+/* Without a callback (`check`, which sends nothing) the alert is
+ * dropped; with one, the callback logs it, once (alert_log()). */
 static void
 fb_deliver(struct alert *a, findings_alert_cb cb, void *arg)
 {
@@ -405,8 +406,6 @@ fb_deliver(struct alert *a, findings_alert_cb cb, void *arg)
 		alert_free(a);
 		return;
 	}
-	log_info("%s: %s alert %s: %s", a->finding, alert_kind_name(a->kind),
-	    a->id, a->title);
 	cb(a, arg);
 }
 
