@@ -156,4 +156,4 @@ class Blind(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    dwtest.tap_main()

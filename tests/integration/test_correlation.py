@@ -110,4 +110,4 @@ class Correlation(unittest.TestCase):
         self.fake.clear_faults()
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    dwtest.tap_main()
